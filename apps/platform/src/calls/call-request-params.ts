@@ -1,0 +1,18 @@
+import type { CallEntity } from './call.entity';
+
+/** The parameters every RCML request and callback carries, in Twilio's names. */
+export function callRequestParams(call: CallEntity): Record<string, string> {
+  const params: Record<string, string> = {
+    CallSid: call.sid,
+    AccountSid: call.accountSid,
+    From: call.from,
+    To: call.to,
+    CallStatus: call.status,
+    ApiVersion: call.apiVersion,
+    Direction: call.direction,
+  };
+  if (call.forwardedFrom) params.ForwardedFrom = call.forwardedFrom;
+  if (call.callerName) params.CallerName = call.callerName;
+  if (call.parentCallSid) params.ParentCallSid = call.parentCallSid;
+  return params;
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpStatus, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { AccountEntity } from '../accounts/account.entity';
+import { BasicAuthGuard } from '../accounts/basic-auth.guard';
+import { CurrentAccount } from '../accounts/current-account.decorator';
+import { negotiateFormat } from '../common/api-format';
+import { RestcommExceptionFilter } from '../common/restcomm-exception.filter';
+import { sendRestcomm } from '../common/restcomm-response';
+import { jsonToXmlTree, renderXml } from '../common/xml-renderer';
+import { CallsService } from './calls.service';
+import { toCallPageResponse } from './dto/call-page-response.dto';
+import { toCallResponse } from './dto/call-response.dto';
+import { CreateCallDto } from './dto/create-call.dto';
+import { ListCallsQueryDto } from './dto/list-calls-query.dto';
+
+const suffixFor = (req: Request) => (negotiateFormat(req) === 'json' ? '.json' : '');
+
+/** RestComm 2012-04-24 Calls resource; `/restcomm` and `.json` spellings are normalised before routing. */
+@Controller('2012-04-24/Accounts/:accountSid/Calls')
+@UseGuards(BasicAuthGuard)
+@UseFilters(RestcommExceptionFilter)
+export class CallsController {
+  constructor(private readonly calls: CallsService) {}
+
+  @Post()
+  async create(@CurrentAccount() account: AccountEntity, @Body() body: CreateCallDto, @Req() req: Request, @Res() res: Response) {
+    const call = await this.calls.create(account, body);
+    sendRestcomm(req, res, HttpStatus.CREATED, 'Call', toCallResponse(call, suffixFor(req)));
+  }
+
+  @Get()
+  async list(@CurrentAccount() account: AccountEntity, @Query() query: ListCallsQueryDto, @Req() req: Request, @Res() res: Response) {
+    const result = await this.calls.list(account, query.Page, query.PageSize);
+    const page = toCallPageResponse(account.sid, result, query.Page, query.PageSize, suffixFor(req));
+    if (negotiateFormat(req) === 'json') {
+      res.json(page);
+      return;
+    }
+    const { calls, ...meta } = page;
+    const attributes = Object.fromEntries(
+      Object.entries(meta).map(([key, value]) => [`@${key.replace(/_/g, '')}`, value === null ? 'null' : String(value)]),
+    );
+    res.type('application/xml').send(renderXml('RestcommResponse', { Calls: { ...attributes, Call: jsonToXmlTree(calls as any) } }));
+  }
+
+  @Get(':callSid')
+  async fetch(@CurrentAccount() account: AccountEntity, @Param('callSid') callSid: string, @Req() req: Request, @Res() res: Response) {
+    const call = await this.calls.get(account, callSid);
+    sendRestcomm(req, res, HttpStatus.OK, 'Call', toCallResponse(call, suffixFor(req)));
+  }
+}

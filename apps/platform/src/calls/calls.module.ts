@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '../accounts/accounts.module';
+import { RcmlModule } from '../rcml/rcml.module';
+import { CallControlService } from './call-control.service';
+import { CallEntity } from './call.entity';
+import { CallsController } from './calls.controller';
+import { CallsService } from './calls.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([CallEntity]), AccountsModule, RcmlModule],
+  controllers: [CallsController],
+  providers: [CallsService, CallControlService],
+  exports: [CallsService, CallControlService],
+})
+export class CallsModule {}

@@ -1,0 +1,24 @@
+/**
+ * Codes follow Twilio's numbering where Twilio has one, so clients can branch on them
+ * the way they already do; HTTP status is derived from the code at the API edge.
+ */
+export enum DomainErrorCode {
+  InvalidParameter = 21000,
+  MissingTo = 21201,
+  InvalidUrl = 21205,
+  InvalidTo = 21211,
+  MissingFrom = 21603,
+  CallNotInProgress = 21220,
+  AuthenticationRequired = 20003,
+  NotFound = 20404,
+  TelephonyUnavailable = 20500,
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

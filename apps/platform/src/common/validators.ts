@@ -1,0 +1,49 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { buildMessage, IsIn, IsUrl, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
+
+const HOST = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)`;
+const USER = String.raw`[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+`;
+const PARAM = String.raw`;[A-Za-z0-9\-_.!~*'%]+(?:=[A-Za-z0-9\-_.!~*'%]+)?`;
+/** user@host[:port][;params]; a `transport` parameter, when present, must be udp or tcp. */
+export const SIP_URI = new RegExp(String.raw`^sip:(?:${USER}@)?${HOST}(?::\d{1,5})?(?:${PARAM})*$`);
+
+export function isSipUri(value: unknown): boolean {
+  if (typeof value !== 'string' || !SIP_URI.test(value)) return false;
+  const transport = /;transport=([^;]*)/i.exec(value);
+  const port = /:(\d+)(?:;|$)/.exec(value.slice(4));
+  if (port && Number(port[1]) > 65535) return false;
+  return !transport || ['udp', 'tcp'].includes(transport[1].toLowerCase());
+}
+
+export function IsSipUri(options: ValidationOptions = {}): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSipUri',
+      validator: {
+        validate: (value) => typeof value === 'string' && value.length < 255 && isSipUri(value),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be a sip: URI (sip:user@host[:port][;transport=udp|tcp]) under 255 characters`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+}
+
+/** An absolute http(s) URL; hosts without a TLD (localhost, IPs) are fine for self-hosted apps. */
+export function IsHttpUrl(options: ValidationOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    MaxLength(2048, options),
+    IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, options),
+  );
+}
+
+/** GET or POST, case-insensitive on input, upper-case once validated. */
+export function IsHttpMethod(options: ValidationOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value)),
+    IsIn(['GET', 'POST'], { message: '$property must be GET or POST', ...options }),
+  );
+}

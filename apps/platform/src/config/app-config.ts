@@ -1,0 +1,105 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/** Every setting the platform reads, validated once at boot so a typo fails fast instead of mid-call. */
+export class AppConfig {
+  @IsString()
+  host = '0.0.0.0';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port = 8080;
+
+  /** Base URL app servers and Asterisk use to reach this platform (recording and media links). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  publicUrl = 'http://127.0.0.1:8080';
+
+  @IsIn(['sqlite', 'postgres'])
+  databaseType: 'sqlite' | 'postgres' = 'sqlite';
+
+  @IsString()
+  databasePath = 'data/callwright.sqlite';
+
+  @IsOptional()
+  @IsString()
+  databaseUrl?: string;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ariUrl = 'http://127.0.0.1:8088';
+
+  @IsString()
+  @MinLength(1)
+  ariUsername = 'callwright';
+
+  @IsString()
+  ariPassword = 'callwright';
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]+$/)
+  ariApp = 'callwright';
+
+  /** PJSIP endpoint through which `sip:` URIs are dialed. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]+$/)
+  outboundEndpoint = 'outbound';
+
+  @IsOptional()
+  @Matches(/^AC[0-9a-f]{32}$/, { message: 'BOOTSTRAP_ACCOUNT_SID must be AC followed by 32 lowercase hex digits' })
+  bootstrapAccountSid?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  bootstrapAuthToken?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  webhookTimeoutMs = 10000;
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+const ENV_NAMES: Record<keyof AppConfig, string> = {
+  host: 'HOST',
+  port: 'PORT',
+  publicUrl: 'PUBLIC_URL',
+  databaseType: 'DATABASE_TYPE',
+  databasePath: 'DATABASE_PATH',
+  databaseUrl: 'DATABASE_URL',
+  ariUrl: 'ARI_URL',
+  ariUsername: 'ARI_USERNAME',
+  ariPassword: 'ARI_PASSWORD',
+  ariApp: 'ARI_APP',
+  outboundEndpoint: 'OUTBOUND_ENDPOINT',
+  bootstrapAccountSid: 'BOOTSTRAP_ACCOUNT_SID',
+  bootstrapAuthToken: 'BOOTSTRAP_AUTH_TOKEN',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  logLevel: 'LOG_LEVEL',
+};
+
+export class InvalidConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const [key, envName] of Object.entries(ENV_NAMES)) {
+    const value = env[envName];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  if (raw.port && !raw.publicUrl) raw.publicUrl = `http://127.0.0.1:${raw.port}`;
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length > 0) {
+    const details = errors
+      .map((e) => `${ENV_NAMES[e.property as keyof AppConfig]}: ${Object.values(e.constraints ?? {}).join(', ')}`)
+      .join('; ');
+    throw new InvalidConfigError(`Invalid configuration: ${details}`);
+  }
+  return config;
+}

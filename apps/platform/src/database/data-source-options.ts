@@ -1,0 +1,16 @@
+import type { DataSourceOptions } from 'typeorm';
+import { AccountEntity } from '../accounts/account.entity';
+import { CallEntity } from '../calls/call.entity';
+import { NotificationEntity } from '../notifications/notification.entity';
+import type { AppConfig } from '../config/app-config';
+import { MIGRATIONS } from '../../../../migrations';
+
+export const ENTITIES = [AccountEntity, CallEntity, NotificationEntity];
+
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseType' | 'databasePath' | 'databaseUrl'>): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false } as const;
+  if (config.databaseType === 'postgres') {
+    return { type: 'postgres', url: config.databaseUrl, ...common };
+  }
+  return { type: 'sqlite', database: config.databasePath, ...common };
+}

@@ -1,0 +1,8 @@
+/** Notification codes; Twilio's numbers where Twilio has one for the same failure. */
+export enum NotificationCode {
+  HttpRetrievalFailure = 11200,
+  DocumentParseFailure = 12100,
+  SchemaValidationWarning = 12200,
+  StatusCallbackFailure = 15003,
+  TelephonyFailure = 20500,
+}

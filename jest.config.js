@@ -1,0 +1,22 @@
+/** Unit tests sit beside the code; e2e tests in test/ run against real Asterisk, one file at a time. */
+const transform = { '^.+\\.ts$': 'ts-jest' };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/apps/**/*.spec.ts'],
+      transform,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform,
+      slowTestThreshold: 30,
+    },
+  ],
+};

@@ -1,0 +1,55 @@
+// Shared by `npm start` and `npm test`: install what a fresh clone lacks, then bring Asterisk up.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function log(message) {
+  process.stderr.write(`[callwright] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  }
+}
+
+export function ensureDependencies() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  log('Installing dependencies (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+export function build() {
+  log('Building the platform');
+  run('npx', ['nest', 'build', 'platform']);
+}
+
+/** True when the user pointed the platform at an Asterisk of their own. */
+export function usesExternalAsterisk() {
+  return Boolean(process.env.ARI_URL);
+}
+
+export function startAsterisk() {
+  if (usesExternalAsterisk()) {
+    log(`Using the Asterisk at ${process.env.ARI_URL} (ARI_URL is set); not starting one`);
+    return false;
+  }
+  log('Starting Asterisk (platform on 127.0.0.1:5060/8088, simulated far end on 127.0.0.1:5070)');
+  run('bash', [join(root, 'asterisk', 'stack.sh'), 'start']);
+  return true;
+}
+
+export function stopAsterisk() {
+  log('Stopping Asterisk');
+  try {
+    execFileSync('bash', [join(root, 'asterisk', 'stack.sh'), 'stop'], { cwd: root, stdio: 'inherit' });
+  } catch (error) {
+    log(`Stopping Asterisk failed: ${error.message}`);
+  }
+}

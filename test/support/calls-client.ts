@@ -1,0 +1,34 @@
+import type { RunningPlatform } from './platform';
+
+const FINAL = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
+
+/** Thin helpers over the RestComm Calls API as a client would use it. */
+export class CallsClient {
+  constructor(private readonly platform: RunningPlatform) {}
+
+  path(suffix = '.json', accountSid = this.platform.accountSid): string {
+    return `/restcomm/2012-04-24/Accounts/${accountSid}/Calls${suffix}`;
+  }
+
+  create(fields: Record<string, string>) {
+    return this.platform.http().post(this.path()).auth(this.platform.accountSid, this.platform.authToken).type('form').send(fields);
+  }
+
+  fetch(callSid: string) {
+    return this.platform
+      .http()
+      .get(this.path(`/${callSid}.json`))
+      .auth(this.platform.accountSid, this.platform.authToken);
+  }
+
+  async waitForStatus(callSid: string, statuses: string[] = FINAL, timeoutMs = 30000): Promise<Record<string, any>> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Record<string, any> = {};
+    while (Date.now() < deadline) {
+      last = (await this.fetch(callSid).expect(200)).body;
+      if (statuses.includes(last.status)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`Call ${callSid} still ${last.status} after ${timeoutMs} ms`);
+  }
+}

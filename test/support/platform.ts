@@ -1,0 +1,63 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { AppModule } from '../../apps/platform/src/app.module';
+import { AppConfig, loadConfig } from '../../apps/platform/src/config/app-config';
+import { configureApp } from '../../apps/platform/src/configure-app';
+import { TelephonyGateway } from '../../apps/platform/src/telephony/telephony-gateway.port';
+
+export interface RunningPlatform {
+  app: INestApplication;
+  accountSid: string;
+  authToken: string;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application (real database file, real ARI connection to the Asterisk that `npm test`
+ * started) on an ephemeral port.
+ */
+export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'callwright-e2e-'));
+  const accountSid = 'AC' + randomBytes(16).toString('hex');
+  const authToken = randomBytes(16).toString('hex');
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_PATH: join(dataDir, 'callwright.sqlite'),
+    BOOTSTRAP_ACCOUNT_SID: accountSid,
+    BOOTSTRAP_AUTH_TOKEN: authToken,
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  await waitUntil(() => app.get(TelephonyGateway).isConnected(), 15000, 'ARI connection');
+  return {
+    app,
+    accountSid,
+    authToken,
+    http: () => request(app.getHttpServer()),
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
