@@ -5,7 +5,8 @@ export class InitialSchema1763800000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const timestamp = queryRunner.connection.options.type === 'postgres' ? 'timestamptz' : 'datetime';
-    const now = queryRunner.connection.options.type === 'postgres' ? 'now()' : "(strftime('%Y-%m-%d %H:%M:%f', 'now'))";
+    const now =
+      queryRunner.connection.options.type === 'postgres' ? 'now()' : "(strftime('%Y-%m-%d %H:%M:%f', 'now'))";
     const created = [
       { name: 'date_created', type: timestamp, default: now },
       { name: 'date_updated', type: timestamp, default: now },
@@ -60,7 +61,10 @@ export class InitialSchema1763800000000 implements MigrationInterface {
     );
     await queryRunner.createIndex(
       'calls',
-      new TableIndex({ name: 'idx_calls_account_created', columnNames: ['account_sid', 'date_created', 'sid'] }),
+      new TableIndex({
+        name: 'idx_calls_account_created',
+        columnNames: ['account_sid', 'date_created', 'sid'],
+      }),
     );
     await queryRunner.createTable(
       new Table({

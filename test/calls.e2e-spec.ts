@@ -26,12 +26,21 @@ describe('Calls API: real calls through Asterisk', () => {
   it('answer: queued → completed, fetches the RCML, reports the SIP Call-ID and sends the status callback', async () => {
     const url = appServer.rcml('/answer.xml', PAUSE_THEN_HANGUP);
     const statusCallback = appServer.on('/status', { status: 204 });
-    const created = await calls.create(buildCallRequest({ To: farEndUri('answer'), Url: url, StatusCallback: statusCallback })).expect(201);
-    expect(created.body).toMatchObject({ status: 'queued', direction: 'outbound-api', to: farEndUri('answer'), from: '+15550001111' });
+    const created = await calls
+      .create(buildCallRequest({ To: farEndUri('answer'), Url: url, StatusCallback: statusCallback }))
+      .expect(201);
+    expect(created.body).toMatchObject({
+      status: 'queued',
+      direction: 'outbound-api',
+      to: farEndUri('answer'),
+      from: '+15550001111',
+    });
     expect(created.body.sid).toMatch(/^CA[0-9a-f]{32}$/);
     expect(created.body.account_sid).toBe(platform.accountSid);
     expect(created.body.api_version).toBe('2012-04-24');
-    expect(created.body.uri).toBe(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/Calls/${created.body.sid}.json`);
+    expect(created.body.uri).toBe(
+      `/restcomm/2012-04-24/Accounts/${platform.accountSid}/Calls/${created.body.sid}.json`,
+    );
 
     const call = await calls.waitForStatus(created.body.sid);
     expect(call.status).toBe('completed');
@@ -69,7 +78,14 @@ describe('Calls API: real calls through Asterisk', () => {
     const url = appServer.rcml('/get.xml', '<Response><Hangup/></Response>');
     const statusCallback = appServer.on('/status-get', { status: 200 });
     const created = await calls
-      .create(buildCallRequest({ Url: url, Method: 'get', StatusCallback: statusCallback, StatusCallbackMethod: 'GET' }))
+      .create(
+        buildCallRequest({
+          Url: url,
+          Method: 'get',
+          StatusCallback: statusCallback,
+          StatusCallbackMethod: 'GET',
+        }),
+      )
       .expect(201);
     await calls.waitForStatus(created.body.sid);
     const [fetch] = appServer.requestsTo('/get.xml');
@@ -77,7 +93,11 @@ describe('Calls API: real calls through Asterisk', () => {
     expect(fetch.query).toMatchObject({ CallSid: created.body.sid, CallStatus: 'in-progress' });
     const callback = await appServer.waitFor((r) => r.path === '/status-get');
     expect(callback.method).toBe('GET');
-    expect(callback.query).toMatchObject({ CallSid: created.body.sid, CallStatus: 'completed', CallDuration: expect.any(String) });
+    expect(callback.query).toMatchObject({
+      CallSid: created.body.sid,
+      CallStatus: 'completed',
+      CallDuration: expect.any(String),
+    });
   });
 
   it('busy: ends busy with SIP 486 and never fetches the RCML', async () => {
@@ -91,7 +111,13 @@ describe('Calls API: real calls through Asterisk', () => {
   it('noanswer with Timeout=3: ends no-answer after about three seconds', async () => {
     const started = Date.now();
     const created = await calls
-      .create(buildCallRequest({ To: farEndUri('noanswer'), Url: appServer.rcml('/noanswer.xml', PAUSE_THEN_HANGUP), Timeout: '3' }))
+      .create(
+        buildCallRequest({
+          To: farEndUri('noanswer'),
+          Url: appServer.rcml('/noanswer.xml', PAUSE_THEN_HANGUP),
+          Timeout: '3',
+        }),
+      )
       .expect(201);
     const ringing = await calls.waitForStatus(created.body.sid, ['ringing']);
     expect(ringing.status).toBe('ringing');
@@ -106,21 +132,42 @@ describe('Calls API: real calls through Asterisk', () => {
     ['unavailable', 480],
     ['congestion', 503],
   ])('%s: ends failed with SIP %i', async (user, code) => {
-    const created = await calls.create(buildCallRequest({ To: farEndUri(user), Url: appServer.rcml(`/${user}.xml`, PAUSE_THEN_HANGUP) })).expect(201);
+    const created = await calls
+      .create(
+        buildCallRequest({ To: farEndUri(user), Url: appServer.rcml(`/${user}.xml`, PAUSE_THEN_HANGUP) }),
+      )
+      .expect(201);
     const call = await calls.waitForStatus(created.body.sid);
     expect(call).toMatchObject({ status: 'failed', sip_response_code: code });
   });
 
   it('decline: a 603 from the callee is reported as busy', async () => {
-    const created = await calls.create(buildCallRequest({ To: farEndUri('decline'), Url: appServer.rcml('/decline.xml', PAUSE_THEN_HANGUP) })).expect(201);
-    expect(await calls.waitForStatus(created.body.sid)).toMatchObject({ status: 'busy', sip_response_code: 603 });
+    const created = await calls
+      .create(
+        buildCallRequest({
+          To: farEndUri('decline'),
+          Url: appServer.rcml('/decline.xml', PAUSE_THEN_HANGUP),
+        }),
+      )
+      .expect(201);
+    expect(await calls.waitForStatus(created.body.sid)).toMatchObject({
+      status: 'busy',
+      sip_response_code: 603,
+    });
   });
 
   it('TCP: ;transport=tcp places the call over TCP (the far-end user only answers calls that arrive over TCP)', async () => {
     const url = appServer.rcml('/tcp.xml', '<Response><Pause length="1"/></Response>');
-    const overTcp = await calls.create(buildCallRequest({ To: farEndUri('tcp-only', 'tcp'), Url: url })).expect(201);
-    expect(await calls.waitForStatus(overTcp.body.sid)).toMatchObject({ status: 'completed', sip_response_code: 200 });
-    const overUdp = await calls.create(buildCallRequest({ To: farEndUri('tcp-only', 'udp'), Url: url })).expect(201);
+    const overTcp = await calls
+      .create(buildCallRequest({ To: farEndUri('tcp-only', 'tcp'), Url: url }))
+      .expect(201);
+    expect(await calls.waitForStatus(overTcp.body.sid)).toMatchObject({
+      status: 'completed',
+      sip_response_code: 200,
+    });
+    const overUdp = await calls
+      .create(buildCallRequest({ To: farEndUri('tcp-only', 'udp'), Url: url }))
+      .expect(201);
     expect((await calls.waitForStatus(overUdp.body.sid)).status).not.toBe('completed');
   });
 
@@ -129,9 +176,16 @@ describe('Calls API: real calls through Asterisk', () => {
     const created = await calls.create(buildCallRequest({ Url: url })).expect(201);
     const call = await calls.waitForStatus(created.body.sid, undefined, 15000);
     expect(call.status).toBe('completed');
-    const notifications = await platform.app.get(NotificationsService).listForCall(platform.accountSid, call.sid);
+    const notifications = await platform.app
+      .get(NotificationsService)
+      .listForCall(platform.accountSid, call.sid);
     expect(notifications).toEqual([
-      expect.objectContaining({ errorCode: 12200, requestUrl: url, requestMethod: 'POST', messageText: expect.stringContaining('Dance') }),
+      expect.objectContaining({
+        errorCode: 12200,
+        requestUrl: url,
+        requestMethod: 'POST',
+        messageText: expect.stringContaining('Dance'),
+      }),
     ]);
   });
 
@@ -140,8 +194,12 @@ describe('Calls API: real calls through Asterisk', () => {
     const created = await calls.create(buildCallRequest({ Url: url })).expect(201);
     const call = await calls.waitForStatus(created.body.sid, undefined, 15000);
     expect(call.status).toBe('completed');
-    const notifications = await platform.app.get(NotificationsService).listForCall(platform.accountSid, call.sid);
-    expect(notifications).toEqual([expect.objectContaining({ errorCode: 11200, requestUrl: url, responseBody: 'boom' })]);
+    const notifications = await platform.app
+      .get(NotificationsService)
+      .listForCall(platform.accountSid, call.sid);
+    expect(notifications).toEqual([
+      expect.objectContaining({ errorCode: 11200, requestUrl: url, responseBody: 'boom' }),
+    ]);
   });
 });
 
@@ -172,7 +230,12 @@ describe('Calls API: validation, auth, isolation and formats', () => {
     ['an unknown parameter', { Colour: 'blue' }, 21000, /Colour/],
   ])('refuses %s with 400 in the error shape', async (_name, overrides, code, message) => {
     const response = await calls.create(buildCallRequest({ Url: url, ...overrides })).expect(400);
-    expect(response.body).toEqual({ code, message: expect.stringMatching(message), more_info: expect.any(String), status: 400 });
+    expect(response.body).toEqual({
+      code,
+      message: expect.stringMatching(message),
+      more_info: expect.any(String),
+      status: 400,
+    });
   });
 
   it('accepts JSON bodies as well as form bodies', async () => {
@@ -194,7 +257,11 @@ describe('Calls API: validation, auth, isolation and formats', () => {
       .set('Content-Type', 'application/json')
       .send('{"From": ')
       .expect(400);
-    expect(response.body).toMatchObject({ code: expect.any(Number), message: expect.any(String), status: 400 });
+    expect(response.body).toMatchObject({
+      code: expect.any(Number),
+      message: expect.any(String),
+      status: 400,
+    });
   });
 
   it('returns 404 for an unknown call and for a malformed CallSid', async () => {
@@ -204,7 +271,11 @@ describe('Calls API: validation, auth, isolation and formats', () => {
   });
 
   it('returns 401 for wrong or missing credentials', async () => {
-    const wrong = await platform.http().get(calls.path()).auth(platform.accountSid, 'wrong-token').expect(401);
+    const wrong = await platform
+      .http()
+      .get(calls.path())
+      .auth(platform.accountSid, 'wrong-token')
+      .expect(401);
     expect(wrong.body).toMatchObject({ code: 20003, status: 401 });
     expect(wrong.headers['www-authenticate']).toMatch(/^Basic/);
     await platform.http().get(calls.path()).expect(401);
@@ -218,8 +289,16 @@ describe('Calls API: validation, auth, isolation and formats', () => {
       .get(calls.path(`/${created.body.sid}.json`, other.sid))
       .auth(other.sid, other.authToken)
       .expect(404);
-    await platform.http().get(calls.path(`/${created.body.sid}.json`)).auth(other.sid, other.authToken).expect(404);
-    const list = await platform.http().get(calls.path('.json', other.sid)).auth(other.sid, other.authToken).expect(200);
+    await platform
+      .http()
+      .get(calls.path(`/${created.body.sid}.json`))
+      .auth(other.sid, other.authToken)
+      .expect(404);
+    const list = await platform
+      .http()
+      .get(calls.path('.json', other.sid))
+      .auth(other.sid, other.authToken)
+      .expect(200);
     expect(list.body.calls).toEqual([]);
     await calls.waitForStatus(created.body.sid);
   });
@@ -246,15 +325,29 @@ describe('Calls API: validation, auth, isolation and formats', () => {
   });
 
   it('lists calls newest first with Page and PageSize', async () => {
-    const listing = await platform.http().get(`${calls.path()}?PageSize=2&Page=0`).auth(platform.accountSid, platform.authToken).expect(200);
+    const listing = await platform
+      .http()
+      .get(`${calls.path()}?PageSize=2&Page=0`)
+      .auth(platform.accountSid, platform.authToken)
+      .expect(200);
     expect(listing.body.page_size).toBe(2);
     expect(listing.body.total).toBeGreaterThanOrEqual(3);
     expect(listing.body.calls).toHaveLength(2);
     const [first, second] = listing.body.calls;
-    expect(new Date(first.date_created).getTime()).toBeGreaterThanOrEqual(new Date(second.date_created).getTime());
+    expect(new Date(first.date_created).getTime()).toBeGreaterThanOrEqual(
+      new Date(second.date_created).getTime(),
+    );
     expect(listing.body.next_page_uri).toContain('Page=1');
-    const xml = await platform.http().get(`${calls.path('')}?PageSize=1`).auth(platform.accountSid, platform.authToken).expect(200);
+    const xml = await platform
+      .http()
+      .get(`${calls.path('')}?PageSize=1`)
+      .auth(platform.accountSid, platform.authToken)
+      .expect(200);
     expect(xml.text).toMatch(/<Calls page="0" numpages="\d+" pagesize="1" total="\d+"/);
-    await platform.http().get(`${calls.path()}?PageSize=5000`).auth(platform.accountSid, platform.authToken).expect(400);
+    await platform
+      .http()
+      .get(`${calls.path()}?PageSize=5000`)
+      .auth(platform.accountSid, platform.authToken)
+      .expect(400);
   });
 });

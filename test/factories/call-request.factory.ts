@@ -13,5 +13,7 @@ export interface CallRequest {
 
 export function buildCallRequest(overrides: CallRequest = {}): Record<string, string> {
   const request: CallRequest = { From: '+15550001111', To: farEndUri('answer'), ...overrides };
-  return Object.fromEntries(Object.entries(request).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(request).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }

@@ -11,7 +11,12 @@ export class CallsClient {
   }
 
   create(fields: Record<string, string>) {
-    return this.platform.http().post(this.path()).auth(this.platform.accountSid, this.platform.authToken).type('form').send(fields);
+    return this.platform
+      .http()
+      .post(this.path())
+      .auth(this.platform.accountSid, this.platform.authToken)
+      .type('form')
+      .send(fields);
   }
 
   fetch(callSid: string) {
@@ -21,7 +26,11 @@ export class CallsClient {
       .auth(this.platform.accountSid, this.platform.authToken);
   }
 
-  async waitForStatus(callSid: string, statuses: string[] = FINAL, timeoutMs = 30000): Promise<Record<string, any>> {
+  async waitForStatus(
+    callSid: string,
+    statuses: string[] = FINAL,
+    timeoutMs = 30000,
+  ): Promise<Record<string, any>> {
     const deadline = Date.now() + timeoutMs;
     let last: Record<string, any> = {};
     while (Date.now() < deadline) {

@@ -57,13 +57,19 @@ export class HttpRecorder {
     return this.requests.filter((request) => request.path === path);
   }
 
-  async waitFor(predicate: (request: RecordedRequest) => boolean, timeoutMs = 20000): Promise<RecordedRequest> {
+  async waitFor(
+    predicate: (request: RecordedRequest) => boolean,
+    timeoutMs = 20000,
+  ): Promise<RecordedRequest> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.requests.find(predicate);
       if (found) return found;
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`No matching request within ${timeoutMs} ms; got ${this.requests.map((r) => r.path).join(', ')}`);
+      if (remaining <= 0)
+        throw new Error(
+          `No matching request within ${timeoutMs} ms; got ${this.requests.map((r) => r.path).join(', ')}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => {
@@ -94,7 +100,10 @@ export class HttpRecorder {
     this.waiters = [];
     waiters.forEach((wake) => wake());
     const responder = this.routes.get(parsed.pathname);
-    const answer = typeof responder === 'function' ? responder(request) : (responder ?? { status: 404, body: 'not found' });
+    const answer =
+      typeof responder === 'function'
+        ? responder(request)
+        : (responder ?? { status: 404, body: 'not found' });
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     res.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'text/plain' });
     res.end(answer.body ?? '');

@@ -15,6 +15,11 @@ export function configureApp(app: INestApplication): void {
 /** Body-parser rejections (malformed JSON, oversized bodies) happen before Nest's filters can see them. */
 export function bodyParserErrorHandler(error: any, req: Request, res: Response, next: NextFunction): void {
   if (!error || typeof error.status !== 'number' || error.status >= 500) return next(error);
-  const body = { code: error.status, message: error.message, more_info: `https://www.twilio.com/docs/errors/${error.status}`, status: error.status };
+  const body = {
+    code: error.status,
+    message: error.message,
+    more_info: `https://www.twilio.com/docs/errors/${error.status}`,
+    status: error.status,
+  };
   res.status(error.status).json(body);
 }

@@ -8,7 +8,9 @@ import { configureApp } from './configure-app';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const app = await NestFactory.create(AppModule, { logger: levels.slice(0, levels.indexOf(config.logLevel) + 1) as any });
+  const app = await NestFactory.create(AppModule, {
+    logger: levels.slice(0, levels.indexOf(config.logLevel) + 1) as any,
+  });
   configureApp(app);
   await app.listen(config.port, config.host);
   new Logger('Callwright').log(`Listening on http://${config.host}:${config.port}`);

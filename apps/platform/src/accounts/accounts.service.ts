@@ -29,7 +29,12 @@ export class AccountsService implements OnApplicationBootstrap {
       const existing = await this.accounts.findOneBy({ sid: bootstrapAccountSid });
       const authToken = bootstrapAuthToken ?? existing?.authToken ?? randomBytes(16).toString('hex');
       if (existing && existing.authToken === authToken) return existing;
-      const saved = await this.accounts.save({ ...existing, sid: bootstrapAccountSid, friendlyName: 'Bootstrap account', authToken });
+      const saved = await this.accounts.save({
+        ...existing,
+        sid: bootstrapAccountSid,
+        friendlyName: 'Bootstrap account',
+        authToken,
+      });
       if (!bootstrapAuthToken) this.announce(saved);
       return saved;
     }
@@ -53,7 +58,11 @@ export class AccountsService implements OnApplicationBootstrap {
   }
 
   async create(friendlyName: string): Promise<AccountEntity> {
-    return this.accounts.save({ sid: newSid('AC'), friendlyName, authToken: randomBytes(16).toString('hex') });
+    return this.accounts.save({
+      sid: newSid('AC'),
+      friendlyName,
+      authToken: randomBytes(16).toString('hex'),
+    });
   }
 
   async findBySid(sid: string): Promise<AccountEntity | null> {

@@ -22,7 +22,11 @@ export class BasicAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const credentials = parseBasic(req.headers.authorization);
     const account = credentials && (await this.accounts.authenticate(credentials.user, credentials.password));
-    if (!account) throw new DomainError(DomainErrorCode.AuthenticationRequired, 'Authentication required: invalid AccountSid or AuthToken');
+    if (!account)
+      throw new DomainError(
+        DomainErrorCode.AuthenticationRequired,
+        'Authentication required: invalid AccountSid or AuthToken',
+      );
     if (req.params.accountSid !== undefined && req.params.accountSid !== account.sid) {
       throw new DomainError(DomainErrorCode.NotFound, `The requested resource ${req.path} was not found`);
     }

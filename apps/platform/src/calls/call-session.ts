@@ -57,7 +57,10 @@ export class CallSession {
     return this.queue.run(async () => {
       const { gateway } = this.deps;
       const channelId = gateway.newChannelId();
-      this.watch = gateway.watchChannel(channelId, (event) => void this.queue.run(() => this.onChannelEvent(event)));
+      this.watch = gateway.watchChannel(
+        channelId,
+        (event) => void this.queue.run(() => this.onChannelEvent(event)),
+      );
       await this.save({ channelId, startTime: new Date() });
       try {
         await gateway.originate({
@@ -67,11 +70,17 @@ export class CallSession {
           timeoutSeconds: this.call.timeout + 5,
         });
       } catch (error) {
-        await this.notify(NotificationCode.TelephonyFailure, error instanceof Error ? error.message : String(error));
+        await this.notify(
+          NotificationCode.TelephonyFailure,
+          error instanceof Error ? error.message : String(error),
+        );
         await this.finish({ type: 'ended', by: 'error', cause: 0 });
         return;
       }
-      this.noAnswerTimer = setTimeout(() => void this.queue.run(() => this.giveUpRinging()), this.call.timeout * 1000);
+      this.noAnswerTimer = setTimeout(
+        () => void this.queue.run(() => this.giveUpRinging()),
+        this.call.timeout * 1000,
+      );
     });
   }
 
@@ -126,7 +135,9 @@ export class CallSession {
         context,
       )
       .catch(async (error) => {
-        this.logger.error(`RCML on ${this.call.sid} crashed: ${error instanceof Error ? error.stack : error}`);
+        this.logger.error(
+          `RCML on ${this.call.sid} crashed: ${error instanceof Error ? error.stack : error}`,
+        );
         await this.notify(NotificationCode.TelephonyFailure, 'Internal error while running RCML');
         await this.hangup('platform');
       });
@@ -140,7 +151,11 @@ export class CallSession {
 
   private async hangup(by: EndedBy): Promise<void> {
     this.endRequestedBy ??= by;
-    if (this.call.channelId) await this.deps.gateway.hangup(this.call.channelId, by === 'no-answer-timeout' ? 'no_answer' : 'normal');
+    if (this.call.channelId)
+      await this.deps.gateway.hangup(
+        this.call.channelId,
+        by === 'no-answer-timeout' ? 'no_answer' : 'normal',
+      );
   }
 
   private async apply(signal: CallSignal, patch: Partial<CallEntity> = {}): Promise<boolean> {
@@ -150,12 +165,17 @@ export class CallSession {
     return true;
   }
 
-  private async finish(signal: Extract<CallSignal, { type: 'ended' }>, patch: Partial<CallEntity> = {}): Promise<void> {
+  private async finish(
+    signal: Extract<CallSignal, { type: 'ended' }>,
+    patch: Partial<CallEntity> = {},
+  ): Promise<void> {
     this.clearNoAnswerTimer();
     this.lifetime.abort();
     this.watch?.stop();
     const endTime = new Date();
-    const duration = this.call.answerTime ? Math.round((endTime.getTime() - this.call.answerTime.getTime()) / 1000) : 0;
+    const duration = this.call.answerTime
+      ? Math.round((endTime.getTime() - this.call.answerTime.getTime()) / 1000)
+      : 0;
     const changed = await this.apply(signal, { ...patch, endTime, duration });
     if (changed) await this.sendStatusCallback();
     this.resolveFinished();
@@ -207,7 +227,8 @@ export class CallSession {
     await this.deps.notifications.record({
       accountSid: this.call.accountSid,
       callSid: this.call.sid,
-      level: code === NotificationCode.StatusCallbackFailure ? NotificationLevel.Warning : NotificationLevel.Error,
+      level:
+        code === NotificationCode.StatusCallbackFailure ? NotificationLevel.Warning : NotificationLevel.Error,
       code,
       message,
       ...request,

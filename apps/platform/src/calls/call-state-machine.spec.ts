@@ -47,7 +47,9 @@ describe('call state machine', () => {
   });
 
   it('reports no-answer when the platform gave up after Timeout, whatever the cause', () => {
-    expect(nextStatus(CallStatus.Ringing, ended({ by: 'no-answer-timeout', sipCode: 487 }))).toBe(CallStatus.NoAnswer);
+    expect(nextStatus(CallStatus.Ringing, ended({ by: 'no-answer-timeout', sipCode: 487 }))).toBe(
+      CallStatus.NoAnswer,
+    );
   });
 
   it('reports canceled when the platform canceled a ringing call', () => {
@@ -63,7 +65,13 @@ describe('call state machine', () => {
   });
 
   it('ignores every signal once the call is final', () => {
-    for (const status of [CallStatus.Completed, CallStatus.Busy, CallStatus.Failed, CallStatus.NoAnswer, CallStatus.Canceled]) {
+    for (const status of [
+      CallStatus.Completed,
+      CallStatus.Busy,
+      CallStatus.Failed,
+      CallStatus.NoAnswer,
+      CallStatus.Canceled,
+    ]) {
       expect(isTerminal(status)).toBe(true);
       expect(nextStatus(status, { type: 'ringing' })).toBeNull();
       expect(nextStatus(status, { type: 'answered' })).toBeNull();

@@ -4,7 +4,12 @@ export type CallSignal =
   | { type: 'ringing' }
   | { type: 'answered' }
   /** The leg ended. `by` tells who ended it; `sipCode` is the final SIP response of an unanswered INVITE. */
-  | { type: 'ended'; by: 'remote' | 'platform' | 'no-answer-timeout' | 'cancel' | 'error'; cause: number; sipCode?: number };
+  | {
+      type: 'ended';
+      by: 'remote' | 'platform' | 'no-answer-timeout' | 'cancel' | 'error';
+      cause: number;
+      sipCode?: number;
+    };
 
 export const TERMINAL_STATUSES: ReadonlySet<CallStatus> = new Set([
   CallStatus.Completed,

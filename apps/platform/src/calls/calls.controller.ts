@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpStatus, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AccountEntity } from '../accounts/account.entity';
 import { BasicAuthGuard } from '../accounts/basic-auth.guard';
@@ -23,13 +35,23 @@ export class CallsController {
   constructor(private readonly calls: CallsService) {}
 
   @Post()
-  async create(@CurrentAccount() account: AccountEntity, @Body() body: CreateCallDto, @Req() req: Request, @Res() res: Response) {
+  async create(
+    @CurrentAccount() account: AccountEntity,
+    @Body() body: CreateCallDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const call = await this.calls.create(account, body);
     sendRestcomm(req, res, HttpStatus.CREATED, 'Call', toCallResponse(call, suffixFor(req)));
   }
 
   @Get()
-  async list(@CurrentAccount() account: AccountEntity, @Query() query: ListCallsQueryDto, @Req() req: Request, @Res() res: Response) {
+  async list(
+    @CurrentAccount() account: AccountEntity,
+    @Query() query: ListCallsQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const result = await this.calls.list(account, query.Page, query.PageSize);
     const page = toCallPageResponse(account.sid, result, query.Page, query.PageSize, suffixFor(req));
     if (negotiateFormat(req) === 'json') {
@@ -38,13 +60,23 @@ export class CallsController {
     }
     const { calls, ...meta } = page;
     const attributes = Object.fromEntries(
-      Object.entries(meta).map(([key, value]) => [`@${key.replace(/_/g, '')}`, value === null ? 'null' : String(value)]),
+      Object.entries(meta).map(([key, value]) => [
+        `@${key.replace(/_/g, '')}`,
+        value === null ? 'null' : String(value),
+      ]),
     );
-    res.type('application/xml').send(renderXml('RestcommResponse', { Calls: { ...attributes, Call: jsonToXmlTree(calls as any) } }));
+    res
+      .type('application/xml')
+      .send(renderXml('RestcommResponse', { Calls: { ...attributes, Call: jsonToXmlTree(calls as any) } }));
   }
 
   @Get(':callSid')
-  async fetch(@CurrentAccount() account: AccountEntity, @Param('callSid') callSid: string, @Req() req: Request, @Res() res: Response) {
+  async fetch(
+    @CurrentAccount() account: AccountEntity,
+    @Param('callSid') callSid: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const call = await this.calls.get(account, callSid);
     sendRestcomm(req, res, HttpStatus.OK, 'Call', toCallResponse(call, suffixFor(req)));
   }

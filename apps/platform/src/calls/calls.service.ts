@@ -48,8 +48,11 @@ export class CallsService {
   }
 
   async get(account: AccountEntity, callSid: string): Promise<CallEntity> {
-    const call = sidPattern('CA').test(callSid) ? await this.calls.findOneBy({ sid: callSid, accountSid: account.sid }) : null;
-    if (!call) throw new DomainError(DomainErrorCode.NotFound, `The requested resource Call ${callSid} was not found`);
+    const call = sidPattern('CA').test(callSid)
+      ? await this.calls.findOneBy({ sid: callSid, accountSid: account.sid })
+      : null;
+    if (!call)
+      throw new DomainError(DomainErrorCode.NotFound, `The requested resource Call ${callSid} was not found`);
     return call;
   }
 

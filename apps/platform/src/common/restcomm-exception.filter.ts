@@ -25,7 +25,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const status = exception.getStatus();
     const response = exception.getResponse();
     const message =
-      typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      typeof response === 'string'
+        ? response
+        : String((response as { message?: unknown }).message ?? exception.message);
     // Body-parser failures (malformed JSON, oversize body) surface here as 4xx HttpExceptions.
     return { code: status, message, more_info: moreInfo(status), status };
   }
@@ -46,8 +48,10 @@ export class RestcommExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const body = toErrorBody(exception);
-    if (body.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (body.status === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Basic realm="Callwright"');
+    if (body.status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (body.status === HttpStatus.UNAUTHORIZED)
+      res.setHeader('WWW-Authenticate', 'Basic realm="Callwright"');
     sendRestcomm(req, res, body.status, 'RestException', body);
   }
 }

@@ -5,7 +5,9 @@ function firstFailure(errors: ValidationError[]): { code: DomainErrorCode; messa
   for (const error of errors) {
     if (error.constraints) {
       const [constraint, message] = Object.entries(error.constraints)[0];
-      const code = (error.contexts?.[constraint]?.code as DomainErrorCode | undefined) ?? DomainErrorCode.InvalidParameter;
+      const code =
+        (error.contexts?.[constraint]?.code as DomainErrorCode | undefined) ??
+        DomainErrorCode.InvalidParameter;
       return { code, message };
     }
     const nested = firstFailure(error.children ?? []);
@@ -22,7 +24,10 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     stopAtFirstError: true,
     exceptionFactory: (errors) => {
-      const failure = firstFailure(errors) ?? { code: DomainErrorCode.InvalidParameter, message: 'Invalid request' };
+      const failure = firstFailure(errors) ?? {
+        code: DomainErrorCode.InvalidParameter,
+        message: 'Invalid request',
+      };
       return new DomainError(failure.code, failure.message);
     },
   });

@@ -23,7 +23,8 @@ export function IsSipUri(options: ValidationOptions = {}): PropertyDecorator {
       validator: {
         validate: (value) => typeof value === 'string' && value.length < 255 && isSipUri(value),
         defaultMessage: buildMessage(
-          (each) => `${each}$property must be a sip: URI (sip:user@host[:port][;transport=udp|tcp]) under 255 characters`,
+          (each) =>
+            `${each}$property must be a sip: URI (sip:user@host[:port][;transport=udp|tcp]) under 255 characters`,
           options,
         ),
       },

@@ -1,6 +1,11 @@
 import { XMLBuilder } from 'fast-xml-parser';
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: true, format: false });
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  suppressEmptyNode: true,
+  format: false,
+});
 
 const pascal = (key: string) => key.replace(/(^|_)([a-z])/g, (_m, _sep, c: string) => c.toUpperCase());
 

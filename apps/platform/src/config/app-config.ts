@@ -1,7 +1,19 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 
 /** Every setting the platform reads, validated once at boot so a typo fails fast instead of mid-call. */
 export class AppConfig {
@@ -48,7 +60,9 @@ export class AppConfig {
   outboundEndpoint = 'outbound';
 
   @IsOptional()
-  @Matches(/^AC[0-9a-f]{32}$/, { message: 'BOOTSTRAP_ACCOUNT_SID must be AC followed by 32 lowercase hex digits' })
+  @Matches(/^AC[0-9a-f]{32}$/, {
+    message: 'BOOTSTRAP_ACCOUNT_SID must be AC followed by 32 lowercase hex digits',
+  })
   bootstrapAccountSid?: string;
 
   @IsOptional()
@@ -97,7 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
     const details = errors
-      .map((e) => `${ENV_NAMES[e.property as keyof AppConfig]}: ${Object.values(e.constraints ?? {}).join(', ')}`)
+      .map(
+        (e) =>
+          `${ENV_NAMES[e.property as keyof AppConfig]}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+      )
       .join('; ');
     throw new InvalidConfigError(`Invalid configuration: ${details}`);
   }

@@ -7,8 +7,15 @@ import { MIGRATIONS } from '../../../../migrations';
 
 export const ENTITIES = [AccountEntity, CallEntity, NotificationEntity];
 
-export function dataSourceOptions(config: Pick<AppConfig, 'databaseType' | 'databasePath' | 'databaseUrl'>): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false } as const;
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'databaseType' | 'databasePath' | 'databaseUrl'>,
+): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+  } as const;
   if (config.databaseType === 'postgres') {
     return { type: 'postgres', url: config.databaseUrl, ...common };
   }

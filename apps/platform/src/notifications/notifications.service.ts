@@ -22,7 +22,9 @@ const MAX_STORED_BODY = 4096;
 export class NotificationsService {
   private readonly logger = new Logger(NotificationsService.name);
 
-  constructor(@InjectRepository(NotificationEntity) private readonly notifications: Repository<NotificationEntity>) {}
+  constructor(
+    @InjectRepository(NotificationEntity) private readonly notifications: Repository<NotificationEntity>,
+  ) {}
 
   async record(input: NotificationInput): Promise<NotificationEntity> {
     this.logger.warn(`${input.callSid ?? input.accountSid}: ${input.code} ${input.message}`);
@@ -41,6 +43,9 @@ export class NotificationsService {
   }
 
   async listForCall(accountSid: string, callSid: string): Promise<NotificationEntity[]> {
-    return this.notifications.find({ where: { accountSid, callSid }, order: { dateCreated: 'ASC', sid: 'ASC' } });
+    return this.notifications.find({
+      where: { accountSid, callSid },
+      order: { dateCreated: 'ASC', sid: 'ASC' },
+    });
   }
 }

@@ -35,7 +35,9 @@ export class RcmlApplicationService {
   ) {}
 
   async run(application: RcmlApplication, context: VerbContext): Promise<void> {
-    const targets = application.fallback ? [application.primary, application.fallback] : [application.primary];
+    const targets = application.fallback
+      ? [application.primary, application.fallback]
+      : [application.primary];
     for (const target of targets) {
       if (context.signal.aborted) return;
       const document = await this.fetch(application, target);
@@ -58,7 +60,13 @@ export class RcmlApplicationService {
       return response.body;
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
-      await this.report(application, target, NotificationCode.HttpRetrievalFailure, error.message, error.response?.body);
+      await this.report(
+        application,
+        target,
+        NotificationCode.HttpRetrievalFailure,
+        error.message,
+        error.response?.body,
+      );
       return null;
     }
   }

@@ -22,7 +22,10 @@ describe('RcmlInterpreter (minimal)', () => {
 
   it('runs Pause then Hangup in document order', async () => {
     const context = new RecordingContext();
-    const result = await interpreter.run('<Response><Pause length="2"/><Hangup/><Pause/></Response>', context);
+    const result = await interpreter.run(
+      '<Response><Pause length="2"/><Hangup/><Pause/></Response>',
+      context,
+    );
     expect(result).toEqual({ kind: 'finished' });
     expect(context.actions).toEqual(['pause 2', 'hangup']);
   });
@@ -60,13 +63,14 @@ describe('RcmlInterpreter (minimal)', () => {
     expect(result.kind === 'rejected' && result.problem.message).toMatch(message);
   });
 
-  it.each(['<Response><Pause>', 'not xml at all <', '<!DOCTYPE x [<!ENTITY a "b">]><Response>&a;</Response>'])(
-    'reports a parse failure for %s',
-    async (xml) => {
-      const result = await interpreter.run(xml, new RecordingContext());
-      expect(result).toMatchObject({ kind: 'rejected', problem: { code: RcmlErrorCode.DocumentParseFailure } });
-    },
-  );
+  it.each([
+    '<Response><Pause>',
+    'not xml at all <',
+    '<!DOCTYPE x [<!ENTITY a "b">]><Response>&a;</Response>',
+  ])('reports a parse failure for %s', async (xml) => {
+    const result = await interpreter.run(xml, new RecordingContext());
+    expect(result).toMatchObject({ kind: 'rejected', problem: { code: RcmlErrorCode.DocumentParseFailure } });
+  });
 
   it('stops when the call ends mid-document', async () => {
     const context = new RecordingContext();

@@ -44,10 +44,16 @@ export class RcmlInterpreter {
       program = this.compile(parseRcmlDocument(xml));
     } catch (error) {
       if (error instanceof RcmlParseError) {
-        return { kind: 'rejected', problem: { code: RcmlErrorCode.DocumentParseFailure, message: error.message } };
+        return {
+          kind: 'rejected',
+          problem: { code: RcmlErrorCode.DocumentParseFailure, message: error.message },
+        };
       }
       if (error instanceof RcmlSchemaError) {
-        return { kind: 'rejected', problem: { code: RcmlErrorCode.SchemaValidationWarning, message: error.message } };
+        return {
+          kind: 'rejected',
+          problem: { code: RcmlErrorCode.SchemaValidationWarning, message: error.message },
+        };
       }
       throw error;
     }

@@ -34,10 +34,13 @@ function toNode(raw: OrderedNode): RcmlNode | null {
 
 /** Parses an RCML document into its `<Response>` element. DTDs are refused: no entity can expand. */
 export function parseRcmlDocument(xml: string): RcmlNode {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new RcmlParseError('Document type declarations are not allowed in RCML');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    throw new RcmlParseError('Document type declarations are not allowed in RCML');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new RcmlParseError(`Malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const roots = (parser.parse(xml) as OrderedNode[]).map(toNode).filter((node): node is RcmlNode => node !== null);
+  const roots = (parser.parse(xml) as OrderedNode[])
+    .map(toNode)
+    .filter((node): node is RcmlNode => node !== null);
   if (roots.length !== 1 || roots[0].name !== 'Response') {
     throw new RcmlSchemaError(`The root element must be <Response>, found <${roots[0]?.name ?? 'nothing'}>`);
   }

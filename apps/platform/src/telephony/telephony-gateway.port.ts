@@ -5,7 +5,14 @@ export type ChannelEvent =
   /** The channel is under the platform's control (for an originated channel: after answer). */
   | { kind: 'entered-app'; sipCallId?: string }
   /** `vanished`: the channel disappeared while events could not be received (ARI reconnect). */
-  | { kind: 'hangup'; cause: number; causeText: string; sipCode?: number; sipCallId?: string; vanished?: boolean };
+  | {
+      kind: 'hangup';
+      cause: number;
+      causeText: string;
+      sipCode?: number;
+      sipCallId?: string;
+      vanished?: boolean;
+    };
 
 export type ChannelListener = (event: ChannelEvent) => void;
 

@@ -56,7 +56,8 @@ export class WebhookClient {
         signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : describeFetchError(error);
+      const reason =
+        error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : describeFetchError(error);
       throw new WebhookError(`${request.method} ${url} failed: ${reason}`);
     }
     const text = await readLimited(response, MAX_BODY_BYTES);

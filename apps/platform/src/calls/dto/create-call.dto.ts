@@ -17,7 +17,10 @@ export class CreateCallDto {
   @IsNotEmpty({ message: "The 'To' parameter is required", ...code(DomainErrorCode.MissingTo) })
   To: string;
 
-  @IsHttpUrl({ message: "The 'Url' parameter must be an absolute http(s) URL", ...code(DomainErrorCode.InvalidUrl) })
+  @IsHttpUrl({
+    message: "The 'Url' parameter must be an absolute http(s) URL",
+    ...code(DomainErrorCode.InvalidUrl),
+  })
   @IsNotEmpty({ message: "The 'Url' parameter is required", ...code(DomainErrorCode.InvalidUrl) })
   Url: string;
 
@@ -26,7 +29,10 @@ export class CreateCallDto {
   Method: 'GET' | 'POST' = 'POST';
 
   @IsOptional()
-  @IsHttpUrl({ message: "The 'FallbackUrl' parameter must be an absolute http(s) URL", ...code(DomainErrorCode.InvalidUrl) })
+  @IsHttpUrl({
+    message: "The 'FallbackUrl' parameter must be an absolute http(s) URL",
+    ...code(DomainErrorCode.InvalidUrl),
+  })
   FallbackUrl?: string;
 
   @IsOptional()
@@ -34,7 +40,10 @@ export class CreateCallDto {
   FallbackMethod: 'GET' | 'POST' = 'POST';
 
   @IsOptional()
-  @IsHttpUrl({ message: "The 'StatusCallback' parameter must be an absolute http(s) URL", ...code(DomainErrorCode.InvalidUrl) })
+  @IsHttpUrl({
+    message: "The 'StatusCallback' parameter must be an absolute http(s) URL",
+    ...code(DomainErrorCode.InvalidUrl),
+  })
   StatusCallback?: string;
 
   @IsOptional()

@@ -21,7 +21,10 @@ export function reconnectDelayMs(attempt: number, random: () => number = Math.ra
 }
 
 @Injectable()
-export class AriTelephonyGateway extends TelephonyGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AriTelephonyGateway
+  extends TelephonyGateway
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('AriGateway');
   private readonly watches = new ChannelWatchRegistry();
   private client: ari.Client | null = null;
