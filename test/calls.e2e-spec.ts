@@ -168,7 +168,10 @@ describe('Calls API: real calls through Asterisk', () => {
     const overUdp = await calls
       .create(buildCallRequest({ To: farEndUri('tcp-only', 'udp'), Url: url }))
       .expect(201);
-    expect((await calls.waitForStatus(overUdp.body.sid)).status).not.toBe('completed');
+    expect(await calls.waitForStatus(overUdp.body.sid)).toMatchObject({
+      status: 'failed',
+      sip_response_code: 488,
+    });
   });
 
   it('records a notification and hangs up cleanly when the RCML has an unsupported verb', async () => {

@@ -85,6 +85,10 @@ export class AriTelephonyGateway
     }
   }
 
+  protected retryDelayMs(attempt: number): number {
+    return reconnectDelayMs(attempt);
+  }
+
   private requireClient(): ari.Client {
     if (!this.client || !this.connected) throw new TelephonyError('Asterisk is not connected');
     return this.client;
@@ -101,7 +105,7 @@ export class AriTelephonyGateway
       this.connected = false;
       this.closeClient();
       if (this.stopping) return;
-      await this.sleep(reconnectDelayMs(attempt++));
+      await this.sleep(this.retryDelayMs(attempt++));
     }
   }
 

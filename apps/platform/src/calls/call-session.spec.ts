@@ -1,0 +1,151 @@
+import { Logger } from '@nestjs/common';
+import { buildCallEntity } from '../../../../test/factories/call-entity.factory';
+import type { NotificationsService } from '../notifications/notifications.service';
+import type { RcmlApplicationService } from '../rcml/rcml-application.service';
+import {
+  ChannelEvent,
+  ChannelListener,
+  ChannelWatch,
+  OriginateRequest,
+  TelephonyError,
+  TelephonyGateway,
+} from '../telephony/telephony-gateway.port';
+import type { WebhookClient } from '../webhooks/webhook-client.service';
+import type { CallEntity } from './call.entity';
+import { CallSession, CallStore } from './call-session';
+import { CallStatus } from './call-status';
+
+/** In-memory stand-in for the gateway port: tests play Asterisk's part by emitting channel events. */
+class FakeGateway extends TelephonyGateway {
+  readonly originated: OriginateRequest[] = [];
+  readonly hungUp: string[] = [];
+  failOriginate = false;
+  private listeners = new Map<string, ChannelListener>();
+
+  isConnected() {
+    return true;
+  }
+  newChannelId() {
+    return 'chan-1';
+  }
+  watchChannel(channelId: string, listener: ChannelListener): ChannelWatch {
+    this.listeners.set(channelId, listener);
+    return { stop: () => this.listeners.delete(channelId) };
+  }
+  async originate(request: OriginateRequest) {
+    if (this.failOriginate) throw new TelephonyError('Asterisk is not connected');
+    this.originated.push(request);
+  }
+  async hangup(channelId: string) {
+    this.hungUp.push(channelId);
+  }
+  emit(event: ChannelEvent) {
+    this.listeners.get('chan-1')?.(event);
+  }
+}
+
+function setup(overrides: Partial<CallEntity> = {}) {
+  const gateway = new FakeGateway();
+  const stored: Partial<CallEntity>[] = [];
+  const store: CallStore = { update: async (_sid, patch) => void stored.push(patch) };
+  const rcml = { run: jest.fn(async () => undefined) };
+  const notifications = { record: jest.fn(async () => undefined) };
+  const webhooks = { send: jest.fn(async () => ({ status: 200, body: '', contentType: '', url: '' })) };
+  const call = buildCallEntity(overrides);
+  const session = new CallSession(call, 'token', {
+    gateway,
+    store,
+    rcml: rcml as unknown as RcmlApplicationService,
+    notifications: notifications as unknown as NotificationsService,
+    webhooks: webhooks as unknown as WebhookClient,
+  });
+  return { gateway, stored, rcml, notifications, webhooks, call, session };
+}
+
+const statuses = (stored: Partial<CallEntity>[]) =>
+  stored.filter((patch) => patch.status).map((patch) => patch.status);
+
+describe('CallSession', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('originates, follows ringing and answer, runs the RCML, and completes with a status callback', async () => {
+    const { gateway, stored, rcml, webhooks, call, session } = setup({ statusCallback: 'http://app/status' });
+    await session.start();
+    expect(gateway.originated).toEqual([
+      { channelId: 'chan-1', sipUri: call.to, callerId: call.from, timeoutSeconds: 65 },
+    ]);
+    gateway.emit({ kind: 'ringing' });
+    gateway.emit({ kind: 'answered', sipCallId: 'abc@127.0.0.1' });
+    gateway.emit({ kind: 'entered-app' });
+    gateway.emit({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing' });
+    await session.finished;
+
+    expect(statuses(stored)).toEqual([CallStatus.Ringing, CallStatus.InProgress, CallStatus.Completed]);
+    expect(call).toMatchObject({
+      status: CallStatus.Completed,
+      sipCallId: 'abc@127.0.0.1',
+      sipResponseCode: 200,
+    });
+    expect(rcml.run).toHaveBeenCalledTimes(1);
+    const [application] = rcml.run.mock.calls[0] as unknown as [{ requestParams(): Record<string, string> }];
+    expect(application.requestParams()).toMatchObject({ CallSid: call.sid, CallStatus: 'completed' });
+    expect(webhooks.send).toHaveBeenCalledWith(
+      expect.objectContaining({
+        url: 'http://app/status',
+        method: 'POST',
+        signingKey: 'token',
+        params: expect.objectContaining({ CallStatus: 'completed', CallDuration: '0', CallSid: call.sid }),
+      }),
+    );
+  });
+
+  it('gives up after Timeout seconds with no-answer and hangs the channel up', async () => {
+    const { gateway, session, call } = setup({ timeout: 1 });
+    await session.start();
+    gateway.emit({ kind: 'ringing' });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(gateway.hungUp).toEqual(['chan-1']);
+    gateway.emit({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing', sipCode: 487 });
+    await session.finished;
+    expect(call.status).toBe(CallStatus.NoAnswer);
+  });
+
+  it('ends busy on a 486 without running any RCML, and ignores events after the final status', async () => {
+    const { gateway, rcml, stored, session, call } = setup();
+    await session.start();
+    gateway.emit({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await session.finished;
+    gateway.emit({ kind: 'answered' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(call).toMatchObject({ status: CallStatus.Busy, sipResponseCode: 486, duration: 0 });
+    expect(statuses(stored)).toEqual([CallStatus.Busy]);
+    expect(rcml.run).not.toHaveBeenCalled();
+  });
+
+  it('fails the call with a notification when Asterisk cannot originate', async () => {
+    const { gateway, notifications, session, call } = setup();
+    gateway.failOriginate = true;
+    await session.start();
+    await session.finished;
+    expect(call.status).toBe(CallStatus.Failed);
+    expect(notifications.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        callSid: call.sid,
+        code: 20500,
+        message: expect.stringContaining('not connected'),
+      }),
+    );
+  });
+
+  it('records a notification when the channel vanished while ARI was disconnected', async () => {
+    const { gateway, notifications, session, call } = setup();
+    await session.start();
+    gateway.emit({ kind: 'answered' });
+    gateway.emit({ kind: 'hangup', cause: 0, causeText: 'Channel vanished', vanished: true });
+    await session.finished;
+    expect(call.status).toBe(CallStatus.Completed);
+    expect(notifications.record).toHaveBeenCalledWith(
+      expect.objectContaining({ message: 'Channel vanished' }),
+    );
+  });
+});
