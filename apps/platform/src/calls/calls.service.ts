@@ -40,6 +40,8 @@ export class CallsService {
         statusCallback: request.StatusCallback ?? null,
         statusCallbackMethod: request.StatusCallbackMethod,
         timeout: request.Timeout,
+        // Millisecond precision keeps "newest first" meaningful; the column default has whole seconds.
+        dateCreated: new Date(),
       }),
     );
     const snapshot = { ...call };
