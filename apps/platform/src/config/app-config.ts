@@ -76,6 +76,36 @@ export class AppConfig {
   @Max(60000)
   webhookTimeoutMs = 10000;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  webhookConnectTimeoutMs = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  webhookMaxBodyBytes = 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  webhookMaxRedirects = 5;
+
+  /** Refuse app-server URLs that resolve to private, loopback or link-local addresses (SSRF guard). */
+  @Transform(({ value }) => (value === undefined ? undefined : value === true || value === 'true' || value === '1'))
+  @IsBoolean()
+  webhookBlockPrivateAddresses = false;
+
+  /** Folder for synthesized speech (cache) and other generated audio served to Asterisk over HTTP. */
+  @IsString()
+  mediaPath = 'data/media';
+
+  /** Folder where call recordings are stored. */
+  @IsString()
+  recordingsPath = 'data/recordings';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -95,6 +125,12 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   bootstrapAccountSid: 'BOOTSTRAP_ACCOUNT_SID',
   bootstrapAuthToken: 'BOOTSTRAP_AUTH_TOKEN',
   webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  webhookConnectTimeoutMs: 'WEBHOOK_CONNECT_TIMEOUT_MS',
+  webhookMaxBodyBytes: 'WEBHOOK_MAX_BODY_BYTES',
+  webhookMaxRedirects: 'WEBHOOK_MAX_REDIRECTS',
+  webhookBlockPrivateAddresses: 'WEBHOOK_BLOCK_PRIVATE_ADDRESSES',
+  mediaPath: 'MEDIA_PATH',
+  recordingsPath: 'RECORDINGS_PATH',
   logLevel: 'LOG_LEVEL',
 };
 
