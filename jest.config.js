@@ -17,6 +17,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
       slowTestThreshold: 30,
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-e2e.setup.ts'],
     },
   ],
 };

@@ -78,12 +78,17 @@ healthy() {
 render() { # render <instance>: templates -> run folder
   local inst=$1 f
   local dir=$RUN_HOST/$inst
-  mkdir -p "$dir"/{etc,run,log,spool,db,lib,cache}
+  mkdir -p "$dir"/{etc,run,log,spool/recording,db,lib}
+  # Asterisk 22 fails to play an http(s) media URL shorter than the path of its cached copy
+  # (file.c sizes a buffer by the URL), so the media cache lives at the shortest path we can give it.
+  local cache_in=/run/cwc-$inst cache_host=${ROOT}/run/cwc-$inst
+  [[ -n "$ROOT" ]] || { cache_in=/tmp/cwc-$inst; cache_host=$cache_in; }
+  mkdir -p "$cache_host"
   rm -f "$dir"/etc/* "$dir"/log/*
   # Empty files for configs core/modules read anyway: defaults are fine, the "Unable to load" errors are noise.
   (cd "$dir/etc" && touch acl.conf ccss.conf cel.conf features.conf udptl.conf pjproject.conf websocket_client.conf res_http_media_cache.conf)
   for f in "$HERE/$inst"/*; do
-    sed -e "s|@RUN_DIR@|$RUN_IN/$inst|g" -e "s|@MOD_DIR@|$MOD_DIR|g" -e "s|@DATA_DIR@|$DATA_DIR|g" \
+    sed -e "s|@RUN_DIR@|$RUN_IN/$inst|g" -e "s|@CACHE_DIR@|$cache_in|g" -e "s|@MOD_DIR@|$MOD_DIR|g" -e "s|@DATA_DIR@|$DATA_DIR|g" \
         -e "s|@INSTANCE@|$inst|g" -e "s|@ARI_USERNAME@|$ARI_USERNAME|g" \
         -e "s|@ARI_PASSWORD@|$ARI_PASSWORD|g" -e "s|@ARI_APP@|$ARI_APP|g" \
         "$f" >"$dir/etc/$(basename "$f")"

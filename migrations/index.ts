@@ -1,4 +1,5 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+import { NumbersAndRecordings1763800000001 } from './1763800000001-numbers-and-recordings';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, NumbersAndRecordings1763800000001];

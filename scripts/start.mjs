@@ -2,8 +2,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { build, ensureDependencies, log, root, startAsterisk, stopAsterisk } from './stack.mjs';
+import { ensureSystemPackages } from './system-packages.mjs';
 
 ensureDependencies();
+ensureSystemPackages();
 build();
 const startedAsterisk = startAsterisk();
 

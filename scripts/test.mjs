@@ -4,8 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDependencies, log, root, startAsterisk, stopAsterisk } from './stack.mjs';
+import { ensureSystemPackages } from './system-packages.mjs';
 
 ensureDependencies();
+ensureSystemPackages();
 const resultsDir = join(root, '.test-results');
 mkdirSync(resultsDir, { recursive: true });
 

@@ -174,8 +174,11 @@ describe('Calls API: real calls through Asterisk', () => {
     });
   });
 
-  it('records a notification and hangs up cleanly when the RCML has an unsupported verb', async () => {
-    const url = appServer.rcml('/unsupported.xml', '<Response><Dance/><Pause length="30"/></Response>');
+  it('records a warning for an unsupported verb, skips it and runs the rest', async () => {
+    const url = appServer.rcml(
+      '/unsupported.xml',
+      '<Response><Dance/><Hangup/><Pause length="30"/></Response>',
+    );
     const created = await calls.create(buildCallRequest({ Url: url })).expect(201);
     const call = await calls.waitForStatus(created.body.sid, undefined, 15000);
     expect(call.status).toBe('completed');
@@ -185,6 +188,7 @@ describe('Calls API: real calls through Asterisk', () => {
     expect(notifications).toEqual([
       expect.objectContaining({
         errorCode: 12200,
+        log: 1,
         requestUrl: url,
         requestMethod: 'POST',
         messageText: expect.stringContaining('Dance'),

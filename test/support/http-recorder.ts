@@ -16,7 +16,7 @@ export interface RecordedRequest {
 export interface ScriptedResponse {
   status?: number;
   contentType?: string;
-  body?: string;
+  body?: string | Buffer;
   delayMs?: number;
 }
 

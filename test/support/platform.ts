@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -29,9 +30,15 @@ export async function startPlatform(
   const dataDir = mkdtempSync(join(tmpdir(), 'callwright-e2e-'));
   const accountSid = 'AC' + randomBytes(16).toString('hex');
   const authToken = randomBytes(16).toString('hex');
+  // Asterisk fetches speech and media from the platform, so its public URL must name the real port.
+  const port = await freePort();
   const config = loadConfig({
     ...process.env,
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_PATH: join(dataDir, 'callwright.sqlite'),
+    MEDIA_PATH: join(dataDir, 'media'),
+    RECORDINGS_PATH: join(dataDir, 'recordings'),
     BOOTSTRAP_ACCOUNT_SID: accountSid,
     BOOTSTRAP_AUTH_TOKEN: authToken,
     LOG_LEVEL: 'warn',
@@ -43,7 +50,7 @@ export async function startPlatform(
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   configureApp(app);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   if (options.waitForAri !== false)
     await waitUntil(() => app.get(TelephonyGateway).isConnected(), 15000, 'ARI connection');
   return {
@@ -56,6 +63,17 @@ export async function startPlatform(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export async function waitUntil(

@@ -4,7 +4,11 @@ import { CallsModule } from './calls/calls.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IncomingNumbersModule } from './incoming-numbers/incoming-numbers.module';
+import { MediaModule } from './media/media.module';
+import { NotificationsApiModule } from './notifications/notifications-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { RecordingsModule } from './recordings/recordings.module';
 import { TelephonyModule } from './telephony/telephony.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -15,9 +19,13 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     TelephonyModule,
     WebhooksModule,
     NotificationsModule,
+    NotificationsApiModule,
+    IncomingNumbersModule,
+    RecordingsModule,
     AccountsModule,
     CallsModule,
     HealthModule,
+    MediaModule,
   ],
 })
 export class AppModule {}

@@ -8,8 +8,17 @@ import { RcmlApplicationService } from '../rcml/rcml-application.service';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
 import { WebhookClient } from '../webhooks/webhook-client.service';
 import { CallEntity } from './call.entity';
+import { AccountsService } from '../accounts/accounts.service';
+import { newSid } from '../common/sid';
+import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
+import { SpeechCacheService } from '../media/speech-cache.service';
+import { RecordingsService } from '../recordings/recordings.service';
+import { ChannelEvent, IncomingChannel } from '../telephony/telephony-gateway.port';
 import { CallSession, CallSessionDeps } from './call-session';
-import { CallStatus } from './call-status';
+import { CallDirection, CallStatus } from './call-status';
+import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
+
+const SIP_NOT_FOUND = 404;
 
 const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
 
@@ -22,18 +31,25 @@ export class CallControlService implements OnApplicationBootstrap {
 
   constructor(
     @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
-    gateway: TelephonyGateway,
+    private readonly gateway: TelephonyGateway,
     rcml: RcmlApplicationService,
     private readonly notifications: NotificationsService,
     webhooks: WebhookClient,
+    speech: SpeechCacheService,
+    recordings: RecordingsService,
+    private readonly accounts: AccountsService,
+    private readonly numbers: IncomingNumbersService,
   ) {
     this.deps = {
       gateway,
       rcml,
       notifications,
       webhooks,
+      speech,
+      recordings,
       store: { update: async (sid, patch) => void (await this.calls.update({ sid }, patch)) },
     };
+    gateway.onIncomingChannel((channel) => this.acceptIncoming(channel));
   }
 
   /** Calls a previous run left live cannot be followed any more: they are closed with a notification. */
@@ -63,10 +79,86 @@ export class CallControlService implements OnApplicationBootstrap {
 
   placeCall(call: CallEntity, signingKey: string): CallSession {
     const session = new CallSession(call, signingKey, this.deps);
-    this.live.set(call.sid, session);
-    void session.finished.then(() => this.live.delete(call.sid));
+    this.track(session);
     void session.start().catch((error) => this.logger.error(`Starting ${call.sid} failed: ${error}`));
     return session;
+  }
+
+  /**
+   * Events of the new channel are buffered from the first moment, while the number is looked up,
+   * and handed to the call session that takes the channel over.
+   */
+  private acceptIncoming(channel: IncomingChannel): void {
+    const earlier: ChannelEvent[] = [];
+    const buffering = this.gateway.watchChannel(channel.channelId, (event) => earlier.push(event));
+    void this.routeIncoming(channel, earlier)
+      .then((session) => {
+        if (session) session.adoptInbound(earlier.splice(0));
+        else buffering.stop();
+      })
+      .catch(async (error) => {
+        buffering.stop();
+        this.logger.error(
+          `Inbound call ${channel.channelId} failed: ${error instanceof Error ? error.stack : error}`,
+        );
+        await this.gateway.hangup(channel.channelId, 'failure');
+      });
+  }
+
+  private async routeIncoming(
+    channel: IncomingChannel,
+    earlier: ChannelEvent[],
+  ): Promise<CallSession | null> {
+    const number = await this.numbers.findByNumber(channel.to);
+    const account = number && (await this.accounts.findBySid(number.accountSid));
+    if (!number || !account) {
+      await this.gateway
+        .reject(channel.channelId, SIP_NOT_FOUND)
+        .catch(() => this.gateway.hangup(channel.channelId, 'unallocated'));
+      const operator = await this.accounts.ensureBootstrapAccount();
+      await this.notifications.record({
+        accountSid: operator.sid,
+        callSid: null,
+        level: NotificationLevel.Warning,
+        code: NotificationCode.UnknownNumber,
+        message: `Inbound call from ${channel.from} to unknown number "${channel.to}" was rejected with ${SIP_NOT_FOUND}`,
+      });
+      return null;
+    }
+    if (earlier.some((event) => event.kind === 'hangup'))
+      this.logger.debug(`Caller hung up before ${channel.to} was routed`);
+    const call = await this.calls.save(
+      this.calls.create({
+        sid: newSid('CA'),
+        accountSid: account.sid,
+        parentCallSid: null,
+        to: channel.to,
+        from: channel.from,
+        callerName: channel.callerName,
+        status: CallStatus.Ringing,
+        direction: CallDirection.Inbound,
+        apiVersion: RESTCOMM_API_VERSION,
+        phoneNumberSid: number.sid,
+        url: number.voiceUrl,
+        method: number.voiceMethod,
+        fallbackUrl: number.voiceFallbackUrl,
+        fallbackMethod: number.voiceFallbackMethod,
+        statusCallback: number.statusCallback,
+        statusCallbackMethod: number.statusCallbackMethod,
+        channelId: channel.channelId,
+        sipCallId: channel.sipCallId,
+        startTime: new Date(),
+        dateCreated: new Date(),
+      }),
+    );
+    const session = new CallSession(call, account.authToken, this.deps);
+    this.track(session);
+    return session;
+  }
+
+  private track(session: CallSession): void {
+    this.live.set(session.sid, session);
+    void session.finished.then(() => this.live.delete(session.sid));
   }
 
   liveSession(callSid: string): CallSession | undefined {

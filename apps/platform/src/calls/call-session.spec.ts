@@ -39,6 +39,16 @@ class FakeGateway extends TelephonyGateway {
   async hangup(channelId: string) {
     this.hungUp.push(channelId);
   }
+  onIncomingChannel() {}
+  async answer() {}
+  async reject() {}
+  async play() {}
+  async stopPlayback() {}
+  async record() {}
+  async stopRecording() {}
+  async takeRecording() {
+    return Buffer.alloc(0);
+  }
   emit(event: ChannelEvent) {
     this.listeners.get('chan-1')?.(event);
   }
@@ -58,6 +68,8 @@ function setup(overrides: Partial<CallEntity> = {}) {
     rcml: rcml as unknown as RcmlApplicationService,
     notifications: notifications as unknown as NotificationsService,
     webhooks: webhooks as unknown as WebhookClient,
+    speech: { prepareSpeech: async () => ({ url: 'http://platform/media/tts/x.wav' }) },
+    recordings: { store: async () => ({ sid: 'RE1' }), mediaUrl: () => 'http://platform/RE1' },
   });
   return { gateway, stored, rcml, notifications, webhooks, call, session };
 }

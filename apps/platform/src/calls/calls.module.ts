@@ -1,14 +1,22 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
+import { IncomingNumbersModule } from '../incoming-numbers/incoming-numbers.module';
 import { RcmlModule } from '../rcml/rcml.module';
+import { RecordingsModule } from '../recordings/recordings.module';
 import { CallControlService } from './call-control.service';
 import { CallEntity } from './call.entity';
 import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CallEntity]), AccountsModule, RcmlModule],
+  imports: [
+    TypeOrmModule.forFeature([CallEntity]),
+    AccountsModule,
+    RcmlModule,
+    IncomingNumbersModule,
+    RecordingsModule,
+  ],
   controllers: [CallsController],
   providers: [CallsService, CallControlService],
   exports: [CallsService, CallControlService],

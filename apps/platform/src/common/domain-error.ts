@@ -8,6 +8,10 @@ export enum DomainErrorCode {
   InvalidUrl = 21205,
   InvalidTo = 21211,
   MissingFrom = 21603,
+  /** PhoneNumber missing or not a number / SIP user part. */
+  InvalidPhoneNumber = 21421,
+  /** PhoneNumber already belongs to an IncomingPhoneNumber (of any account on this platform). */
+  PhoneNumberNotAvailable = 21422,
   CallNotInProgress = 21220,
   AuthenticationRequired = 20003,
   NotFound = 20404,

@@ -95,7 +95,9 @@ export class AppConfig {
   webhookMaxRedirects = 5;
 
   /** Refuse app-server URLs that resolve to private, loopback or link-local addresses (SSRF guard). */
-  @Transform(({ value }) => (value === undefined ? undefined : value === true || value === 'true' || value === '1'))
+  @Transform(({ value }) =>
+    value === undefined ? undefined : value === true || value === 'true' || value === '1',
+  )
   @IsBoolean()
   webhookBlockPrivateAddresses = false;
 

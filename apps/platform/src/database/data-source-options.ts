@@ -1,11 +1,19 @@
 import type { DataSourceOptions } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { CallEntity } from '../calls/call.entity';
+import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
+import { RecordingEntity } from '../recordings/recording.entity';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from '../../../../migrations';
 
-export const ENTITIES = [AccountEntity, CallEntity, NotificationEntity];
+export const ENTITIES = [
+  AccountEntity,
+  CallEntity,
+  NotificationEntity,
+  IncomingNumberEntity,
+  RecordingEntity,
+];
 
 export function dataSourceOptions(
   config: Pick<AppConfig, 'databaseType' | 'databasePath' | 'databaseUrl'>,

@@ -3,6 +3,11 @@ export enum NotificationCode {
   HttpRetrievalFailure = 11200,
   DocumentParseFailure = 12100,
   SchemaValidationWarning = 12200,
+  InvalidContentType = 12300,
+  UnknownNumber = 20404,
+  RecordingFailure = 13610,
+  SpeechFailure = 13520,
+  PlaybackFailure = 13620,
   StatusCallbackFailure = 15003,
   TelephonyFailure = 20500,
 }

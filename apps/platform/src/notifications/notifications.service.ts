@@ -39,6 +39,8 @@ export class NotificationsService {
       requestUrl: input.requestUrl ?? null,
       requestMethod: input.requestMethod ?? null,
       responseBody: input.responseBody?.slice(0, MAX_STORED_BODY) ?? null,
+      // Millisecond precision keeps a call's notifications in the order they happened.
+      dateCreated: new Date(),
     });
   }
 

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
-import { HttpMethod, WebhookClient, WebhookError } from '../webhooks/webhook-client.service';
-import { RcmlInterpreter } from './rcml-interpreter';
-import type { VerbContext } from './verbs/verb';
+import { WebhookClient, WebhookError } from '../webhooks/webhook-client.service';
+import { RcmlDocument, RcmlErrorCode, RcmlInterpreter } from './rcml-interpreter';
+import type { HttpMethod, VerbContext } from './verbs/verb';
 
 export interface RcmlTarget {
   url: string;
@@ -21,9 +21,15 @@ export interface RcmlApplication {
   requestParams(): Record<string, string>;
 }
 
+/** A call that keeps bouncing between documents without end is stopped rather than hammering the app. */
+export const MAX_DOCUMENTS_PER_RUN = 1000;
+
+const XML_CONTENT_TYPE = /^(text\/xml|application\/xml|application\/[\w.+-]+\+xml)\s*(;|$)/i;
+
 /**
- * Fetches a call's RCML and runs it. A failed fetch or a document that cannot run is recorded
- * as a notification; the fallback document is tried once; with nothing runnable, the call hangs up.
+ * Fetches a call's RCML and runs it, following Redirect/Gather/Record actions from document to document.
+ * A failed fetch or a document that cannot run is recorded as a notification; for the first document the
+ * fallback is tried once; with nothing runnable, the call hangs up.
  */
 @Injectable()
 export class RcmlApplicationService {
@@ -35,34 +41,105 @@ export class RcmlApplicationService {
   ) {}
 
   async run(application: RcmlApplication, context: VerbContext): Promise<void> {
-    const targets = application.fallback
-      ? [application.primary, application.fallback]
-      : [application.primary];
-    for (const target of targets) {
+    let target: RcmlTarget | null = application.primary;
+    let fallback = application.fallback;
+    let extraParams: Record<string, string> = {};
+    for (let documents = 0; target && documents < MAX_DOCUMENTS_PER_RUN; documents++) {
       if (context.signal.aborted) return;
-      const document = await this.fetch(application, target);
-      if (document === null) continue;
-      const result = await this.interpreter.run(document, context);
-      if (result.kind !== 'rejected') return;
-      await this.report(application, target, result.problem.code, result.problem.message, document);
+      const document = await this.fetch(application, target, extraParams);
+      const result = document
+        ? await this.interpreter.run(document, context, (problem) =>
+            this.report(application, target!, NotificationLevel.Warning, problem.code, problem.message),
+          )
+        : null;
+      if (result?.kind === 'finished' || result?.kind === 'interrupted') return;
+      if (result?.kind === 'next') {
+        target = { url: result.next.url, method: result.next.method };
+        extraParams = result.next.params;
+        fallback = null;
+        continue;
+      }
+      if (result?.kind === 'rejected') {
+        await this.report(
+          application,
+          target,
+          NotificationLevel.Error,
+          result.problem.code,
+          result.problem.message,
+          document!.xml,
+        );
+      }
+      target = fallback;
+      fallback = null;
+      extraParams = {};
+    }
+    if (target) {
+      await this.report(
+        application,
+        target,
+        NotificationLevel.Error,
+        RcmlErrorCode.DocumentParseFailure,
+        'Too many documents in one call',
+      );
     }
     if (!context.signal.aborted) await context.hangup();
   }
 
-  private async fetch(application: RcmlApplication, target: RcmlTarget): Promise<string | null> {
+  /** Requests a URL for its side effect only (for example a recording status callback). */
+  async notify(
+    application: RcmlApplication,
+    target: RcmlTarget,
+    params: Record<string, string>,
+  ): Promise<void> {
     try {
-      const response = await this.webhooks.send({
+      await this.webhooks.send({
         url: target.url,
         method: target.method,
-        params: application.requestParams(),
+        params: { ...application.requestParams(), ...params },
         signingKey: application.signingKey,
       });
-      return response.body;
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
       await this.report(
         application,
         target,
+        NotificationLevel.Warning,
+        NotificationCode.StatusCallbackFailure,
+        error.message,
+      );
+    }
+  }
+
+  private async fetch(
+    application: RcmlApplication,
+    target: RcmlTarget,
+    extraParams: Record<string, string>,
+  ): Promise<RcmlDocument | null> {
+    try {
+      const response = await this.webhooks.send({
+        url: target.url,
+        method: target.method,
+        params: { ...application.requestParams(), ...extraParams },
+        signingKey: application.signingKey,
+      });
+      if (!XML_CONTENT_TYPE.test(response.contentType)) {
+        await this.report(
+          application,
+          target,
+          NotificationLevel.Error,
+          NotificationCode.InvalidContentType,
+          `Expected an XML document but got Content-Type "${response.contentType || 'none'}"`,
+          response.body,
+        );
+        return null;
+      }
+      return { url: response.url, method: target.method, xml: response.body };
+    } catch (error) {
+      if (!(error instanceof WebhookError)) throw error;
+      await this.report(
+        application,
+        target,
+        NotificationLevel.Error,
         NotificationCode.HttpRetrievalFailure,
         error.message,
         error.response?.body,
@@ -74,6 +151,7 @@ export class RcmlApplicationService {
   private async report(
     application: RcmlApplication,
     target: RcmlTarget,
+    level: NotificationLevel,
     code: number,
     message: string,
     responseBody?: string,
@@ -81,7 +159,7 @@ export class RcmlApplicationService {
     await this.notifications.record({
       accountSid: application.accountSid,
       callSid: application.callSid,
-      level: NotificationLevel.Error,
+      level,
       code,
       message,
       requestUrl: target.url,

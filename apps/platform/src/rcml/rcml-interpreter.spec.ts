@@ -1,86 +1,209 @@
-import { RcmlErrorCode, RcmlInterpreter } from './rcml-interpreter';
-import type { VerbContext } from './verbs/verb';
+import { RcmlDocument, RcmlErrorCode, RcmlInterpreter, RcmlProblem } from './rcml-interpreter';
+import type { DigitCollection, RecordingRequest, VerbContext } from './verbs/verb';
 
-class RecordingContext implements VerbContext {
+/** Records what the verbs asked of the call; digits and recordings are scripted per test. */
+class ScriptedCall implements VerbContext {
   readonly actions: string[] = [];
   private readonly controller = new AbortController();
   readonly signal = this.controller.signal;
+  digits = '';
+  prompted: string[] = [];
 
-  async pause(seconds: number): Promise<void> {
+  async answer() {
+    if (!this.actions.includes('answer')) this.actions.push('answer');
+  }
+  async pause(seconds: number) {
     this.actions.push(`pause ${seconds}`);
   }
-  async hangup(): Promise<void> {
+  async hangup() {
     this.actions.push('hangup');
   }
-  endCall(): void {
+  async reject(reason: string) {
+    this.actions.push(`reject ${reason}`);
+  }
+  async play(media: string) {
+    this.actions.push(`play ${media}`);
+  }
+  async speech(text: string, voice: string, language: string) {
+    return `sound:tts/${voice}/${language}/${text}`;
+  }
+  async collectDigits(request: DigitCollection) {
+    const before = this.actions.length;
+    await request.prompt(new AbortController().signal);
+    this.prompted = this.actions.splice(before);
+    this.actions.push(`gather ${request.numDigits ?? '-'} ${request.finishOnKey} ${request.timeoutSeconds}`);
+    return this.digits;
+  }
+  async record(request: RecordingRequest) {
+    this.actions.push(
+      `record ${request.maxLengthSeconds} ${request.silenceTimeoutSeconds} ${request.finishOnKey} ${request.playBeep}`,
+    );
+    return { recordingSid: 'RE1', recordingUrl: 'http://platform/RE1', durationSeconds: 3, digits: '#' };
+  }
+  async notifyApp(url: string) {
+    this.actions.push(`notify ${url}`);
+  }
+  endCall() {
     this.controller.abort();
   }
 }
 
-describe('RcmlInterpreter (minimal)', () => {
-  const interpreter = new RcmlInterpreter();
+const doc = (xml: string): RcmlDocument => ({
+  url: 'http://app.example/voice/start.xml',
+  method: 'POST',
+  xml,
+});
 
-  it('runs Pause then Hangup in document order', async () => {
-    const context = new RecordingContext();
-    const result = await interpreter.run(
-      '<Response><Pause length="2"/><Hangup/><Pause/></Response>',
-      context,
+async function run(xml: string, call = new ScriptedCall()) {
+  const warnings: RcmlProblem[] = [];
+  const result = await new RcmlInterpreter().run(
+    doc(xml),
+    call,
+    async (problem) => void warnings.push(problem),
+  );
+  return { result, warnings, call, actions: call.actions };
+}
+
+describe('RcmlInterpreter', () => {
+  it('runs verbs in document order, answering first, and hangs up at the end of the document', async () => {
+    const { result, actions } = await run(
+      '<Response><Say voice="woman" language="en-GB">Hi</Say><Play loop="2">/a.wav</Play><Pause length="2"/></Response>',
     );
     expect(result).toEqual({ kind: 'finished' });
-    expect(context.actions).toEqual(['pause 2', 'hangup']);
+    expect(actions).toEqual([
+      'answer',
+      'play sound:tts/woman/en-GB/Hi',
+      'play sound:http://app.example/a.wav',
+      'play sound:http://app.example/a.wav',
+      'pause 2',
+      'hangup',
+    ]);
   });
 
-  it('defaults Pause length to one second', async () => {
-    const context = new RecordingContext();
-    await interpreter.run('<?xml version="1.0"?><Response><Pause/></Response>', context);
-    expect(context.actions).toEqual(['pause 1', 'hangup']);
+  it('plays platform sounds and DTMF digits', async () => {
+    const { actions } = await run('<Response><Play>sound:beep</Play><Play digits="12w#"/></Response>');
+    expect(actions).toEqual(['answer', 'play sound:beep', 'play digits:12w#', 'hangup']);
   });
 
-  it('hangs up when the document runs out of verbs', async () => {
-    const context = new RecordingContext();
-    expect(await interpreter.run('<Response></Response>', context)).toEqual({ kind: 'finished' });
-    expect(context.actions).toEqual(['hangup']);
+  it('stops at Hangup', async () => {
+    const { actions } = await run('<Response><Hangup/><Pause/></Response>');
+    expect(actions).toEqual(['answer', 'hangup']);
   });
 
-  it('rejects an unsupported verb before running anything', async () => {
-    const context = new RecordingContext();
-    const result = await interpreter.run('<Response><Pause/><Dance/></Response>', context);
+  it('rejects without answering', async () => {
+    const { actions } = await run('<Response><Reject reason="busy"/></Response>');
+    expect(actions).toEqual(['reject busy']);
+  });
+
+  it('follows Redirect with its method, resolving relative URLs against the document', async () => {
+    const { result } = await run(
+      '<Response><Redirect method="GET">next.xml?a=1&amp;b=2</Redirect><Hangup/></Response>',
+    );
     expect(result).toEqual({
-      kind: 'rejected',
-      problem: { code: RcmlErrorCode.SchemaValidationWarning, message: '<Dance> is not a supported verb' },
+      kind: 'next',
+      next: { url: 'http://app.example/voice/next.xml?a=1&b=2', method: 'GET', params: {} },
     });
-    expect(context.actions).toEqual([]);
+  });
+
+  it('gathers digits with nested prompts and sends them to the action', async () => {
+    const call = new ScriptedCall();
+    call.digits = '1234';
+    const { result, actions } = await run(
+      '<Response><Gather numDigits="4" finishOnKey="*" timeout="7" action="/digits" method="GET"><Say>Enter</Say><Pause/></Gather></Response>',
+      call,
+    );
+    expect(call.prompted).toEqual(['play sound:tts/man/en-US/Enter', 'pause 1']);
+    expect(actions).toEqual(['answer', 'gather 4 * 7']);
+    expect(result).toEqual({
+      kind: 'next',
+      next: { url: 'http://app.example/digits', method: 'GET', params: { Digits: '1234' } },
+    });
+  });
+
+  it('continues with the next verb when Gather times out without digits; action defaults to the document', async () => {
+    const { result, actions } = await run('<Response><Gather/><Say>Bye</Say></Response>');
+    expect(actions).toEqual(['answer', 'gather - # 5', 'play sound:tts/man/en-US/Bye', 'hangup']);
+    expect(result).toEqual({ kind: 'finished' });
+  });
+
+  it('records, posts the recording status callback and requests the action with the recording', async () => {
+    const { result, actions } = await run(
+      '<Response><Record maxLength="20" timeout="3" finishOnKey="#" playBeep="false" action="/done" recordingStatusCallback="/rec-status"/></Response>',
+    );
+    expect(actions).toEqual(['answer', 'record 20 3 # false', 'notify http://app.example/rec-status']);
+    expect(result).toEqual({
+      kind: 'next',
+      next: {
+        url: 'http://app.example/done',
+        method: 'POST',
+        params: {
+          RecordingUrl: 'http://platform/RE1',
+          RecordingDuration: '3',
+          RecordingSid: 'RE1',
+          Digits: '#',
+        },
+      },
+    });
+  });
+
+  it('warns about unknown verbs and attributes and skips what it cannot run', async () => {
+    const { result, warnings, actions } = await run(
+      '<Response><Dance/><Pause length="abc"/><Pause length="1" colour="red"/><Gather><Dial/></Gather></Response>',
+    );
+    expect(result).toEqual({ kind: 'finished' });
+    expect(actions).toEqual(['answer', 'pause 1', 'gather - # 5', 'hangup']);
+    expect(warnings.map((w) => w.message)).toEqual([
+      '<Dance> is not a supported verb and was skipped',
+      '<Pause> length="abc" is not an integer; the verb was skipped',
+      '<Pause> attribute "colour" is not supported and was ignored',
+      '<Dial> cannot be nested in <Gather> and was skipped',
+    ]);
+    expect(warnings.every((w) => w.code === RcmlErrorCode.SchemaValidationWarning)).toBe(true);
   });
 
   it.each([
-    ['<Response><Pause length="abc"/></Response>', /not an integer/],
     ['<Response><Pause length="-1"/></Response>', /between 0 and 3600/],
-    ['<Response><Pause size="1"/></Response>', /unknown attribute/],
-    ['<Hangup/>', /root element must be <Response>/],
-  ])('rejects schema violations: %s', async (xml, message) => {
-    const result = await interpreter.run(xml, new RecordingContext());
-    expect(result.kind).toBe('rejected');
-    expect(result.kind === 'rejected' && result.problem.message).toMatch(message);
+    ['<Response><Play loop="x">a.wav</Play></Response>', /not an integer/],
+    ['<Response><Play>ftp://x/a.wav</Play></Response>', /http\(s\) URL/],
+    ['<Response><Redirect/></Response>', /needs a URL/],
+    ['<Response><Reject reason="nope"/></Response>', /must be one of rejected, busy/],
+    ['<Response><Gather finishOnKey="x"/></Response>', /0-9, \* and #/],
+    ['<Response><Record playBeep="maybe"/></Response>', /must be one of true, false/],
+  ])('warns and skips verbs with wrong attribute values: %s', async (xml, message) => {
+    const { warnings } = await run(xml);
+    expect(warnings[0].message).toMatch(message);
+  });
+
+  it('rejects a document whose root is not Response', async () => {
+    const { result, actions } = await run('<Hangup/>');
+    expect(result).toMatchObject({
+      kind: 'rejected',
+      problem: { code: RcmlErrorCode.SchemaValidationWarning },
+    });
+    expect(actions).toEqual([]);
   });
 
   it.each([
     '<Response><Pause>',
     'not xml at all <',
     '<!DOCTYPE x [<!ENTITY a "b">]><Response>&a;</Response>',
-  ])('reports a parse failure for %s', async (xml) => {
-    const result = await interpreter.run(xml, new RecordingContext());
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><Response><Say>&lol2;</Say></Response>',
+    `<Response>${'<Pause/>'.repeat(3000)}</Response>`,
+    `<Response>${'<Gather>'.repeat(12)}${'</Gather>'.repeat(12)}</Response>`,
+  ])('rejects unparsable or hostile documents before running anything: %#', async (xml) => {
+    const { result, actions } = await run(xml);
     expect(result).toMatchObject({ kind: 'rejected', problem: { code: RcmlErrorCode.DocumentParseFailure } });
+    expect(actions).toEqual([]);
   });
 
   it('stops when the call ends mid-document', async () => {
-    const context = new RecordingContext();
-    const pause = context.pause.bind(context);
-    context.pause = async (seconds) => {
-      await pause(seconds);
-      context.endCall();
+    const call = new ScriptedCall();
+    call.pause = async (seconds) => {
+      call.actions.push(`pause ${seconds}`);
+      call.endCall();
     };
-    const result = await interpreter.run('<Response><Pause/><Pause/></Response>', context);
+    const { result, actions } = await run('<Response><Pause/><Pause/></Response>', call);
     expect(result).toEqual({ kind: 'interrupted' });
-    expect(context.actions).toEqual(['pause 1']);
+    expect(actions).toEqual(['answer', 'pause 1']);
   });
 });

@@ -1,8 +1,14 @@
 import { RcmlNode, RcmlSchemaError } from './rcml-node';
 import { parseRcmlDocument, RcmlParseError } from './rcml-parser';
+import { gatherVerb } from './verbs/gather.verb';
 import { hangupVerb } from './verbs/hangup.verb';
 import { pauseVerb } from './verbs/pause.verb';
-import type { VerbContext, VerbDefinition } from './verbs/verb';
+import { playVerb } from './verbs/play.verb';
+import { recordVerb } from './verbs/record.verb';
+import { redirectVerb } from './verbs/redirect.verb';
+import { rejectVerb } from './verbs/reject.verb';
+import { sayVerb } from './verbs/say.verb';
+import type { HttpMethod, NextDocument, VerbContext, VerbDefinition } from './verbs/verb';
 
 /** Twilio's codes, so app developers can look them up where they already do. */
 export enum RcmlErrorCode {
@@ -15,33 +21,61 @@ export interface RcmlProblem {
   message: string;
 }
 
+export interface RcmlDocument {
+  url: string;
+  method: HttpMethod;
+  xml: string;
+}
+
 export type RcmlRunResult =
   /** The document ran to its end (or to a verb that ended the call). */
   | { kind: 'finished' }
   /** The document could not be run; nothing was executed. Callers may try a fallback document. */
   | { kind: 'rejected'; problem: RcmlProblem }
   /** The call went away while the document was running. */
-  | { kind: 'interrupted' };
+  | { kind: 'interrupted' }
+  /** A verb sent the call to another document (Redirect, Gather or Record action). */
+  | { kind: 'next'; next: NextDocument };
 
 interface CompiledVerb {
   definition: VerbDefinition<unknown>;
   verb: unknown;
 }
 
-const DEFAULT_VERBS: VerbDefinition<any>[] = [pauseVerb, hangupVerb];
+export const SUPPORTED_VERBS: VerbDefinition<any>[] = [
+  sayVerb,
+  playVerb,
+  pauseVerb,
+  gatherVerb,
+  recordVerb,
+  hangupVerb,
+  rejectVerb,
+  redirectVerb,
+];
+
+/** Verbs that must not answer an unanswered inbound call before they run. */
+const RUN_UNANSWERED = new Set(['Reject']);
 
 export class RcmlInterpreter {
   private readonly verbs: Map<string, VerbDefinition<unknown>>;
 
-  constructor(verbs: VerbDefinition<any>[] = DEFAULT_VERBS) {
+  constructor(verbs: VerbDefinition<any>[] = SUPPORTED_VERBS) {
     this.verbs = new Map(verbs.map((definition) => [definition.name, definition]));
   }
 
-  /** Parses and checks the whole document before running any of it, then runs it against the call. */
-  async run(xml: string, context: VerbContext): Promise<RcmlRunResult> {
+  /**
+   * Parses and checks the whole document before running any of it. Schema problems in single verbs
+   * are reported through `warn` and those verbs skipped; an unparsable document is rejected whole.
+   */
+  async run(
+    document: RcmlDocument,
+    context: VerbContext,
+    warn: (problem: RcmlProblem) => Promise<void>,
+  ): Promise<RcmlRunResult> {
+    const warnings: string[] = [];
     let program: CompiledVerb[];
     try {
-      program = this.compile(parseRcmlDocument(xml));
+      program = this.compile(parseRcmlDocument(document.xml), document, warnings);
     } catch (error) {
       if (error instanceof RcmlParseError) {
         return {
@@ -57,10 +91,15 @@ export class RcmlInterpreter {
       }
       throw error;
     }
+    for (const message of warnings) await warn({ code: RcmlErrorCode.SchemaValidationWarning, message });
     for (const { definition, verb } of program) {
+      if (context.signal.aborted) return { kind: 'interrupted' };
+      if (!RUN_UNANSWERED.has(definition.name)) await context.answer();
       if (context.signal.aborted) return { kind: 'interrupted' };
       const outcome = await definition.execute(verb, context);
       if (outcome === 'end') return { kind: 'finished' };
+      if (outcome !== 'continue')
+        return context.signal.aborted ? { kind: 'interrupted' } : { kind: 'next', next: outcome.next };
     }
     if (context.signal.aborted) return { kind: 'interrupted' };
     // Running off the end of the document ends the call, as in TwiML.
@@ -68,11 +107,26 @@ export class RcmlInterpreter {
     return { kind: 'finished' };
   }
 
-  private compile(root: RcmlNode): CompiledVerb[] {
-    return root.children.map((node) => {
+  private compile(root: RcmlNode, document: RcmlDocument, warnings: string[]): CompiledVerb[] {
+    const parseContext = {
+      documentUrl: document.url,
+      documentMethod: document.method,
+      warn: (message: string) => void warnings.push(message),
+    };
+    const program: CompiledVerb[] = [];
+    for (const node of root.children) {
       const definition = this.verbs.get(node.name);
-      if (!definition) throw new RcmlSchemaError(`<${node.name}> is not a supported verb`);
-      return { definition, verb: definition.parse(node) };
-    });
+      if (!definition) {
+        warnings.push(`<${node.name}> is not a supported verb and was skipped`);
+        continue;
+      }
+      try {
+        program.push({ definition, verb: definition.parse(node, parseContext) });
+      } catch (error) {
+        if (!(error instanceof RcmlSchemaError)) throw error;
+        warnings.push(`${error.message}; the verb was skipped`);
+      }
+    }
+    return program;
   }
 }

@@ -4,6 +4,11 @@ export type ChannelEvent =
   | { kind: 'answered'; sipCallId?: string }
   /** The channel is under the platform's control (for an originated channel: after answer). */
   | { kind: 'entered-app'; sipCallId?: string }
+  /** The channel left the platform's control (for example, sent to the dialplan to be rejected). */
+  | { kind: 'left-app' }
+  | { kind: 'dtmf'; digit: string }
+  | { kind: 'playback-finished'; playbackId: string; failed: boolean }
+  | { kind: 'recording-finished'; name: string; durationSeconds: number; failed: boolean }
   /** `vanished`: the channel disappeared while events could not be received (ARI reconnect). */
   | {
       kind: 'hangup';
@@ -29,19 +34,57 @@ export interface OriginateRequest {
   timeoutSeconds: number;
 }
 
-export type HangupReason = 'normal' | 'busy' | 'no_answer' | 'rejected' | 'congestion' | 'failure';
+/** A call that arrived at Asterisk and entered the platform's app. */
+export interface IncomingChannel {
+  channelId: string;
+  /** The dialed number or SIP user (the dialplan extension). */
+  to: string;
+  from: string;
+  callerName: string | null;
+  sipCallId: string | null;
+}
+
+export interface RecordRequest {
+  name: string;
+  maxDurationSeconds: number;
+  maxSilenceSeconds: number;
+  beep: boolean;
+  /** DTMF that stops the recording: 'none', 'any', '#' or '*'. */
+  terminateOn: 'none' | 'any' | '#' | '*';
+}
+
+export type HangupReason =
+  'normal' | 'busy' | 'no_answer' | 'rejected' | 'congestion' | 'failure' | 'unallocated';
 
 export class TelephonyError extends Error {}
 
 /**
- * The only way the platform talks to Asterisk. Channel ids are chosen by the caller before any request,
- * so events that arrive before the REST response still reach their owner.
+ * The only way the platform talks to Asterisk. Channel, playback and recording ids are chosen by the
+ * caller before any request, so events that arrive before the REST response still reach their owner.
  */
 export abstract class TelephonyGateway {
   abstract isConnected(): boolean;
   abstract newChannelId(): string;
   /** Delivers every event of the channel, in order, until its hangup event or `stop()`. */
   abstract watchChannel(channelId: string, listener: ChannelListener): ChannelWatch;
+  /**
+   * Called for each call that arrives from outside; the handler must call `watchChannel` before it
+   * returns so that no event of the new channel is missed.
+   */
+  abstract onIncomingChannel(handler: (channel: IncomingChannel) => void): void;
   abstract originate(request: OriginateRequest): Promise<void>;
+  abstract answer(channelId: string): Promise<void>;
   abstract hangup(channelId: string, reason?: HangupReason): Promise<void>;
+  /** Ends an unanswered call with an exact SIP final response (486, 603, 404...). */
+  abstract reject(channelId: string, sipCode: number): Promise<void>;
+  /** `media`: `sound:<name>`, `sound:http(s)://...`, `digits:<dtmf>`. */
+  abstract play(channelId: string, playbackId: string, media: string): Promise<void>;
+  abstract stopPlayback(playbackId: string): Promise<void>;
+  abstract record(channelId: string, request: RecordRequest): Promise<void>;
+  abstract stopRecording(name: string): Promise<void>;
+  /** Takes a finished recording off Asterisk: its WAV bytes, then deletes it there. */
+  abstract takeRecording(name: string): Promise<Buffer>;
+  newMediaId(): string {
+    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+  }
 }

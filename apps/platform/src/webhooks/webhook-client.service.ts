@@ -1,5 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { AppConfig } from '../config/app-config';
+import { BlockedAddressError, guardedLookup } from './guarded-lookup';
+import { isPrivateAddress } from './private-address';
 import { twilioSignature } from './twilio-signature';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -20,82 +24,262 @@ export interface WebhookResponse {
   url: string;
 }
 
+export type WebhookFailureReason =
+  'network' | 'timeout' | 'http-status' | 'too-large' | 'redirects' | 'blocked-address' | 'bad-url';
+
 export class WebhookError extends Error {
+  override readonly name = 'WebhookError';
+  readonly reason: WebhookFailureReason;
+
   constructor(
     message: string,
     readonly response?: WebhookResponse,
+    reason?: WebhookFailureReason,
   ) {
     super(message);
+    this.reason = reason ?? (response ? 'http-status' : 'network');
   }
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** An error response's body only feeds a notification, so a little of it is enough. */
+const ERROR_BODY_BYTES = 16 * 1024;
 
-/** The one HTTP client for requests to app servers (RCML fetches, status callbacks). */
+/**
+ * The one HTTP client for requests to app servers (RCML fetches, status callbacks). Every hop of a redirect
+ * chain is signed for its own URL, connects through the address guard when it is on, and shares one total
+ * deadline that also covers reading the body.
+ */
 @Injectable()
-export class WebhookClient {
-  constructor(private readonly config: AppConfig) {}
+export class WebhookClient implements OnModuleDestroy {
+  private readonly agent: Agent;
+
+  constructor(private readonly config: AppConfig) {
+    this.agent = new Agent({
+      connect: {
+        timeout: config.webhookConnectTimeoutMs,
+        ...(config.webhookBlockPrivateAddresses ? { lookup: guardedLookup } : {}),
+      },
+      // The shared deadline below is what callers rely on; these only stop undici's 300 s defaults.
+      headersTimeout: config.webhookTimeoutMs,
+      bodyTimeout: config.webhookTimeoutMs,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.destroy();
+  }
 
   async send(request: WebhookRequest): Promise<WebhookResponse> {
-    const isGet = request.method === 'GET';
-    const url = isGet ? appendQuery(request.url, request.params) : request.url;
-    const body = isGet ? undefined : new URLSearchParams(request.params).toString();
-    const headers: Record<string, string> = {
-      'User-Agent': 'Callwright/0.1',
-      Accept: 'application/xml, text/xml, */*;q=0.1',
-      'X-Twilio-Signature': twilioSignature(request.signingKey, url, isGet ? null : request.params),
-    };
-    if (body !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    let response: Response;
+    const deadline = AbortSignal.timeout(this.config.webhookTimeoutMs);
+    let method = request.method;
+    let params: Record<string, string> | null = method === 'POST' ? request.params : null;
+    let url = this.target(request.url, method, request.url);
+    if (method === 'GET') appendQuery(url, request.params);
+    for (let redirects = 0; ; redirects++) {
+      const label = `${method} ${withoutCredentials(url)}`;
+      const response = await this.exchange(method, url, params, request.signingKey, deadline).catch(
+        (error: unknown) => {
+          throw toWebhookError(error, label, deadline, this.config);
+        },
+      );
+      const location = REDIRECT_STATUSES.has(response.statusCode) ? header(response, 'location') : '';
+      if (!location) {
+        return this.finish(response, url.href, label, deadline).catch((error: unknown) => {
+          throw toWebhookError(error, label, deadline, this.config);
+        });
+      }
+      discard(response.body);
+      if (redirects >= this.config.webhookMaxRedirects) {
+        throw new WebhookError(
+          `${label} failed: more than ${this.config.webhookMaxRedirects} redirects`,
+          undefined,
+          'redirects',
+        );
+      }
+      url = this.target(location, method, url.href);
+      // 301/302 turn a POST into a GET like browsers do; 307/308 must repeat the request as it was.
+      if (method === 'POST' && response.statusCode <= 303) {
+        method = 'GET';
+        params = null;
+      }
+    }
+  }
+
+  private target(location: string, method: HttpMethod, base: string): URL {
+    let url: URL;
     try {
-      response = await fetch(url, {
-        method: request.method,
-        headers,
-        body,
-        redirect: 'follow',
-        signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
-      });
-    } catch (error) {
-      const reason =
-        error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : describeFetchError(error);
-      throw new WebhookError(`${request.method} ${url} failed: ${reason}`);
+      url = new URL(location, base);
+    } catch {
+      throw new WebhookError(`${method} ${location} failed: not a valid URL`, undefined, 'bad-url');
     }
-    const text = await readLimited(response, MAX_BODY_BYTES);
-    const result: WebhookResponse = {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      body: text,
-      url: response.url || url,
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new WebhookError(
+        `${method} ${withoutCredentials(url)} failed: only http and https URLs are allowed`,
+        undefined,
+        'bad-url',
+      );
+    }
+    url.hash = '';
+    // Literal IPs never reach the DNS lookup, so the guard checks them here.
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (this.config.webhookBlockPrivateAddresses && isIP(host) && isPrivateAddress(host)) {
+      const reason = new BlockedAddressError(host, host).message;
+      throw new WebhookError(
+        `${method} ${withoutCredentials(url)} failed: ${reason}`,
+        undefined,
+        'blocked-address',
+      );
+    }
+    return url;
+  }
+
+  private exchange(
+    method: HttpMethod,
+    url: URL,
+    params: Record<string, string> | null,
+    signingKey: string,
+    signal: AbortSignal,
+  ): Promise<Dispatcher.ResponseData> {
+    const signedUrl = withoutCredentials(url);
+    const headers: Record<string, string> = {
+      'user-agent': 'Callwright/0.1',
+      accept: 'application/xml, text/xml, */*;q=0.1',
+      'x-twilio-signature': twilioSignature(signingKey, signedUrl, params),
     };
-    if (response.status < 200 || response.status > 299) {
-      throw new WebhookError(`${request.method} ${url} returned HTTP ${response.status}`, result);
+    if (url.username || url.password) {
+      // Twilio-style credentials in the URL become Basic auth; the app server never sees them in the URL.
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
     }
-    return result;
+    let body: string | undefined;
+    if (params) {
+      body = new URLSearchParams(params).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    return undiciRequest(signedUrl, { method, headers, body, signal, dispatcher: this.agent });
+  }
+
+  private async finish(
+    response: Dispatcher.ResponseData,
+    url: string,
+    label: string,
+    deadline: AbortSignal,
+  ): Promise<WebhookResponse> {
+    const ok = response.statusCode >= 200 && response.statusCode <= 299;
+    const limit = this.config.webhookMaxBodyBytes;
+    const result: WebhookResponse = {
+      status: response.statusCode,
+      contentType: header(response, 'content-type'),
+      body: '',
+      url,
+    };
+    if (ok) {
+      if (Number(header(response, 'content-length')) > limit) {
+        discard(response.body);
+        throw new BodyTooLargeError(`response body exceeds ${limit} bytes`);
+      }
+      result.body = await readBody(response.body, limit, false);
+      return result;
+    }
+    result.body = await readBody(response.body, Math.min(limit, ERROR_BODY_BYTES), true).catch((error) => {
+      if (deadline.aborted) throw error;
+      return '';
+    });
+    throw new WebhookError(`${label} returned HTTP ${response.statusCode}`, result, 'http-status');
   }
 }
 
-function appendQuery(url: string, params: Record<string, string>): string {
+function appendQuery(url: URL, params: Record<string, string>): void {
   const query = new URLSearchParams(params).toString();
-  if (!query) return url;
-  return url + (url.includes('?') ? '&' : '?') + query;
+  if (query) url.search = url.search ? `${url.search}&${query}` : query;
 }
 
-async function readLimited(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
+function withoutCredentials(url: URL): string {
+  if (!url.username && !url.password) return url.href;
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  return copy.href;
+}
+
+function header(response: Dispatcher.ResponseData, name: string): string {
+  const value = response.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/** undici reports destroying an unread body as an error event, which nobody is left to listen to. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined).destroy();
+}
+
+class BodyTooLargeError extends Error {}
+
+/** Stops at the limit instead of buffering a huge body: the rest is never read off the socket. */
+async function readBody(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+  truncate: boolean,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) throw new WebhookError(`Response body exceeds ${limit} bytes`);
-    chunks.push(Buffer.from(chunk));
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      const room = limit - size;
+      if (chunk.byteLength > room) {
+        if (!truncate) throw new BodyTooLargeError(`response body exceeds ${limit} bytes`);
+        chunks.push(chunk.subarray(0, room));
+        break;
+      }
+      chunks.push(chunk);
+      size += chunk.byteLength;
+    }
+  } finally {
+    discard(body);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function describeFetchError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
+function toWebhookError(
+  error: unknown,
+  label: string,
+  deadline: AbortSignal,
+  config: AppConfig,
+): WebhookError {
+  if (error instanceof WebhookError) return error;
+  if (deadline.aborted) {
+    return new WebhookError(
+      `${label} failed: timed out after ${config.webhookTimeoutMs} ms`,
+      undefined,
+      'timeout',
+    );
   }
-  return String(error);
+  if (error instanceof BodyTooLargeError) {
+    return new WebhookError(`${label} failed: ${error.message}`, undefined, 'too-large');
+  }
+  if (error instanceof BlockedAddressError) {
+    return new WebhookError(`${label} failed: ${error.message}`, undefined, 'blocked-address');
+  }
+  const code = (error as { code?: string }).code;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new WebhookError(
+      `${label} failed: connect timed out after ${config.webhookConnectTimeoutMs} ms`,
+      undefined,
+      'timeout',
+    );
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new WebhookError(
+      `${label} failed: timed out after ${config.webhookTimeoutMs} ms`,
+      undefined,
+      'timeout',
+    );
+  }
+  return new WebhookError(`${label} failed: ${describeError(error)}`, undefined, 'network');
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code } = error as Error & { code?: string };
+  return code && !error.message.includes(code) ? `${code} ${error.message}` : error.message;
 }

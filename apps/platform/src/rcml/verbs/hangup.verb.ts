@@ -1,6 +1,5 @@
-import type { RcmlNode } from '../rcml-node';
-import { rejectUnknownAttributes } from './attribute-parsers';
-import type { VerbContext, VerbDefinition, VerbOutcome } from './verb';
+import { warnUnknownAttributes } from './attribute-parsers';
+import type { VerbDefinition } from './verb';
 
 export interface HangupVerb {
   verb: 'Hangup';
@@ -8,11 +7,11 @@ export interface HangupVerb {
 
 export const hangupVerb: VerbDefinition<HangupVerb> = {
   name: 'Hangup',
-  parse(node: RcmlNode): HangupVerb {
-    rejectUnknownAttributes(node, []);
+  parse(node, context) {
+    warnUnknownAttributes(node, [], context);
     return { verb: 'Hangup' };
   },
-  async execute(_verb: HangupVerb, context: VerbContext): Promise<VerbOutcome> {
+  async execute(_verb, context) {
     await context.hangup();
     return 'end';
   },

@@ -1,6 +1,5 @@
-import type { RcmlNode } from '../rcml-node';
-import { integerAttribute, rejectUnknownAttributes } from './attribute-parsers';
-import type { VerbContext, VerbDefinition, VerbOutcome } from './verb';
+import { integerAttribute, warnUnknownAttributes } from './attribute-parsers';
+import type { VerbDefinition } from './verb';
 
 export interface PauseVerb {
   verb: 'Pause';
@@ -9,11 +8,11 @@ export interface PauseVerb {
 
 export const pauseVerb: VerbDefinition<PauseVerb> = {
   name: 'Pause',
-  parse(node: RcmlNode): PauseVerb {
-    rejectUnknownAttributes(node, ['length']);
+  parse(node, context) {
+    warnUnknownAttributes(node, ['length'], context);
     return { verb: 'Pause', lengthSeconds: integerAttribute(node, 'length', 1, 0, 3600) };
   },
-  async execute(verb: PauseVerb, context: VerbContext): Promise<VerbOutcome> {
+  async execute(verb, context) {
     await context.pause(verb.lengthSeconds);
     return 'continue';
   },

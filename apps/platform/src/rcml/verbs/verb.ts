@@ -1,18 +1,69 @@
 import type { RcmlNode } from '../rcml-node';
 
+export type HttpMethod = 'GET' | 'POST';
+
+export interface DigitCollection {
+  numDigits: number | null;
+  finishOnKey: string;
+  timeoutSeconds: number;
+  /** Plays the nested prompts; the signal aborts on the first digit so the prompt stops at once. */
+  prompt(signal: AbortSignal): Promise<void>;
+}
+
+export interface RecordingRequest {
+  maxLengthSeconds: number;
+  silenceTimeoutSeconds: number;
+  finishOnKey: string;
+  playBeep: boolean;
+}
+
+export interface RecordingResult {
+  recordingSid: string;
+  recordingUrl: string;
+  durationSeconds: number;
+  digits: string;
+}
+
 /** What a verb may do to the call it runs on. Implemented by the call-control core. */
 export interface VerbContext {
   /** Aborted when the call ends or its document is replaced: verbs stop waiting at once. */
   readonly signal: AbortSignal;
-  pause(seconds: number): Promise<void>;
+  answer(): Promise<void>;
+  /** Waits, or stops early when the call ends or `signal` aborts. */
+  pause(seconds: number, signal?: AbortSignal): Promise<void>;
   hangup(): Promise<void>;
+  /** Refuses an unanswered call with 486 (busy) or 603 (rejected). */
+  reject(reason: 'rejected' | 'busy'): Promise<void>;
+  /** Plays one media item (`sound:...`, `digits:...`) to the end, or until `signal` aborts. */
+  play(media: string, signal: AbortSignal): Promise<void>;
+  /** Turns text into a playable media item. */
+  speech(text: string, voice: string, language: string): Promise<string>;
+  collectDigits(request: DigitCollection): Promise<string>;
+  record(request: RecordingRequest): Promise<RecordingResult | null>;
+  /** Requests a URL on the app server without running its answer (recording status callbacks). */
+  notifyApp(url: string, method: HttpMethod, params: Record<string, string>): Promise<void>;
 }
 
-export type VerbOutcome = 'continue' | 'end';
+/** Where a verb sends the call next: another RCML document, requested with extra parameters. */
+export interface NextDocument {
+  url: string;
+  method: HttpMethod;
+  params: Record<string, string>;
+}
+
+export type VerbOutcome = 'continue' | 'end' | { next: NextDocument };
+
+export interface ParseContext {
+  /** URL of the document being parsed: relative URLs in it resolve against this. */
+  documentUrl: string;
+  documentMethod: HttpMethod;
+  /** Records a schema warning; the verb still runs. */
+  warn(message: string): void;
+}
 
 export interface VerbDefinition<TVerb> {
   readonly name: string;
   /** Throws RcmlSchemaError when the element's attributes or content break the schema. */
-  parse(node: RcmlNode): TVerb;
+  parse(node: RcmlNode, context: ParseContext): TVerb;
   execute(verb: TVerb, context: VerbContext): Promise<VerbOutcome>;
 }

@@ -4,18 +4,47 @@ export interface AriChannelJson {
   id: string;
   state?: string;
   protocol_id?: string;
+  caller?: { name?: string; number?: string };
+  dialplan?: { exten?: string };
 }
 
 export interface AriEventJson {
   type: string;
+  application?: string;
+  args?: string[];
   channel?: AriChannelJson;
   cause?: number;
   cause_txt?: string;
   tech_cause?: number;
+  digit?: string;
+  playback?: { id: string; target_uri?: string; state?: string };
+  recording?: { name: string; target_uri?: string; duration?: number; state?: string };
 }
+
+const channelOf = (targetUri: string | undefined) =>
+  targetUri?.startsWith('channel:') ? targetUri.slice('channel:'.length) : null;
 
 /** Translates one raw ARI event into the domain event of the channel it concerns, if any. */
 export function mapAriEvent(event: AriEventJson): { channelId: string; event: ChannelEvent } | null {
+  if (event.playback) {
+    const channelId = channelOf(event.playback.target_uri);
+    if (!channelId || (event.type !== 'PlaybackFinished' && event.type !== 'PlaybackFailed')) return null;
+    const failed = event.type === 'PlaybackFailed' || event.playback.state === 'failed';
+    return { channelId, event: { kind: 'playback-finished', playbackId: event.playback.id, failed } };
+  }
+  if (event.recording) {
+    const channelId = channelOf(event.recording.target_uri);
+    if (!channelId || (event.type !== 'RecordingFinished' && event.type !== 'RecordingFailed')) return null;
+    return {
+      channelId,
+      event: {
+        kind: 'recording-finished',
+        name: event.recording.name,
+        durationSeconds: event.recording.duration ?? 0,
+        failed: event.type === 'RecordingFailed',
+      },
+    };
+  }
   const channel = event.channel;
   if (!channel?.id) return null;
   const sipCallId = channel.protocol_id || undefined;
@@ -26,6 +55,10 @@ export function mapAriEvent(event: AriEventJson): { channelId: string; event: Ch
       return null;
     case 'StasisStart':
       return { channelId: channel.id, event: { kind: 'entered-app', sipCallId } };
+    case 'StasisEnd':
+      return { channelId: channel.id, event: { kind: 'left-app' } };
+    case 'ChannelDtmfReceived':
+      return event.digit ? { channelId: channel.id, event: { kind: 'dtmf', digit: event.digit } } : null;
     case 'ChannelDestroyed':
       return {
         channelId: channel.id,

@@ -6,7 +6,9 @@ import {
   ChannelListener,
   ChannelWatch,
   HangupReason,
+  IncomingChannel,
   OriginateRequest,
+  RecordRequest,
   TelephonyError,
   TelephonyGateway,
 } from '../telephony-gateway.port';
@@ -14,6 +16,8 @@ import { AriEventJson, mapAriEvent } from './ari-event-mapper';
 import { ChannelWatchRegistry } from './channel-watch-registry';
 
 const MAX_BACKOFF_MS = 30_000;
+const OUTBOUND_APP_ARG = 'outbound';
+const REJECT_CONTEXT = 'callwright-reject';
 
 /** Exponential backoff with ±50 % jitter so a fleet of platforms does not reconnect in lockstep. */
 export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
@@ -31,6 +35,7 @@ export class AriTelephonyGateway
   private connected = false;
   private stopping = false;
   private wakeUp: (() => void) | null = null;
+  private incomingHandler: ((channel: IncomingChannel) => void) | null = null;
 
   constructor(private readonly config: AppConfig) {
     super();
@@ -59,29 +64,101 @@ export class AriTelephonyGateway
     return this.watches.watch(channelId, listener);
   }
 
+  onIncomingChannel(handler: (channel: IncomingChannel) => void): void {
+    this.incomingHandler = handler;
+  }
+
   async originate(request: OriginateRequest): Promise<void> {
-    const client = this.requireClient();
-    try {
-      await client.channels.originate({
+    await this.request('Originate', (client) =>
+      client.channels.originate({
         channelId: request.channelId,
         endpoint: `PJSIP/${this.config.outboundEndpoint}/${request.sipUri}`,
         app: this.config.ariApp,
-        appArgs: 'outbound',
+        appArgs: OUTBOUND_APP_ARG,
         callerId: request.callerId,
         timeout: request.timeoutSeconds,
-      });
-    } catch (error) {
-      throw new TelephonyError(`Originate failed: ${describe(error)}`);
-    }
+      }),
+    );
+  }
+
+  async answer(channelId: string): Promise<void> {
+    await this.request('Answer', (client) => client.channels.answer({ channelId }));
   }
 
   async hangup(channelId: string, reason: HangupReason = 'normal'): Promise<void> {
-    const client = this.requireClient();
     try {
-      await client.channels.hangup({ channelId, reason });
+      await this.request('Hangup', (client) => client.channels.hangup({ channelId, reason }));
     } catch (error) {
       // The channel may already be gone; its ChannelDestroyed event (or reconciliation) settles the call.
-      this.logger.debug(`Hangup of ${channelId} failed: ${describe(error)}`);
+      this.logger.debug(describe(error));
+    }
+  }
+
+  async reject(channelId: string, sipCode: number): Promise<void> {
+    await this.request('Reject', (client) =>
+      client.channels.continueInDialplan({
+        channelId,
+        context: REJECT_CONTEXT,
+        extension: String(sipCode),
+        priority: 1,
+      }),
+    );
+  }
+
+  async play(channelId: string, playbackId: string, media: string): Promise<void> {
+    await this.request('Play', (client) => client.channels.play({ channelId, playbackId, media }));
+  }
+
+  async stopPlayback(playbackId: string): Promise<void> {
+    try {
+      await this.request('Stop playback', (client) => client.playbacks.stop({ playbackId }));
+    } catch (error) {
+      // Finished in the meantime: its PlaybackFinished event already settles it.
+      this.logger.debug(describe(error));
+    }
+  }
+
+  async record(channelId: string, request: RecordRequest): Promise<void> {
+    await this.request('Record', (client) =>
+      client.channels.record({
+        channelId,
+        name: request.name,
+        format: 'wav',
+        maxDurationSeconds: request.maxDurationSeconds,
+        maxSilenceSeconds: request.maxSilenceSeconds,
+        beep: request.beep,
+        terminateOn: request.terminateOn,
+        ifExists: 'overwrite',
+      }),
+    );
+  }
+
+  async stopRecording(name: string): Promise<void> {
+    try {
+      await this.request('Stop recording', (client) => client.recordings.stop({ recordingName: name }));
+    } catch (error) {
+      this.logger.debug(describe(error));
+    }
+  }
+
+  /** ari-client decodes every body as text, so the WAV is fetched with plain HTTP. */
+  async takeRecording(name: string): Promise<Buffer> {
+    const url = `${this.config.ariUrl.replace(/\/$/, '')}/ari/recordings/stored/${encodeURIComponent(name)}`;
+    const auth =
+      'Basic ' + Buffer.from(`${this.config.ariUsername}:${this.config.ariPassword}`).toString('base64');
+    const response = await fetch(`${url}/file`, { headers: { Authorization: auth } });
+    if (!response.ok) throw new TelephonyError(`Fetching recording ${name} failed: HTTP ${response.status}`);
+    const audio = Buffer.from(await response.arrayBuffer());
+    await fetch(url, { method: 'DELETE', headers: { Authorization: auth } }).catch(() => undefined);
+    return audio;
+  }
+
+  private async request<T>(what: string, send: (client: ari.Client) => Promise<T>): Promise<T> {
+    const client = this.requireClient();
+    try {
+      return await send(client);
+    } catch (error) {
+      throw new TelephonyError(`${what} failed: ${describe(error)}`);
     }
   }
 
@@ -136,7 +213,38 @@ export class AriTelephonyGateway
 
   private dispatch(raw: AriEventJson): void {
     const mapped = mapAriEvent(raw);
-    if (mapped) this.watches.deliver(mapped.channelId, mapped.event);
+    if (!mapped) return;
+    if (
+      raw.type === 'StasisStart' &&
+      !this.watches.isWatched(mapped.channelId) &&
+      raw.args?.[0] !== OUTBOUND_APP_ARG
+    ) {
+      this.announceIncoming(raw);
+    }
+    this.watches.deliver(mapped.channelId, mapped.event);
+  }
+
+  private announceIncoming(raw: AriEventJson): void {
+    const channel = raw.channel!;
+    if (!this.incomingHandler) {
+      void this.hangup(channel.id, 'congestion');
+      return;
+    }
+    // An app only hears about a channel while it is in Stasis; subscribing keeps ChannelDestroyed
+    // (with its hangup cause) coming after the channel leaves, as it does for originated channels.
+    void this.request('Subscribe', (client) =>
+      client.applications.subscribe({
+        applicationName: this.config.ariApp,
+        eventSource: `channel:${channel.id}`,
+      }),
+    ).catch((error) => this.logger.warn(describe(error)));
+    this.incomingHandler({
+      channelId: channel.id,
+      to: channel.dialplan?.exten ?? '',
+      from: channel.caller?.number || 'anonymous',
+      callerName: channel.caller?.name || null,
+      sipCallId: channel.protocol_id || null,
+    });
   }
 
   /** Events are lost while the websocket is down: channels that vanished meanwhile are reported as hung up. */

@@ -17,6 +17,10 @@ export class ChannelWatchRegistry {
     return true;
   }
 
+  isWatched(channelId: string): boolean {
+    return this.listeners.has(channelId);
+  }
+
   watchedChannelIds(): string[] {
     return [...this.listeners.keys()];
   }

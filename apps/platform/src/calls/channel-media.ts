@@ -1,0 +1,149 @@
+import type { DigitCollection, RecordingRequest } from '../rcml/verbs/verb';
+import { ChannelEvent, RecordRequest, TelephonyGateway } from '../telephony/telephony-gateway.port';
+
+interface PendingPlayback {
+  resolve(failed: boolean): void;
+}
+
+interface PendingRecording {
+  resolve(result: { durationSeconds: number; failed: boolean }): void;
+}
+
+type DigitListener = (digit: string) => void;
+
+/**
+ * Playback, DTMF collection and recording on one channel. Owned by its call session, which feeds it
+ * the channel's media events; everything pending settles when the call ends.
+ */
+export class ChannelMedia {
+  private readonly playbacks = new Map<string, PendingPlayback>();
+  private readonly recordings = new Map<string, PendingRecording>();
+  private digitListener: DigitListener | null = null;
+
+  constructor(
+    private readonly gateway: TelephonyGateway,
+    private readonly channelId: () => string,
+    private readonly lifetime: AbortSignal,
+  ) {
+    lifetime.addEventListener('abort', () => this.settleAll());
+  }
+
+  handle(event: ChannelEvent): void {
+    switch (event.kind) {
+      case 'playback-finished':
+        this.playbacks.get(event.playbackId)?.resolve(event.failed);
+        return;
+      case 'recording-finished':
+        this.recordings
+          .get(event.name)
+          ?.resolve({ durationSeconds: event.durationSeconds, failed: event.failed });
+        return;
+      case 'dtmf':
+        this.digitListener?.(event.digit);
+        return;
+    }
+  }
+
+  /** Resolves with `true` when Asterisk reported the playback as failed (for example, unreachable media). */
+  async play(media: string, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted || this.lifetime.aborted) return false;
+    const playbackId = this.gateway.newMediaId();
+    const finished = new Promise<boolean>((resolve) => {
+      this.playbacks.set(playbackId, {
+        resolve: (failed) => {
+          this.playbacks.delete(playbackId);
+          signal.removeEventListener('abort', stop);
+          resolve(failed);
+        },
+      });
+    });
+    const stop = () => void this.gateway.stopPlayback(playbackId);
+    signal.addEventListener('abort', stop);
+    try {
+      await this.gateway.play(this.channelId(), playbackId, media);
+    } catch (error) {
+      this.playbacks.get(playbackId)?.resolve(true);
+      throw error;
+    }
+    return finished;
+  }
+
+  /** Collects DTMF while the prompt plays; the first digit stops the prompt. */
+  async collectDigits(request: DigitCollection): Promise<string> {
+    let digits = '';
+    const promptControl = new AbortController();
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    let timer: NodeJS.Timeout | null = null;
+    const armTimeout = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(finish, request.timeoutSeconds * 1000);
+    };
+    this.digitListener = (digit) => {
+      promptControl.abort();
+      if (request.finishOnKey && digit === request.finishOnKey) return finish();
+      digits += digit;
+      if (request.numDigits !== null && digits.length >= request.numDigits) return finish();
+      armTimeout();
+    };
+    const onEnd = () => finish();
+    this.lifetime.addEventListener('abort', onEnd);
+    try {
+      await request.prompt(promptControl.signal);
+      // The timeout counts from the end of the prompt, or from the last digit if one came during it.
+      if (!promptControl.signal.aborted) armTimeout();
+      await done;
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.digitListener = null;
+      this.lifetime.removeEventListener('abort', onEnd);
+    }
+    return digits;
+  }
+
+  /** Records the caller; returns the recording's name on Asterisk and the key that stopped it. */
+  async record(
+    name: string,
+    request: RecordingRequest,
+  ): Promise<{ durationSeconds: number; digits: string } | null> {
+    let digits = '';
+    this.digitListener = (digit) => {
+      if (request.finishOnKey.includes(digit) && !digits) {
+        digits = digit;
+        void this.gateway.stopRecording(name);
+      }
+    };
+    const finished = new Promise<{ durationSeconds: number; failed: boolean }>((resolve) =>
+      this.recordings.set(name, {
+        resolve: (result) => {
+          this.recordings.delete(name);
+          resolve(result);
+        },
+      }),
+    );
+    const spec: RecordRequest = {
+      name,
+      maxDurationSeconds: request.maxLengthSeconds,
+      maxSilenceSeconds: request.silenceTimeoutSeconds,
+      beep: request.playBeep,
+      // Keys are matched here (any subset of 0-9*#); Asterisk only needs to keep them out of the audio.
+      terminateOn: 'none',
+    };
+    try {
+      await this.gateway.record(this.channelId(), spec);
+      const result = await finished;
+      return result.failed || this.lifetime.aborted
+        ? null
+        : { durationSeconds: result.durationSeconds, digits };
+    } finally {
+      this.digitListener = null;
+      this.recordings.get(name)?.resolve({ durationSeconds: 0, failed: true });
+    }
+  }
+
+  private settleAll(): void {
+    for (const playback of [...this.playbacks.values()]) playback.resolve(false);
+    for (const recording of [...this.recordings.values()])
+      recording.resolve({ durationSeconds: 0, failed: true });
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '../accounts/accounts.module';
+import { IncomingNumberEntity } from './incoming-number.entity';
+import { IncomingNumbersController } from './incoming-numbers.controller';
+import { IncomingNumbersService } from './incoming-numbers.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([IncomingNumberEntity]), AccountsModule],
+  controllers: [IncomingNumbersController],
+  providers: [IncomingNumbersService],
+  exports: [IncomingNumbersService],
+})
+export class IncomingNumbersModule {}

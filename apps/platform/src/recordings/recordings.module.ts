@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '../accounts/accounts.module';
+import { CallEntity } from '../calls/call.entity';
+import { RecordingAccessGuard } from './recording-access.guard';
+import { RecordingEntity } from './recording.entity';
+import { CallRecordingsController, RecordingsController } from './recordings.controller';
+import { RecordingsService } from './recordings.service';
+
+/** Reads calls through their entity only (no CallsModule import), so CallsModule can import this one. */
+@Module({
+  imports: [TypeOrmModule.forFeature([RecordingEntity, CallEntity]), AccountsModule],
+  controllers: [RecordingsController, CallRecordingsController],
+  providers: [RecordingsService, RecordingAccessGuard],
+  exports: [RecordingsService],
+})
+export class RecordingsModule {}

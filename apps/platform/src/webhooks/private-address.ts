@@ -1,0 +1,74 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+type Range = readonly [base: number, prefix: number];
+
+const BLOCKED_IPV4: readonly Range[] = [
+  [ipv4ToInt('0.0.0.0'), 8], // "this network", includes the unspecified address
+  [ipv4ToInt('10.0.0.0'), 8],
+  [ipv4ToInt('100.64.0.0'), 10], // carrier-grade NAT
+  [ipv4ToInt('127.0.0.0'), 8],
+  [ipv4ToInt('169.254.0.0'), 16], // link-local, where cloud metadata services live
+  [ipv4ToInt('172.16.0.0'), 12],
+  [ipv4ToInt('192.0.0.0'), 24],
+  [ipv4ToInt('192.168.0.0'), 16],
+  [ipv4ToInt('198.18.0.0'), 15],
+  [ipv4ToInt('224.0.0.0'), 4], // multicast
+  [ipv4ToInt('240.0.0.0'), 4], // reserved and broadcast
+];
+
+/**
+ * True for addresses an app-server URL must not reach when the SSRF guard is on: private, loopback,
+ * link-local, unique-local, CGNAT, unspecified, multicast and reserved, IPv4 and IPv6 alike.
+ * IPv6 forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by that address,
+ * so `::ffff:127.0.0.1` cannot sneak past. Anything that is not an IP address is refused too.
+ */
+export function isPrivateAddress(address: string): boolean {
+  const ip = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  if (isIPv4(ip)) return isPrivateIPv4(ipv4ToInt(ip));
+  if (isIPv6(ip)) return isPrivateIPv6(ipv6ToBytes(ip.replace(/%.*$/, '')));
+  return true;
+}
+
+function isPrivateIPv4(ip: number): boolean {
+  return BLOCKED_IPV4.some(([base, prefix]) => (ip ^ base) >>> (32 - prefix) === 0);
+}
+
+function isPrivateIPv6(b: number[]): boolean {
+  const embeddedIPv4 = (at: number) =>
+    ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  const zeros = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) return isPrivateIPv4(embeddedIPv4(12)); // ::ffff:a.b.c.d
+  if (zeros(0, 12)) return true; // ::, ::1 and the deprecated IPv4-compatible ::a.b.c.d
+  if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12)) {
+    return isPrivateIPv4(embeddedIPv4(12)); // NAT64 64:ff9b::/96
+  }
+  if (b[0] === 0x20 && b[1] === 0x02) return isPrivateIPv4(embeddedIPv4(2)); // 6to4 2002::/16
+  if ((b[0] & 0xfe) === 0xfc) return true; // unique-local fc00::/7
+  if (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) return true; // link-local fe80::/10
+  if (b[0] === 0xfe && (b[1] & 0xc0) === 0xc0) return true; // deprecated site-local fec0::/10
+  if (b[0] === 0xff) return true; // multicast
+  return false;
+}
+
+function ipv4ToInt(ip: string): number {
+  return ip.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
+}
+
+/** Expects a string node:net already accepted as IPv6 (optionally with a dotted IPv4 tail). */
+function ipv6ToBytes(ip: string): number[] {
+  let text = ip.toLowerCase();
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (tail) {
+    const v4 = ipv4ToInt(tail[1]);
+    text = `${text.slice(0, -tail[1].length)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const [head, rest] = text.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const restGroups = rest ? rest.split(':') : [];
+  const missing = rest === undefined ? 0 : 8 - headGroups.length - restGroups.length;
+  const groups = [...headGroups, ...Array<string>(missing).fill('0'), ...restGroups];
+  return groups.flatMap((group) => {
+    const value = parseInt(group, 16);
+    return [value >> 8, value & 0xff];
+  });
+}

@@ -1,0 +1,46 @@
+// Debian packages the platform runs at call time (not npm dependencies): espeak-ng renders <Say>.
+import { spawnSync } from 'node:child_process';
+import { log } from './stack.mjs';
+
+const PACKAGES = [{ name: 'espeak-ng', command: 'espeak-ng', probe: ['--version'] }];
+
+function isInstalled({ command, probe }) {
+  const result = spawnSync(command, probe, { stdio: 'ignore' });
+  return !result.error && result.status === 0;
+}
+
+function canUseApt() {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return false;
+  return !spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).error;
+}
+
+function apt(args) {
+  const result = spawnSync('apt-get', args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  return result.status === 0;
+}
+
+/** Installs missing packages when we are root on Debian; otherwise warns, since only <Say> needs them. */
+export function ensureSystemPackages() {
+  const missing = PACKAGES.filter((pkg) => !isInstalled(pkg)).map((pkg) => pkg.name);
+  if (missing.length === 0) return true;
+  if (!canUseApt()) {
+    log(
+      `WARNING: missing ${missing.join(', ')} and cannot install it (needs root and apt-get); ` +
+        `<Say> will fail until you run: apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+    );
+    return false;
+  }
+  log(`Installing ${missing.join(', ')} (apt-get)`);
+  const install = ['install', '-y', '--no-install-recommends', ...missing];
+  // A stale package index is the usual reason install fails on a fresh machine; refresh only then.
+  const ok = apt(install) || (apt(['update']) && apt(install));
+  const stillMissing = PACKAGES.filter((pkg) => missing.includes(pkg.name) && !isInstalled(pkg));
+  if (!ok || stillMissing.length > 0) {
+    log(`WARNING: installing ${missing.join(', ')} failed; <Say> will fail`);
+    return false;
+  }
+  return true;
+}
