@@ -18,10 +18,9 @@ import { CurrentAccount } from '../accounts/current-account.decorator';
 import { negotiateFormat } from '../common/api-format';
 import { RestcommExceptionFilter } from '../common/restcomm-exception.filter';
 import { sendRestcomm } from '../common/restcomm-response';
-import { jsonToXmlTree, renderXml } from '../common/xml-renderer';
+import { pageMeta, sendRestcommPage } from '../common/paging';
 import { CallsService } from './calls.service';
-import { toCallPageResponse } from './dto/call-page-response.dto';
-import { toCallResponse } from './dto/call-response.dto';
+import { callsUri, toCallResponse } from './dto/call-response.dto';
 import { CreateCallDto } from './dto/create-call.dto';
 import { ListCallsQueryDto } from './dto/list-calls-query.dto';
 
@@ -53,21 +52,16 @@ export class CallsController {
     @Res() res: Response,
   ) {
     const result = await this.calls.list(account, query.Page, query.PageSize);
-    const page = toCallPageResponse(account.sid, result, query.Page, query.PageSize, suffixFor(req));
-    if (negotiateFormat(req) === 'json') {
-      res.json(page);
-      return;
-    }
-    const { calls, ...meta } = page;
-    const attributes = Object.fromEntries(
-      Object.entries(meta).map(([key, value]) => [
-        `@${key.replace(/_/g, '')}`,
-        value === null ? 'null' : String(value),
-      ]),
+    const suffix = suffixFor(req);
+    const meta = pageMeta(
+      callsUri(account.sid) + suffix,
+      result.total,
+      result.calls.length,
+      query.Page,
+      query.PageSize,
     );
-    res
-      .type('application/xml')
-      .send(renderXml('RestcommResponse', { Calls: { ...attributes, Call: jsonToXmlTree(calls as any) } }));
+    const items = result.calls.map((call) => toCallResponse(call, suffix));
+    sendRestcommPage(req, res, { json: 'calls', xmlList: 'Calls', xmlItem: 'Call' }, meta, items);
   }
 
   @Get(':callSid')
