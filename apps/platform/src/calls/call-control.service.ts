@@ -14,17 +14,23 @@ import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.ser
 import { SpeechCacheService } from '../media/speech-cache.service';
 import { RecordingsService } from '../recordings/recordings.service';
 import { ChannelEvent, IncomingChannel } from '../telephony/telephony-gateway.port';
-import { CallSession, CallSessionDeps } from './call-session';
+import { ConferenceRoomsService } from '../dial/conference-rooms.service';
+import { DialOperation, LegLauncher } from '../dial/dial-operation';
+import type { ConferenceRequest, DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
+import { DialTarget } from '../telephony/telephony-gateway.port';
+import { ClientDirectory } from './client-directory.port';
+import { CallConnector, CallSession, CallSessionDeps, DialLegObserver } from './call-session';
 import { CallDirection, CallStatus } from './call-status';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 
 const SIP_NOT_FOUND = 404;
+const SIP_TEMPORARILY_UNAVAILABLE = 480;
 
 const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
 
 /** The call-control core: owns the live call sessions of this node, from origination to final status. */
 @Injectable()
-export class CallControlService implements OnApplicationBootstrap {
+export class CallControlService implements OnApplicationBootstrap, CallConnector, LegLauncher {
   private readonly logger = new Logger(CallControlService.name);
   private readonly live = new Map<string, CallSession>();
   private readonly deps: CallSessionDeps;
@@ -39,9 +45,12 @@ export class CallControlService implements OnApplicationBootstrap {
     recordings: RecordingsService,
     private readonly accounts: AccountsService,
     private readonly numbers: IncomingNumbersService,
+    private readonly clients: ClientDirectory,
+    private readonly conferences: ConferenceRoomsService,
   ) {
     this.deps = {
       gateway,
+      connector: this,
       rcml,
       notifications,
       webhooks,
@@ -153,6 +162,69 @@ export class CallControlService implements OnApplicationBootstrap {
     );
     const session = new CallSession(call, account.authToken, this.deps);
     this.track(session);
+    return session;
+  }
+
+  dial(caller: CallSession, request: DialRequest): Promise<DialResult> {
+    return new DialOperation(caller, request, this, this.gateway, this.deps.recordings).run();
+  }
+
+  joinConference(caller: CallSession, request: ConferenceRequest): Promise<DialResult> {
+    return this.conferences.join(caller, request);
+  }
+
+  /** A Dial leg is a call record of its own (outbound-dial, ParentCallSid set) with its own session. */
+  async launchLeg(
+    caller: CallSession,
+    spec: DialTargetSpec,
+    request: DialRequest,
+    observer: DialLegObserver,
+  ): Promise<CallSession> {
+    const parent = caller.snapshot;
+    const noun = spec.target;
+    const call = await this.calls.save(
+      this.calls.create({
+        sid: newSid('CA'),
+        accountSid: parent.accountSid,
+        parentCallSid: parent.sid,
+        to: noun.noun === 'Sip' ? noun.uri : noun.noun === 'Number' ? noun.number : `client:${noun.login}`,
+        from: request.callerId ?? parent.from,
+        status: CallStatus.Queued,
+        direction: CallDirection.OutboundDial,
+        apiVersion: RESTCOMM_API_VERSION,
+        url: null,
+        statusCallback: spec.progress?.url ?? null,
+        statusCallbackMethod: spec.progress?.method ?? 'POST',
+        timeout: request.timeoutSeconds,
+        dateCreated: new Date(),
+      }),
+    );
+    let target: DialTarget;
+    let unreachable: string | null = null;
+    if (noun.noun === 'Sip') {
+      target = {
+        kind: 'sip',
+        uri: noun.uri,
+        ...(noun.username ? { auth: { username: noun.username, password: noun.password! } } : {}),
+      };
+    } else if (noun.noun === 'Number') {
+      target = { kind: 'number', number: noun.number };
+    } else {
+      const client = await this.clients.findDialable(parent.accountSid, noun.login);
+      target = { kind: 'sip-user', dialString: client?.dialString ?? '' };
+      if (!client) unreachable = `Client "${noun.login}" does not exist`;
+      else if (!client.registered) unreachable = `Client "${noun.login}" is not registered`;
+    }
+    const session = new CallSession(call, caller.signingSecret, this.deps, {
+      target,
+      headers: noun.noun === 'Sip' ? noun.headers : undefined,
+      progress: spec.progress,
+      leg: observer,
+    });
+    this.track(session);
+    if (unreachable) void session.failBeforeDialing(SIP_TEMPORARILY_UNAVAILABLE, unreachable);
+    else
+      void session.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
     return session;
   }
 

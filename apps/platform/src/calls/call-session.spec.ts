@@ -49,6 +49,22 @@ class FakeGateway extends TelephonyGateway {
   async takeRecording() {
     return Buffer.alloc(0);
   }
+  watchBridge() {
+    return { stop: () => undefined };
+  }
+  async indicateRinging() {}
+  async answerHeaders() {
+    return {};
+  }
+  async setMuted() {}
+  async startMusicOnHold() {}
+  async stopMusicOnHold() {}
+  async createBridge() {}
+  async addToBridge() {}
+  async removeFromBridge() {}
+  async destroyBridge() {}
+  async playToBridge() {}
+  async recordBridge() {}
   emit(event: ChannelEvent) {
     this.listeners.get('chan-1')?.(event);
   }
@@ -68,6 +84,7 @@ function setup(overrides: Partial<CallEntity> = {}) {
     rcml: rcml as unknown as RcmlApplicationService,
     notifications: notifications as unknown as NotificationsService,
     webhooks: webhooks as unknown as WebhookClient,
+    connector: { dial: jest.fn(), joinConference: jest.fn() },
     speech: { prepareSpeech: async () => ({ url: 'http://platform/media/tts/x.wav' }) },
     recordings: { store: async () => ({ sid: 'RE1' }), mediaUrl: () => 'http://platform/RE1' },
   });

@@ -4,8 +4,23 @@ import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RcmlApplication, RcmlApplicationService } from '../rcml/rcml-application.service';
-import type { HttpMethod, RecordingRequest, RecordingResult, VerbContext } from '../rcml/verbs/verb';
-import { ChannelEvent, ChannelWatch, TelephonyGateway } from '../telephony/telephony-gateway.port';
+import type {
+  ConferenceRequest,
+  DialRequest,
+  DialResult,
+  HttpMethod,
+  ProgressCallback,
+  ProgressEvent,
+  RecordingRequest,
+  RecordingResult,
+  VerbContext,
+} from '../rcml/verbs/verb';
+import {
+  ChannelEvent,
+  ChannelWatch,
+  DialTarget,
+  TelephonyGateway,
+} from '../telephony/telephony-gateway.port';
 import { WebhookClient, WebhookError } from '../webhooks/webhook-client.service';
 import type { CallEntity } from './call.entity';
 import { callRequestParams } from './call-request-params';
@@ -34,8 +49,31 @@ export interface RecordingSink {
   mediaUrl(recording: { sid: string; accountSid: string }): string;
 }
 
+/** Runs the parts of RCML that involve other calls: Dial and Conference. */
+export interface CallConnector {
+  dial(caller: CallSession, request: DialRequest): Promise<DialResult>;
+  joinConference(caller: CallSession, request: ConferenceRequest): Promise<DialResult>;
+}
+
+/** Told when a Dial leg is answered and when it ends. */
+export interface DialLegObserver {
+  answered(leg: CallSession): void;
+  ended(leg: CallSession): void;
+}
+
+export interface CallSessionOptions {
+  /** Whom to call; by default the `sip:` URI in the record's To. */
+  target?: DialTarget;
+  headers?: Record<string, string>;
+  /** Progress webhooks; by default the record's StatusCallback on completion only. */
+  progress?: ProgressCallback | null;
+  /** Set for a Dial leg: it runs no RCML of its own and reports to the Dial that placed it. */
+  leg?: DialLegObserver;
+}
+
 export interface CallSessionDeps {
   gateway: TelephonyGateway;
+  connector: CallConnector;
   store: CallStore;
   rcml: RcmlApplicationService;
   notifications: NotificationsService;
@@ -63,6 +101,8 @@ export class CallSession {
   private rejectedWith: number | null = null;
   private applicationStarted = false;
   private recordingCount = 0;
+  private progressSequence = 0;
+  private readonly progress: ProgressCallback | null;
   private resolveFinished!: () => void;
   /** Settles once the call is final, stored and its status callback has been attempted. */
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
@@ -71,12 +111,79 @@ export class CallSession {
     private readonly call: CallEntity,
     private readonly signingKey: string,
     private readonly deps: CallSessionDeps,
+    private readonly options: CallSessionOptions = {},
   ) {
     this.media = new ChannelMedia(deps.gateway, () => this.call.channelId!, this.lifetime.signal);
+    this.progress =
+      options.progress !== undefined
+        ? options.progress
+        : call.statusCallback
+          ? {
+              url: call.statusCallback,
+              method: call.statusCallbackMethod as HttpMethod,
+              events: ['completed'],
+            }
+          : null;
   }
 
   get sid(): string {
     return this.call.sid;
+  }
+
+  /** A read-only view of the record as this session last stored it. */
+  get snapshot(): Readonly<CallEntity> {
+    return this.call;
+  }
+
+  get channelId(): string {
+    return this.call.channelId!;
+  }
+
+  /** Aborts when the call ends. */
+  get signal(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
+  get channelMedia(): ChannelMedia {
+    return this.media;
+  }
+
+  get signingSecret(): string {
+    return this.signingKey;
+  }
+
+  isAnswered(): boolean {
+    return this.call.status === CallStatus.InProgress;
+  }
+
+  /** Ends this leg: `cancel` for a leg that lost a Dial race, `platform` for any other reason. */
+  end(by: 'cancel' | 'platform' | 'no-answer-timeout'): Promise<void> {
+    return this.hangup(by);
+  }
+
+  answerCall(): Promise<void> {
+    return this.answer();
+  }
+
+  /** Ends a leg that cannot be dialed at all (an unregistered client), with the SIP code that says why. */
+  failBeforeDialing(sipCode: number, message: string): Promise<void> {
+    return this.queue.run(async () => {
+      await this.notify(NotificationCode.TelephonyFailure, message, NotificationLevel.Warning);
+      await this.finish(
+        { type: 'ended', by: 'error', cause: 0 },
+        { sipResponseCode: sipCode, startTime: new Date() },
+      );
+    });
+  }
+
+  /**
+   * Runs a screening document on this (answered) leg. True when the callee accepted: the document
+   * ran to its end without hanging up.
+   */
+  async screen(url: string, method: HttpMethod, extraParams: Record<string, string>): Promise<boolean> {
+    const application = this.application({ url, method }, null, extraParams);
+    await this.deps.rcml.run(application, this.verbContext(application), { screening: true });
+    return !this.lifetime.signal.aborted && this.endRequestedBy === null;
   }
 
   /** Places the outbound leg. */
@@ -89,9 +196,10 @@ export class CallSession {
       try {
         await gateway.originate({
           channelId,
-          sipUri: this.call.to,
+          target: this.options.target ?? { kind: 'sip', uri: this.call.to },
           callerId: this.call.from,
           timeoutSeconds: this.call.timeout + 5,
+          headers: this.options.headers,
         });
       } catch (error) {
         await this.notify(
@@ -101,6 +209,7 @@ export class CallSession {
         await this.finish({ type: 'ended', by: 'error', cause: 0 });
         return;
       }
+      void this.emitProgress('initiated');
       this.noAnswerTimer = setTimeout(
         () => void this.queue.run(() => this.giveUpRinging()),
         this.call.timeout * 1000,
@@ -128,7 +237,7 @@ export class CallSession {
     if (isTerminal(this.call.status)) return;
     switch (event.kind) {
       case 'ringing':
-        await this.apply({ type: 'ringing' });
+        if (await this.apply({ type: 'ringing' })) this.emitProgress('ringing');
         return;
       case 'answered':
         this.clearNoAnswerTimer();
@@ -168,22 +277,35 @@ export class CallSession {
   }
 
   private async markAnswered(): Promise<void> {
-    await this.apply({ type: 'answered' }, { answerTime: new Date(), sipResponseCode: 200 });
+    if (!(await this.apply({ type: 'answered' }, { answerTime: new Date(), sipResponseCode: 200 }))) return;
+    void this.emitProgress('answered');
+    this.options.leg?.answered(this);
   }
 
-  private startApplication(): void {
-    if (this.applicationStarted || !this.call.url) return;
-    this.applicationStarted = true;
-    const application: RcmlApplication = {
+  private application(
+    primary: { url: string; method: HttpMethod },
+    fallback: { url: string; method: HttpMethod } | null,
+    extraParams: Record<string, string> = {},
+  ): RcmlApplication {
+    return {
       accountSid: this.call.accountSid,
       callSid: this.call.sid,
       signingKey: this.signingKey,
-      primary: { url: this.call.url, method: this.call.method as HttpMethod },
-      fallback: this.call.fallbackUrl
+      primary,
+      fallback,
+      requestParams: () => ({ ...callRequestParams(this.call), ...extraParams }),
+    };
+  }
+
+  private startApplication(): void {
+    if (this.applicationStarted || !this.call.url || this.options.leg) return;
+    this.applicationStarted = true;
+    const application = this.application(
+      { url: this.call.url, method: this.call.method as HttpMethod },
+      this.call.fallbackUrl
         ? { url: this.call.fallbackUrl, method: this.call.fallbackMethod as HttpMethod }
         : null,
-      requestParams: () => callRequestParams(this.call),
-    };
+    );
     this.deps.rcml.run(application, this.verbContext(application)).catch(async (error) => {
       this.logger.error(`RCML on ${this.call.sid} crashed: ${error instanceof Error ? error.stack : error}`);
       await this.notify(NotificationCode.TelephonyFailure, 'Internal error while running RCML');
@@ -225,6 +347,8 @@ export class CallSession {
       collectDigits: (request) => this.media.collectDigits(request),
       record: (request) => this.record(request),
       notifyApp: (url, method, params) => this.deps.rcml.notify(application, { url, method }, params),
+      dial: (request) => this.deps.connector.dial(this, request),
+      joinConference: (request) => this.deps.connector.joinConference(this, request),
     };
   }
 
@@ -311,36 +435,41 @@ export class CallSession {
       ? Math.round((endTime.getTime() - this.call.answerTime.getTime()) / 1000)
       : 0;
     const changed = await this.apply(signal, { ...patch, endTime, duration });
-    if (changed) await this.sendStatusCallback();
+    if (changed) {
+      this.options.leg?.ended(this);
+      await this.emitProgress('completed');
+    }
     this.resolveFinished();
   }
 
-  private async sendStatusCallback(): Promise<void> {
-    const { statusCallback, statusCallbackMethod } = this.call;
-    if (!statusCallback) return;
+  /**
+   * Sends a call-progress webhook if the app asked for this event. Sequence numbers follow firing
+   * order; requests go out without waiting for each other, except `completed`, awaited by `finish`.
+   */
+  private emitProgress(event: ProgressEvent): Promise<void> {
+    const progress = this.progress;
+    if (!progress || !progress.events.includes(event)) return Promise.resolve();
     const params: Record<string, string> = {
       ...callRequestParams(this.call),
-      CallDuration: String(this.call.duration ?? 0),
+      CallStatus: event === 'initiated' ? 'initiated' : this.call.status,
       Timestamp: new Date().toUTCString().replace('GMT', '+0000'),
       CallbackSource: 'call-progress-events',
-      SequenceNumber: '0',
+      SequenceNumber: String(this.progressSequence++),
     };
+    if (event === 'completed') params.CallDuration = String(this.call.duration ?? 0);
     if (this.call.sipResponseCode !== null) params.SipResponseCode = String(this.call.sipResponseCode);
-    try {
-      await this.deps.webhooks.send({
-        url: statusCallback,
-        method: statusCallbackMethod as HttpMethod,
-        params,
-        signingKey: this.signingKey,
+    if (this.call.sipCallId) params.SipCallId = this.call.sipCallId;
+    return this.deps.webhooks
+      .send({ url: progress.url, method: progress.method, params, signingKey: this.signingKey })
+      .then(() => undefined)
+      .catch(async (error) => {
+        if (!(error instanceof WebhookError)) throw error;
+        await this.notify(NotificationCode.StatusCallbackFailure, error.message, NotificationLevel.Warning, {
+          requestUrl: progress.url,
+          requestMethod: progress.method,
+          responseBody: error.response?.body,
+        });
       });
-    } catch (error) {
-      if (!(error instanceof WebhookError)) throw error;
-      await this.notify(NotificationCode.StatusCallbackFailure, error.message, NotificationLevel.Warning, {
-        requestUrl: statusCallback,
-        requestMethod: statusCallbackMethod,
-        responseBody: error.response?.body,
-      });
-    }
   }
 
   private clearNoAnswerTimer(): void {

@@ -51,7 +51,9 @@ export class CallsController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const result = await this.calls.list(account, query.Page, query.PageSize);
+    const result = await this.calls.list(account, query.Page, query.PageSize, {
+      parentCallSid: query.ParentCallSid,
+    });
     const suffix = suffixFor(req);
     const meta = pageMeta(
       callsUri(account.sid) + suffix,

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ClientDirectory } from './client-directory.port';
+import { DialModule } from '../dial/dial.module';
 import { IncomingNumbersModule } from '../incoming-numbers/incoming-numbers.module';
 import { RcmlModule } from '../rcml/rcml.module';
 import { RecordingsModule } from '../recordings/recordings.module';
@@ -16,9 +18,15 @@ import { CallsService } from './calls.service';
     RcmlModule,
     IncomingNumbersModule,
     RecordingsModule,
+    // TEMP ClientsModule,
+    DialModule,
   ],
   controllers: [CallsController],
-  providers: [CallsService, CallControlService],
+  providers: [
+    CallsService,
+    CallControlService,
+    { provide: ClientDirectory, useValue: { findDialable: async () => null } },
+  ],
   exports: [CallsService, CallControlService],
 })
 export class CallsModule {}

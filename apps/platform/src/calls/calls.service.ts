@@ -58,9 +58,17 @@ export class CallsService {
     return call;
   }
 
-  async list(account: AccountEntity, page: number, pageSize: number): Promise<CallPage> {
+  async list(
+    account: AccountEntity,
+    page: number,
+    pageSize: number,
+    filters: { parentCallSid?: string } = {},
+  ): Promise<CallPage> {
     const [calls, total] = await this.calls.findAndCount({
-      where: { accountSid: account.sid },
+      where: {
+        accountSid: account.sid,
+        ...(filters.parentCallSid ? { parentCallSid: filters.parentCallSid } : {}),
+      },
       order: { dateCreated: 'DESC', sid: 'DESC' },
       skip: page * pageSize,
       take: pageSize,

@@ -19,6 +19,7 @@ export class ChannelMedia {
   private readonly playbacks = new Map<string, PendingPlayback>();
   private readonly recordings = new Map<string, PendingRecording>();
   private digitListener: DigitListener | null = null;
+  private readonly digitWatchers = new Set<DigitListener>();
 
   constructor(
     private readonly gateway: TelephonyGateway,
@@ -40,8 +41,15 @@ export class ChannelMedia {
         return;
       case 'dtmf':
         this.digitListener?.(event.digit);
+        for (const watcher of this.digitWatchers) watcher(event.digit);
         return;
     }
+  }
+
+  /** Hears every digit while registered (hangupOnStar); returns the unsubscribe function. */
+  onDigit(listener: DigitListener): () => void {
+    this.digitWatchers.add(listener);
+    return () => this.digitWatchers.delete(listener);
   }
 
   /** Resolves with `true` when Asterisk reported the playback as failed (for example, unreachable media). */

@@ -13,3 +13,6 @@ export function negotiateFormat(req: Request): ApiFormat {
   if (req.apiFormat) return req.apiFormat;
   return (req.headers.accept ?? '').includes('application/json') ? 'json' : 'xml';
 }
+
+/** `.json` when the client asked for JSON, so the URIs we hand out keep its format. */
+export const formatSuffix = (req: Request): string => (negotiateFormat(req) === 'json' ? '.json' : '');

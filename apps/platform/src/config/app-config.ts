@@ -60,6 +60,11 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9_.-]+$/)
   outboundEndpoint = 'outbound';
 
+  /** PJSIP endpoint (a trunk to a carrier) through which `<Number>` nouns are dialed. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]+$/)
+  numberTrunkEndpoint = 'carrier';
+
   @IsOptional()
   @Matches(/^AC[0-9a-f]{32}$/, {
     message: 'BOOTSTRAP_ACCOUNT_SID must be AC followed by 32 lowercase hex digits',
@@ -125,6 +130,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   ariPassword: 'ARI_PASSWORD',
   ariApp: 'ARI_APP',
   outboundEndpoint: 'OUTBOUND_ENDPOINT',
+  numberTrunkEndpoint: 'NUMBER_TRUNK_ENDPOINT',
   bootstrapAccountSid: 'BOOTSTRAP_ACCOUNT_SID',
   bootstrapAuthToken: 'BOOTSTRAP_AUTH_TOKEN',
   webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',

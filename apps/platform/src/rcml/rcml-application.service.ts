@@ -3,7 +3,7 @@ import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
 import { WebhookClient, WebhookError } from '../webhooks/webhook-client.service';
-import { RcmlDocument, RcmlErrorCode, RcmlInterpreter } from './rcml-interpreter';
+import { RcmlDocument, RcmlErrorCode, RcmlInterpreter, RunOptions } from './rcml-interpreter';
 import type { HttpMethod, VerbContext } from './verbs/verb';
 
 export interface RcmlTarget {
@@ -40,19 +40,29 @@ export class RcmlApplicationService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  async run(application: RcmlApplication, context: VerbContext): Promise<void> {
+  /** Resolves with how the run ended: `hungup` when a verb (or the end of the document) ended the call. */
+  async run(
+    application: RcmlApplication,
+    context: VerbContext,
+    options: RunOptions = {},
+  ): Promise<'ended' | 'returned'> {
     let target: RcmlTarget | null = application.primary;
     let fallback = application.fallback;
     let extraParams: Record<string, string> = {};
     for (let documents = 0; target && documents < MAX_DOCUMENTS_PER_RUN; documents++) {
-      if (context.signal.aborted) return;
+      if (context.signal.aborted) return 'ended';
       const document = await this.fetch(application, target, extraParams);
       const result = document
-        ? await this.interpreter.run(document, context, (problem) =>
-            this.report(application, target!, NotificationLevel.Warning, problem.code, problem.message),
+        ? await this.interpreter.run(
+            document,
+            context,
+            (problem) =>
+              this.report(application, target!, NotificationLevel.Warning, problem.code, problem.message),
+            options,
           )
         : null;
-      if (result?.kind === 'finished' || result?.kind === 'interrupted') return;
+      if (result?.kind === 'finished') return options.screening ? 'returned' : 'ended';
+      if (result?.kind === 'interrupted') return 'ended';
       if (result?.kind === 'next') {
         target = { url: result.next.url, method: result.next.method };
         extraParams = result.next.params;
@@ -83,6 +93,7 @@ export class RcmlApplicationService {
       );
     }
     if (!context.signal.aborted) await context.hangup();
+    return 'ended';
   }
 
   /** Requests a URL for its side effect only (for example a recording status callback). */

@@ -1,5 +1,12 @@
 import { RcmlDocument, RcmlErrorCode, RcmlInterpreter, RcmlProblem } from './rcml-interpreter';
-import type { DigitCollection, RecordingRequest, VerbContext } from './verbs/verb';
+import type {
+  ConferenceRequest,
+  DialRequest,
+  DialResult,
+  DigitCollection,
+  RecordingRequest,
+  VerbContext,
+} from './verbs/verb';
 
 /** Records what the verbs asked of the call; digits and recordings are scripted per test. */
 class ScriptedCall implements VerbContext {
@@ -42,6 +49,23 @@ class ScriptedCall implements VerbContext {
   }
   async notifyApp(url: string) {
     this.actions.push(`notify ${url}`);
+  }
+  dialed: DialRequest[] = [];
+  dialResult: DialResult = {
+    status: 'completed',
+    callSid: 'CA1',
+    durationSeconds: 4,
+    sip: null,
+    callerGone: false,
+  };
+  async dial(request: DialRequest) {
+    this.dialed.push(request);
+    this.actions.push(`dial ${request.targets.length}`);
+    return this.dialResult;
+  }
+  async joinConference(request: ConferenceRequest) {
+    this.actions.push(`conference ${request.name}`);
+    return this.dialResult;
   }
   endCall() {
     this.controller.abort();

@@ -1,5 +1,6 @@
 import { RcmlNode, RcmlSchemaError } from './rcml-node';
 import { parseRcmlDocument, RcmlParseError } from './rcml-parser';
+import { dialVerb } from './verbs/dial.verb';
 import { gatherVerb } from './verbs/gather.verb';
 import { hangupVerb } from './verbs/hangup.verb';
 import { pauseVerb } from './verbs/pause.verb';
@@ -51,10 +52,16 @@ export const SUPPORTED_VERBS: VerbDefinition<any>[] = [
   hangupVerb,
   rejectVerb,
   redirectVerb,
+  dialVerb,
 ];
 
 /** Verbs that must not answer an unanswered inbound call before they run. */
 const RUN_UNANSWERED = new Set(['Reject']);
+
+export interface RunOptions {
+  /** A screening document runs on the callee of a Dial: no Dial in it, and its end connects rather than hangs up. */
+  screening?: boolean;
+}
 
 export class RcmlInterpreter {
   private readonly verbs: Map<string, VerbDefinition<unknown>>;
@@ -71,11 +78,12 @@ export class RcmlInterpreter {
     document: RcmlDocument,
     context: VerbContext,
     warn: (problem: RcmlProblem) => Promise<void>,
+    options: RunOptions = {},
   ): Promise<RcmlRunResult> {
     const warnings: string[] = [];
     let program: CompiledVerb[];
     try {
-      program = this.compile(parseRcmlDocument(document.xml), document, warnings);
+      program = this.compile(parseRcmlDocument(document.xml), document, warnings, options);
     } catch (error) {
       if (error instanceof RcmlParseError) {
         return {
@@ -94,7 +102,10 @@ export class RcmlInterpreter {
     for (const message of warnings) await warn({ code: RcmlErrorCode.SchemaValidationWarning, message });
     for (const { definition, verb } of program) {
       if (context.signal.aborted) return { kind: 'interrupted' };
-      if (!RUN_UNANSWERED.has(definition.name)) await context.answer();
+      const needsAnswer = definition.needsAnswer
+        ? definition.needsAnswer(verb)
+        : !RUN_UNANSWERED.has(definition.name);
+      if (needsAnswer) await context.answer();
       if (context.signal.aborted) return { kind: 'interrupted' };
       const outcome = await definition.execute(verb, context);
       if (outcome === 'end') return { kind: 'finished' };
@@ -102,12 +113,18 @@ export class RcmlInterpreter {
         return context.signal.aborted ? { kind: 'interrupted' } : { kind: 'next', next: outcome.next };
     }
     if (context.signal.aborted) return { kind: 'interrupted' };
+    if (options.screening) return { kind: 'finished' };
     // Running off the end of the document ends the call, as in TwiML.
     await context.hangup();
     return { kind: 'finished' };
   }
 
-  private compile(root: RcmlNode, document: RcmlDocument, warnings: string[]): CompiledVerb[] {
+  private compile(
+    root: RcmlNode,
+    document: RcmlDocument,
+    warnings: string[],
+    options: RunOptions,
+  ): CompiledVerb[] {
     const parseContext = {
       documentUrl: document.url,
       documentMethod: document.method,
@@ -115,6 +132,10 @@ export class RcmlInterpreter {
     };
     const program: CompiledVerb[] = [];
     for (const node of root.children) {
+      if (options.screening && node.name === 'Dial') {
+        warnings.push('<Dial> is not allowed in a screening document and was skipped');
+        continue;
+      }
       const definition = this.verbs.get(node.name);
       if (!definition) {
         warnings.push(`<${node.name}> is not a supported verb and was skipped`);

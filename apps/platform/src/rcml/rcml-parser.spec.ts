@@ -62,6 +62,20 @@ const instantCall = (): VerbContext => ({
   },
   record: async () => ({ recordingSid: 'RE', recordingUrl: 'http://x/RE', durationSeconds: 1, digits: '' }),
   notifyApp: async () => undefined,
+  dial: async () => ({
+    status: 'no-answer',
+    callSid: null,
+    durationSeconds: 0,
+    sip: null,
+    callerGone: false,
+  }),
+  joinConference: async () => ({
+    status: 'completed',
+    callSid: null,
+    durationSeconds: 0,
+    sip: null,
+    callerGone: false,
+  }),
 });
 
 const expectedFailure = (error: unknown) =>

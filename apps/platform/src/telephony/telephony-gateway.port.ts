@@ -25,13 +25,23 @@ export interface ChannelWatch {
   stop(): void;
 }
 
+/** Whom to call. */
+export type DialTarget =
+  /** A `sip:` URI (`;transport=tcp|udp` selects the transport), optionally with digest credentials. */
+  | { kind: 'sip'; uri: string; auth?: { username: string; password: string } }
+  /** Digits or an E.164 number, sent through the configured trunk. */
+  | { kind: 'number'; number: string }
+  /** A SIP user provisioned on the platform's Asterisk (a Client), by its endpoint dial string. */
+  | { kind: 'sip-user'; dialString: string };
+
 export interface OriginateRequest {
   channelId: string;
-  /** A `sip:` URI; `;transport=tcp|udp` selects the transport. */
-  sipUri: string;
+  target: DialTarget;
   callerId: string;
   /** Asterisk's own give-up time; the core runs its own no-answer timer and uses this only as a backstop. */
   timeoutSeconds: number;
+  /** Extra SIP headers on the INVITE (X- headers). */
+  headers?: Record<string, string>;
 }
 
 /** A call that arrived at Asterisk and entered the platform's app. */
@@ -67,6 +77,8 @@ export abstract class TelephonyGateway {
   abstract newChannelId(): string;
   /** Delivers every event of the channel, in order, until its hangup event or `stop()`. */
   abstract watchChannel(channelId: string, listener: ChannelListener): ChannelWatch;
+  /** Delivers the playback and recording events of a bridge until `stop()`. */
+  abstract watchBridge(bridgeId: string, listener: ChannelListener): ChannelWatch;
   /**
    * Called for each call that arrives from outside; the handler must call `watchChannel` before it
    * returns so that no event of the new channel is missed.
@@ -84,6 +96,20 @@ export abstract class TelephonyGateway {
   abstract stopRecording(name: string): Promise<void>;
   /** Takes a finished recording off Asterisk: its WAV bytes, then deletes it there. */
   abstract takeRecording(name: string): Promise<Buffer>;
+  /** Sends 180 Ringing to an unanswered caller. */
+  abstract indicateRinging(channelId: string): Promise<void>;
+  /** The X- headers of the 200 OK that answered an outbound leg. */
+  abstract answerHeaders(channelId: string): Promise<Record<string, string>>;
+  abstract setMuted(channelId: string, muted: boolean): Promise<void>;
+  abstract startMusicOnHold(channelId: string): Promise<void>;
+  abstract stopMusicOnHold(channelId: string): Promise<void>;
+  abstract createBridge(bridgeId: string): Promise<void>;
+  abstract addToBridge(bridgeId: string, channelId: string): Promise<void>;
+  abstract removeFromBridge(bridgeId: string, channelId: string): Promise<void>;
+  abstract destroyBridge(bridgeId: string): Promise<void>;
+  /** Plays media to everyone in a bridge (a conference beep). */
+  abstract playToBridge(bridgeId: string, playbackId: string, media: string): Promise<void>;
+  abstract recordBridge(bridgeId: string, request: RecordRequest): Promise<void>;
   newMediaId(): string {
     return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
   }

@@ -42,6 +42,63 @@ export interface VerbContext {
   record(request: RecordingRequest): Promise<RecordingResult | null>;
   /** Requests a URL on the app server without running its answer (recording status callbacks). */
   notifyApp(url: string, method: HttpMethod, params: Record<string, string>): Promise<void>;
+  /** Connects the call to the first of the targets to answer; resolves when that conversation ends. */
+  dial(request: DialRequest): Promise<DialResult>;
+  joinConference(request: ConferenceRequest): Promise<DialResult>;
+}
+
+export type ProgressEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
+export interface ProgressCallback {
+  url: string;
+  method: HttpMethod;
+  events: ProgressEvent[];
+}
+
+export type DialNoun =
+  | { noun: 'Sip'; uri: string; headers: Record<string, string>; username?: string; password?: string }
+  | { noun: 'Number'; number: string }
+  | { noun: 'Client'; login: string };
+
+export interface DialTargetSpec {
+  target: DialNoun;
+  /** Screening document run on the callee after answer, before bridging. */
+  screening: { url: string; method: HttpMethod } | null;
+  progress: ProgressCallback | null;
+}
+
+export interface DialRequest {
+  targets: DialTargetSpec[];
+  timeoutSeconds: number;
+  timeLimitSeconds: number;
+  callerId: string | null;
+  recordFromAnswer: boolean;
+  hangupOnStar: boolean;
+  answerOnBridge: boolean;
+}
+
+export interface ConferenceRequest {
+  name: string;
+  muted: boolean;
+  beep: 'true' | 'false' | 'onEnter' | 'onExit';
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  waitUrl: string | null;
+  maxParticipants: number;
+  timeLimitSeconds: number;
+  hangupOnStar: boolean;
+}
+
+export interface DialResult {
+  /** completed, busy, no-answer, failed or canceled, as DialCallStatus. */
+  status: string;
+  callSid: string | null;
+  durationSeconds: number;
+  sip: { callId: string | null; responseCode: number | null; headers: Record<string, string> } | null;
+  /** The caller hung up during the Dial: nothing more runs. */
+  callerGone: boolean;
+  /** More action parameters (RecordingUrl... for a recorded Dial). */
+  extraParams?: Record<string, string>;
 }
 
 /** Where a verb sends the call next: another RCML document, requested with extra parameters. */
@@ -63,6 +120,8 @@ export interface ParseContext {
 
 export interface VerbDefinition<TVerb> {
   readonly name: string;
+  /** Whether the call must be answered before the verb runs (default true). */
+  needsAnswer?(verb: TVerb): boolean;
   /** Throws RcmlSchemaError when the element's attributes or content break the schema. */
   parse(node: RcmlNode, context: ParseContext): TVerb;
   execute(verb: TVerb, context: VerbContext): Promise<VerbOutcome>;

@@ -21,8 +21,12 @@ export interface AriEventJson {
   recording?: { name: string; target_uri?: string; duration?: number; state?: string };
 }
 
-const channelOf = (targetUri: string | undefined) =>
-  targetUri?.startsWith('channel:') ? targetUri.slice('channel:'.length) : null;
+/** Channel events are keyed by channel id, bridge events by `bridge:<id>`. */
+const channelOf = (targetUri: string | undefined) => {
+  if (targetUri?.startsWith('channel:')) return targetUri.slice('channel:'.length);
+  if (targetUri?.startsWith('bridge:')) return targetUri;
+  return null;
+};
 
 /** Translates one raw ARI event into the domain event of the channel it concerns, if any. */
 export function mapAriEvent(event: AriEventJson): { channelId: string; event: ChannelEvent } | null {

@@ -14,6 +14,7 @@ import {
 } from '../telephony-gateway.port';
 import { AriEventJson, mapAriEvent } from './ari-event-mapper';
 import { ChannelWatchRegistry } from './channel-watch-registry';
+import { DialCredentials } from './dial-credentials';
 
 const MAX_BACKOFF_MS = 30_000;
 const OUTBOUND_APP_ARG = 'outbound';
@@ -36,9 +37,11 @@ export class AriTelephonyGateway
   private stopping = false;
   private wakeUp: (() => void) | null = null;
   private incomingHandler: ((channel: IncomingChannel) => void) | null = null;
+  private readonly credentials: DialCredentials;
 
   constructor(private readonly config: AppConfig) {
     super();
+    this.credentials = new DialCredentials(config);
   }
 
   onApplicationBootstrap(): void {
@@ -64,19 +67,132 @@ export class AriTelephonyGateway
     return this.watches.watch(channelId, listener);
   }
 
+  watchBridge(bridgeId: string, listener: ChannelListener): ChannelWatch {
+    return this.watches.watch(`bridge:${bridgeId}`, listener);
+  }
+
   onIncomingChannel(handler: (channel: IncomingChannel) => void): void {
     this.incomingHandler = handler;
   }
 
   async originate(request: OriginateRequest): Promise<void> {
-    await this.request('Originate', (client) =>
-      client.channels.originate({
-        channelId: request.channelId,
-        endpoint: `PJSIP/${this.config.outboundEndpoint}/${request.sipUri}`,
-        app: this.config.ariApp,
-        appArgs: OUTBOUND_APP_ARG,
-        callerId: request.callerId,
-        timeout: request.timeoutSeconds,
+    const variables: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers ?? {}))
+      variables[`PJSIP_HEADER(add,${name})`] = value;
+    const endpoint = await this.dialString(request);
+    try {
+      await this.request('Originate', (client) =>
+        client.channels.originate({
+          channelId: request.channelId,
+          endpoint,
+          app: this.config.ariApp,
+          appArgs: OUTBOUND_APP_ARG,
+          callerId: request.callerId,
+          timeout: request.timeoutSeconds,
+          variables,
+        }),
+      );
+    } catch (error) {
+      if (request.target.kind === 'sip' && request.target.auth)
+        await this.credentials.release(request.channelId);
+      throw error;
+    }
+  }
+
+  private async dialString(request: OriginateRequest): Promise<string> {
+    const target = request.target;
+    switch (target.kind) {
+      case 'sip':
+        if (!target.auth) return `PJSIP/${this.config.outboundEndpoint}/${target.uri}`;
+        return `PJSIP/${await this.credentials.endpointFor(request.channelId, target.auth)}/${target.uri}`;
+      case 'number':
+        return `PJSIP/${target.number}@${this.config.numberTrunkEndpoint}`;
+      case 'sip-user':
+        return target.dialString;
+    }
+  }
+
+  async indicateRinging(channelId: string): Promise<void> {
+    await this.request('Ring', (client) => client.channels.ring({ channelId }));
+  }
+
+  async answerHeaders(channelId: string): Promise<Record<string, string>> {
+    const read = async (variable: string) =>
+      this.request('Read variable', (client) => client.channels.getChannelVar({ channelId, variable })).then(
+        (result) => (result as { value?: string }).value ?? '',
+        () => '',
+      );
+    const names = (await read('PJSIP_RESPONSE_HEADERS(X-)')).split(',').filter(Boolean);
+    const headers: Record<string, string> = {};
+    for (const name of names) headers[name] = await read(`PJSIP_RESPONSE_HEADER(read,${name})`);
+    return headers;
+  }
+
+  async setMuted(channelId: string, muted: boolean): Promise<void> {
+    await this.request('Mute', (client) =>
+      muted
+        ? client.channels.mute({ channelId, direction: 'in' })
+        : client.channels.unmute({ channelId, direction: 'in' }),
+    );
+  }
+
+  async startMusicOnHold(channelId: string): Promise<void> {
+    await this.request('Start MOH', (client) => client.channels.startMoh({ channelId }));
+  }
+
+  async stopMusicOnHold(channelId: string): Promise<void> {
+    try {
+      await this.request('Stop MOH', (client) => client.channels.stopMoh({ channelId }));
+    } catch (error) {
+      this.logger.debug(describe(error));
+    }
+  }
+
+  async createBridge(bridgeId: string): Promise<void> {
+    await this.request('Create bridge', (client) =>
+      client.bridges.create({ bridgeId, type: 'mixing,dtmf_events' }),
+    );
+  }
+
+  async addToBridge(bridgeId: string, channelId: string): Promise<void> {
+    await this.request('Add to bridge', (client) =>
+      client.bridges.addChannel({ bridgeId, channel: channelId }),
+    );
+  }
+
+  async removeFromBridge(bridgeId: string, channelId: string): Promise<void> {
+    try {
+      await this.request('Remove from bridge', (client) =>
+        client.bridges.removeChannel({ bridgeId, channel: channelId }),
+      );
+    } catch (error) {
+      this.logger.debug(describe(error));
+    }
+  }
+
+  async destroyBridge(bridgeId: string): Promise<void> {
+    try {
+      await this.request('Destroy bridge', (client) => client.bridges.destroy({ bridgeId }));
+    } catch (error) {
+      this.logger.debug(describe(error));
+    }
+  }
+
+  async playToBridge(bridgeId: string, playbackId: string, media: string): Promise<void> {
+    await this.request('Play to bridge', (client) => client.bridges.play({ bridgeId, playbackId, media }));
+  }
+
+  async recordBridge(bridgeId: string, request: RecordRequest): Promise<void> {
+    await this.request('Record bridge', (client) =>
+      client.bridges.record({
+        bridgeId,
+        name: request.name,
+        format: 'wav',
+        maxDurationSeconds: request.maxDurationSeconds,
+        maxSilenceSeconds: request.maxSilenceSeconds,
+        beep: request.beep,
+        terminateOn: request.terminateOn,
+        ifExists: 'overwrite',
       }),
     );
   }
@@ -214,6 +330,7 @@ export class AriTelephonyGateway
   private dispatch(raw: AriEventJson): void {
     const mapped = mapAriEvent(raw);
     if (!mapped) return;
+    if (mapped.event.kind === 'hangup') void this.credentials.release(mapped.channelId);
     if (
       raw.type === 'StasisStart' &&
       !this.watches.isWatched(mapped.channelId) &&

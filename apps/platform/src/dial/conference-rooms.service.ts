@@ -1,0 +1,186 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { CallSession } from '../calls/call-session';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { newSid } from '../common/sid';
+import type { ConferenceRequest, DialResult } from '../rcml/verbs/verb';
+import { TelephonyGateway } from '../telephony/telephony-gateway.port';
+
+export interface Participant {
+  call: CallSession;
+  muted: boolean;
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  joinedAt: Date;
+  inBridge: boolean;
+  leave(): void;
+}
+
+export interface ConferenceRoom {
+  sid: string;
+  accountSid: string;
+  name: string;
+  bridgeId: string;
+  started: boolean;
+  dateCreated: Date;
+  participants: Map<string, Participant>;
+}
+
+const BEEP = 'sound:beep';
+
+/**
+ * Live conference rooms, one per account and name, each a mixing bridge. A room exists while it
+ * has participants; its state is this node's, in memory (it lives and dies with the calls in it).
+ */
+@Injectable()
+export class ConferenceRoomsService {
+  private readonly logger = new Logger(ConferenceRoomsService.name);
+  private readonly rooms = new Map<string, ConferenceRoom>();
+
+  constructor(private readonly gateway: TelephonyGateway) {}
+
+  async join(caller: CallSession, request: ConferenceRequest): Promise<DialResult> {
+    const accountSid = caller.snapshot.accountSid;
+    const key = `${accountSid}/${request.name}`;
+    let room = this.rooms.get(key);
+    if (!room) {
+      room = {
+        sid: newSid('CF'),
+        accountSid,
+        name: request.name,
+        bridgeId: `cw-conf-${randomUUID()}`,
+        started: false,
+        dateCreated: new Date(),
+        participants: new Map(),
+      };
+      this.rooms.set(key, room);
+    }
+    if (room.participants.size >= request.maxParticipants) {
+      return { status: 'failed', callSid: null, durationSeconds: 0, sip: null, callerGone: false };
+    }
+    let leave!: () => void;
+    const left = new Promise<void>((resolve) => (leave = resolve));
+    const participant: Participant = {
+      call: caller,
+      muted: request.muted,
+      startConferenceOnEnter: request.startConferenceOnEnter,
+      endConferenceOnExit: request.endConferenceOnExit,
+      joinedAt: new Date(),
+      inBridge: false,
+      leave,
+    };
+    room.participants.set(caller.sid, participant);
+    caller.signal.addEventListener('abort', leave);
+    const timeLimit = setTimeout(leave, request.timeLimitSeconds * 1000);
+    const stopStar = request.hangupOnStar
+      ? caller.channelMedia.onDigit((digit) => digit === '*' && leave())
+      : () => undefined;
+    const waitMusic = new AbortController();
+    try {
+      if (request.startConferenceOnEnter && !room.started) await this.start(room, request);
+      else if (room.started) await this.enter(room, participant, request);
+      else await this.wait(participant, request.waitUrl, waitMusic.signal);
+      await left;
+    } finally {
+      clearTimeout(timeLimit);
+      stopStar();
+      waitMusic.abort();
+      caller.signal.removeEventListener('abort', leave);
+      await this.exit(room, participant, request);
+    }
+    return {
+      status: 'completed',
+      callSid: null,
+      durationSeconds: Math.round((Date.now() - participant.joinedAt.getTime()) / 1000),
+      sip: null,
+      callerGone: caller.signal.aborted,
+    };
+  }
+
+  list(accountSid: string): ConferenceRoom[] {
+    return [...this.rooms.values()].filter((room) => room.accountSid === accountSid);
+  }
+
+  get(accountSid: string, sid: string): ConferenceRoom {
+    const room = this.list(accountSid).find((candidate) => candidate.sid === sid);
+    if (!room)
+      throw new DomainError(
+        DomainErrorCode.NotFound,
+        `The requested resource Conference ${sid} was not found`,
+      );
+    return room;
+  }
+
+  participant(accountSid: string, sid: string, callSid: string): Participant {
+    const participant = this.get(accountSid, sid).participants.get(callSid);
+    if (!participant)
+      throw new DomainError(
+        DomainErrorCode.NotFound,
+        `The requested resource Participant ${callSid} was not found`,
+      );
+    return participant;
+  }
+
+  async setMuted(accountSid: string, sid: string, callSid: string, muted: boolean): Promise<Participant> {
+    const participant = this.participant(accountSid, sid, callSid);
+    await this.gateway.setMuted(participant.call.channelId, muted);
+    participant.muted = muted;
+    return participant;
+  }
+
+  /** Takes a participant out of the room; its call goes on with the rest of its RCML. */
+  remove(accountSid: string, sid: string, callSid: string): void {
+    this.participant(accountSid, sid, callSid).leave();
+  }
+
+  private async start(room: ConferenceRoom, request: ConferenceRequest): Promise<void> {
+    room.started = true;
+    await this.gateway.createBridge(room.bridgeId);
+    for (const participant of room.participants.values()) await this.enter(room, participant, request);
+  }
+
+  private async enter(
+    room: ConferenceRoom,
+    participant: Participant,
+    request: ConferenceRequest,
+  ): Promise<void> {
+    if (participant.inBridge || participant.call.signal.aborted) return;
+    await this.gateway.stopMusicOnHold(participant.call.channelId);
+    await this.gateway.addToBridge(room.bridgeId, participant.call.channelId);
+    participant.inBridge = true;
+    if (participant.muted) await this.gateway.setMuted(participant.call.channelId, true);
+    if (request.beep === 'true' || request.beep === 'onEnter') await this.beep(room);
+  }
+
+  private async wait(participant: Participant, waitUrl: string | null, signal: AbortSignal): Promise<void> {
+    if (!waitUrl) return this.gateway.startMusicOnHold(participant.call.channelId);
+    void (async () => {
+      while (!signal.aborted && !participant.inBridge && !participant.call.signal.aborted) {
+        await participant.call.channelMedia.play(`sound:${waitUrl}`, signal);
+      }
+    })().catch((error) => this.logger.warn(`Wait music for ${participant.call.sid} failed: ${error}`));
+  }
+
+  private async exit(
+    room: ConferenceRoom,
+    participant: Participant,
+    request: ConferenceRequest,
+  ): Promise<void> {
+    room.participants.delete(participant.call.sid);
+    if (participant.inBridge) await this.gateway.removeFromBridge(room.bridgeId, participant.call.channelId);
+    else await this.gateway.stopMusicOnHold(participant.call.channelId);
+    if (participant.muted && !participant.call.signal.aborted)
+      await this.gateway.setMuted(participant.call.channelId, false).catch(() => undefined);
+    if (participant.endConferenceOnExit) for (const other of room.participants.values()) other.leave();
+    if (room.participants.size === 0) {
+      this.rooms.delete(`${room.accountSid}/${room.name}`);
+      if (room.started) await this.gateway.destroyBridge(room.bridgeId);
+    } else if (room.started && (request.beep === 'true' || request.beep === 'onExit')) {
+      await this.beep(room);
+    }
+  }
+
+  private async beep(room: ConferenceRoom): Promise<void> {
+    await this.gateway.playToBridge(room.bridgeId, this.gateway.newMediaId(), BEEP).catch(() => undefined);
+  }
+}

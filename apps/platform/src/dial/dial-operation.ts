@@ -1,0 +1,211 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { CallSession, DialLegObserver, RecordingSink } from '../calls/call-session';
+import { CallStatus } from '../calls/call-status';
+import type { DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
+import type { TelephonyGateway } from '../telephony/telephony-gateway.port';
+
+/** Places (or refuses) one Dial leg for a caller. Implemented by the call-control core. */
+export interface LegLauncher {
+  launchLeg(
+    caller: CallSession,
+    spec: DialTargetSpec,
+    request: DialRequest,
+    observer: DialLegObserver,
+  ): Promise<CallSession>;
+}
+
+const RINGBACK = 'tone:ring';
+
+/**
+ * One `<Dial>`: every target rings at once, the first to answer (and pass screening) is bridged to
+ * the caller and the others are canceled; the result feeds the Dial action.
+ */
+export class DialOperation implements DialLegObserver {
+  private readonly logger = new Logger(DialOperation.name);
+  private readonly legs: CallSession[] = [];
+  private readonly specs = new Map<CallSession, DialTargetSpec>();
+  private winner: CallSession | null = null;
+  private settle!: (winner: CallSession | null) => void;
+  private readonly decided = new Promise<CallSession | null>((resolve) => (this.settle = resolve));
+  private screeningInProgress = 0;
+  private launched = false;
+
+  constructor(
+    private readonly caller: CallSession,
+    private readonly request: DialRequest,
+    private readonly launcher: LegLauncher,
+    private readonly gateway: TelephonyGateway,
+    private readonly recordings: RecordingSink,
+  ) {}
+
+  async run(): Promise<DialResult> {
+    const ringback = new AbortController();
+    const callerGone = () => this.settle(null);
+    this.caller.signal.addEventListener('abort', callerGone);
+    try {
+      if (this.caller.isAnswered()) {
+        void this.caller.channelMedia.play(RINGBACK, ringback.signal).catch(() => undefined);
+      } else {
+        await this.gateway.indicateRinging(this.caller.channelId).catch(() => undefined);
+      }
+      for (const spec of this.request.targets) {
+        const leg = await this.launcher.launchLeg(this.caller, spec, this.request, this);
+        this.specs.set(leg, spec);
+        this.legs.push(leg);
+      }
+      this.launched = true;
+      this.checkAllEnded();
+      const winner = await this.decided;
+      ringback.abort();
+      await Promise.all(this.legs.filter((leg) => leg !== winner).map((leg) => leg.end('cancel')));
+      if (!winner || this.caller.signal.aborted) {
+        if (winner) await winner.end('platform');
+        return this.failedResult();
+      }
+      return await this.connect(winner);
+    } finally {
+      ringback.abort();
+      this.caller.signal.removeEventListener('abort', callerGone);
+    }
+  }
+
+  answered(leg: CallSession): void {
+    if (this.winner) return void leg.end('cancel');
+    const spec = this.specs.get(leg);
+    if (!spec?.screening) return this.win(leg);
+    this.screeningInProgress++;
+    const sipParams = this.sipParamsOf(leg);
+    void sipParams
+      .then((params) => leg.screen(spec.screening!.url, spec.screening!.method, params))
+      .then(
+        (accepted) => {
+          if (accepted) this.win(leg);
+          else void leg.end('platform');
+        },
+        (error) => {
+          this.logger.warn(`Screening on ${leg.sid} failed: ${error}`);
+          void leg.end('platform');
+        },
+      )
+      .finally(() => {
+        this.screeningInProgress--;
+        this.checkAllEnded();
+      });
+  }
+
+  ended(): void {
+    this.checkAllEnded();
+  }
+
+  private win(leg: CallSession): void {
+    if (this.winner || leg.signal.aborted) return;
+    this.winner = leg;
+    this.settle(leg);
+  }
+
+  private checkAllEnded(): void {
+    if (!this.launched || this.winner || this.screeningInProgress > 0) return;
+    if (this.legs.every((leg) => leg.signal.aborted)) this.settle(null);
+  }
+
+  private async connect(winner: CallSession): Promise<DialResult> {
+    const bridgeId = `cw-bridge-${randomUUID()}`;
+    const headers = await this.gateway.answerHeaders(winner.channelId).catch(() => ({}));
+    if (!this.caller.isAnswered()) await this.caller.answerCall();
+    await this.gateway.createBridge(bridgeId);
+    const recordingName = this.request.recordFromAnswer ? `${this.caller.sid}-dial-${winner.sid}` : null;
+    let starPressed = false;
+    try {
+      await this.gateway.addToBridge(bridgeId, this.caller.channelId);
+      await this.gateway.addToBridge(bridgeId, winner.channelId);
+      if (recordingName) {
+        await this.gateway.recordBridge(bridgeId, {
+          name: recordingName,
+          maxDurationSeconds: this.request.timeLimitSeconds,
+          maxSilenceSeconds: 0,
+          beep: false,
+          terminateOn: 'none',
+        });
+      }
+      const timeLimit = setTimeout(() => void winner.end('platform'), this.request.timeLimitSeconds * 1000);
+      const stopListening = this.request.hangupOnStar
+        ? this.caller.channelMedia.onDigit((digit) => {
+            if (digit !== '*') return;
+            starPressed = true;
+            void winner.end('platform');
+          })
+        : () => undefined;
+      const callerGone = () => void winner.end('platform');
+      this.caller.signal.addEventListener('abort', callerGone);
+      await winner.finished;
+      clearTimeout(timeLimit);
+      stopListening();
+      this.caller.signal.removeEventListener('abort', callerGone);
+    } finally {
+      await this.gateway.removeFromBridge(bridgeId, this.caller.channelId);
+      await this.gateway.destroyBridge(bridgeId);
+    }
+    const record = winner.snapshot;
+    const extraParams = recordingName ? await this.storeRecording(recordingName, record.duration ?? 0) : {};
+    return {
+      status: 'completed',
+      callSid: winner.sid,
+      durationSeconds: record.duration ?? 0,
+      sip: { callId: record.sipCallId, responseCode: 200, headers },
+      callerGone: this.caller.signal.aborted && !starPressed,
+      extraParams,
+    };
+  }
+
+  private async storeRecording(name: string, durationSeconds: number): Promise<Record<string, string>> {
+    try {
+      const audio = await this.gateway.takeRecording(name);
+      const recording = await this.recordings.store({
+        accountSid: this.caller.snapshot.accountSid,
+        callSid: this.caller.sid,
+        durationSeconds,
+        audio,
+        source: 'DialVerb',
+      });
+      return {
+        RecordingSid: recording.sid,
+        RecordingUrl: `${this.recordings.mediaUrl({ sid: recording.sid, accountSid: this.caller.snapshot.accountSid })}.wav`,
+        RecordingDuration: String(durationSeconds),
+      };
+    } catch (error) {
+      this.logger.warn(`Storing the Dial recording of ${this.caller.sid} failed: ${error}`);
+      return {};
+    }
+  }
+
+  /** With several targets, the caller learns the most telling outcome: busy, then no-answer, then failed. */
+  private failedResult(): DialResult {
+    const statuses = this.legs.map((leg) => leg.snapshot.status);
+    const status = this.caller.signal.aborted
+      ? 'canceled'
+      : statuses.includes(CallStatus.Busy)
+        ? 'busy'
+        : statuses.includes(CallStatus.NoAnswer) || statuses.includes(CallStatus.Completed)
+          ? 'no-answer'
+          : statuses.includes(CallStatus.Canceled)
+            ? 'canceled'
+            : 'failed';
+    const single = this.legs.length === 1 ? this.legs[0].snapshot : null;
+    return {
+      status,
+      callSid: single?.sid ?? null,
+      durationSeconds: 0,
+      sip: single ? { callId: single.sipCallId, responseCode: single.sipResponseCode, headers: {} } : null,
+      callerGone: this.caller.signal.aborted,
+    };
+  }
+
+  private async sipParamsOf(leg: CallSession): Promise<Record<string, string>> {
+    const params: Record<string, string> = {};
+    if (leg.snapshot.sipCallId) params.SipCallId = leg.snapshot.sipCallId;
+    const headers = await this.gateway.answerHeaders(leg.channelId).catch(() => ({}));
+    for (const [name, value] of Object.entries(headers)) params[`SipHeader_${name}`] = value;
+    return params;
+  }
+}

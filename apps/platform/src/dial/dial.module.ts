@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { ConferenceRoomsService } from './conference-rooms.service';
+import { ConferencesController } from './conferences.controller';
+
+@Module({
+  imports: [AccountsModule],
+  controllers: [ConferencesController],
+  providers: [ConferenceRoomsService],
+  exports: [ConferenceRoomsService],
+})
+export class DialModule {}
