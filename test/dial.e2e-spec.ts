@@ -2,6 +2,7 @@ import { NotificationsService } from '../apps/platform/src/notifications/notific
 import { buildCallRequest, farEndUri } from './factories/call-request.factory';
 import { liveBridges } from './support/asterisk-inspector';
 import { CallsClient } from './support/calls-client';
+import { callPlatformFromFarEnd } from './support/far-end';
 import { HttpRecorder } from './support/http-recorder';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
 
@@ -229,6 +230,72 @@ describe('<Dial> against real SIP peers', () => {
     expect((await calls.waitForStatus(parentSid, undefined, 20000)).status).toBe('completed');
     const [child] = await childrenOf(parentSid);
     expect((await calls.waitForStatus(child.sid, undefined, 10000)).status).toBe('completed');
+  });
+
+  it('record="record-from-answer" stores the conversation and hands it to the action', async () => {
+    const { action } = await dialScenario(
+      ({ action }) =>
+        `<Dial action="${action}" timeLimit="2" record="record-from-answer"><Number>+15550001234</Number></Dial>`,
+    );
+    const request = await appServer.waitFor((r) => r.path === action, 15000);
+    expect(request.body).toMatchObject({
+      DialCallStatus: 'completed',
+      RecordingSid: expect.stringMatching(/^RE/),
+    });
+    const audio = await platform
+      .http()
+      .get(new URL(request.body.RecordingUrl).pathname)
+      .buffer(true)
+      .expect(200);
+    expect(audio.body.subarray(0, 4).toString()).toBe('RIFF');
+    expect(audio.body.length).toBeGreaterThan(8000);
+  });
+
+  it('hangupOnStar: the caller pressing * drops the callee and goes on to the action', async () => {
+    const { action, parentSid } = await dialScenario(
+      ({ action }) => `<Dial action="${action}" hangupOnStar="true"><Sip>${farEndUri('answer')}</Sip></Dial>`,
+      'star',
+    );
+    const request = await appServer.waitFor((r) => r.path === action, 20000);
+    expect(request.body.DialCallStatus).toBe('completed');
+    const [child] = await childrenOf(parentSid);
+    expect((await calls.waitForStatus(child.sid)).status).toBe('completed');
+    expect(Number(request.body.DialCallDuration)).toBeLessThan(10);
+  });
+
+  it('answerOnBridge: an inbound caller stays unanswered (ringing) until the callee answers', async () => {
+    const number = '+15550777001';
+    const action = '/answer-on-bridge/action';
+    appServer.rcml(action, '<Response><Hangup/></Response>');
+    const voiceUrl = appServer.rcml(
+      '/answer-on-bridge.xml',
+      `<Response><Dial answerOnBridge="true" timeLimit="1" action="${action}"><Sip>${farEndUri('answer')}</Sip></Dial></Response>`,
+    );
+    await platform
+      .http()
+      .post(api('/IncomingPhoneNumbers.json'))
+      .auth(platform.accountSid, platform.authToken)
+      .type('form')
+      .send({ PhoneNumber: number, VoiceUrl: voiceUrl })
+      .expect(201);
+    await callPlatformFromFarEnd(number, 'answer');
+    let parent: Record<string, any> | undefined;
+    let child: Record<string, any> | undefined;
+    await waitUntil(
+      async () => {
+        const all = (
+          await platform.http().get(api('/Calls.json')).auth(platform.accountSid, platform.authToken)
+        ).body.calls;
+        parent = all.find((call: any) => call.to === number);
+        child = parent && all.find((call: any) => call.parent_call_sid === parent!.sid);
+        return child?.status === 'ringing';
+      },
+      10000,
+      'the callee to ring',
+    );
+    expect((await calls.fetch(parent!.sid).expect(200)).body.status).toBe('ringing');
+    const request = await appServer.waitFor((r) => r.path === action, 15000);
+    expect(request.body).toMatchObject({ DialCallStatus: 'completed', CallSid: parent!.sid });
   });
 
   describe('bad Dial input leaves notifications and the call goes on', () => {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { NotificationLevel } from '../notifications/notification.entity';
@@ -30,7 +30,9 @@ const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgr
 
 /** The call-control core: owns the live call sessions of this node, from origination to final status. */
 @Injectable()
-export class CallControlService implements OnApplicationBootstrap, CallConnector, LegLauncher {
+export class CallControlService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, CallConnector, LegLauncher
+{
   private readonly logger = new Logger(CallControlService.name);
   private readonly live = new Map<string, CallSession>();
   private readonly deps: CallSessionDeps;
@@ -84,6 +86,12 @@ export class CallControlService implements OnApplicationBootstrap, CallConnector
       });
     }
     if (orphans.length > 0) this.logger.warn(`Closed ${orphans.length} call(s) left live by a previous run`);
+  }
+
+  /** Live calls are hung up on the way out; the next start closes any record this could not finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.live.values()].map((session) => session.shutdown()));
+    this.live.clear();
   }
 
   placeCall(call: CallEntity, signingKey: string): CallSession {

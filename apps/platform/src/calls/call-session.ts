@@ -102,6 +102,7 @@ export class CallSession {
   private applicationStarted = false;
   private recordingCount = 0;
   private progressSequence = 0;
+  private stopping = false;
   private readonly progress: ProgressCallback | null;
   private resolveFinished!: () => void;
   /** Settles once the call is final, stored and its status callback has been attempted. */
@@ -228,6 +229,7 @@ export class CallSession {
   }
 
   private enqueue(event: ChannelEvent): void {
+    if (this.stopping) return;
     void this.queue
       .run(() => this.onChannelEvent(event))
       .catch((error) => this.logger.error(`${this.call.sid}: ${error}`));
@@ -306,11 +308,28 @@ export class CallSession {
         ? { url: this.call.fallbackUrl, method: this.call.fallbackMethod as HttpMethod }
         : null,
     );
-    this.deps.rcml.run(application, this.verbContext(application)).catch(async (error) => {
-      this.logger.error(`RCML on ${this.call.sid} crashed: ${error instanceof Error ? error.stack : error}`);
+    this.deps.rcml
+      .run(application, this.verbContext(application))
+      .catch((error) => this.recoverFromCrash(error));
+  }
+
+  /** Whatever went wrong inside, the call ends cleanly and the failure is on record if it still can be. */
+  private async recoverFromCrash(error: unknown): Promise<void> {
+    if (this.stopping) return;
+    this.logger.error(`RCML on ${this.call.sid} crashed: ${error instanceof Error ? error.stack : error}`);
+    try {
       await this.notify(NotificationCode.TelephonyFailure, 'Internal error while running RCML');
-      await this.hangup('platform');
-    });
+    } catch (notifyError) {
+      this.logger.error(`Recording the failure of ${this.call.sid} failed too: ${notifyError}`);
+    }
+    await this.hangup('platform').catch(() => undefined);
+  }
+
+  /** The platform is shutting down: the call is hung up and nothing more is stored for it. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.lifetime.abort();
+    await this.hangup('platform').catch(() => undefined);
   }
 
   private verbContext(application: RcmlApplication): VerbContext {
