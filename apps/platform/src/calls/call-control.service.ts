@@ -173,12 +173,16 @@ export class CallControlService
     return session;
   }
 
-  dial(caller: CallSession, request: DialRequest): Promise<DialResult> {
-    return new DialOperation(caller, request, this, this.gateway, this.deps.recordings).run();
+  dial(caller: CallSession, request: DialRequest, document: AbortSignal): Promise<DialResult> {
+    return new DialOperation(caller, request, document, this, this.gateway, this.deps.recordings).run();
   }
 
-  joinConference(caller: CallSession, request: ConferenceRequest): Promise<DialResult> {
-    return this.conferences.join(caller, request);
+  joinConference(
+    caller: CallSession,
+    request: ConferenceRequest,
+    document: AbortSignal,
+  ): Promise<DialResult> {
+    return this.conferences.join(caller, request, document);
   }
 
   /** A Dial leg is a call record of its own (outbound-dial, ParentCallSid set) with its own session. */

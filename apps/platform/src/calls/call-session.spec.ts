@@ -101,7 +101,13 @@ describe('CallSession', () => {
     const { gateway, stored, rcml, webhooks, call, session } = setup({ statusCallback: 'http://app/status' });
     await session.start();
     expect(gateway.originated).toEqual([
-      { channelId: 'chan-1', target: { kind: 'sip', uri: call.to }, callerId: call.from, timeoutSeconds: 65, headers: undefined },
+      {
+        channelId: 'chan-1',
+        target: { kind: 'sip', uri: call.to },
+        callerId: call.from,
+        timeoutSeconds: 65,
+        headers: undefined,
+      },
     ]);
     gateway.emit({ kind: 'ringing' });
     gateway.emit({ kind: 'answered', sipCallId: 'abc@127.0.0.1' });

@@ -3,7 +3,7 @@ import { abortableDelay, SerialQueue } from '../common/serial-queue';
 import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
-import { RcmlApplication, RcmlApplicationService } from '../rcml/rcml-application.service';
+import { RcmlApplication, RcmlApplicationService, RcmlTarget } from '../rcml/rcml-application.service';
 import type {
   ConferenceRequest,
   DialRequest,
@@ -25,7 +25,7 @@ import { WebhookClient, WebhookError } from '../webhooks/webhook-client.service'
 import type { CallEntity } from './call.entity';
 import { callRequestParams } from './call-request-params';
 import { CallSignal, isTerminal, nextStatus } from './call-state-machine';
-import { CallStatus } from './call-status';
+import { CallDirection, CallStatus } from './call-status';
 import { ChannelMedia } from './channel-media';
 
 export interface CallStore {
@@ -51,8 +51,9 @@ export interface RecordingSink {
 
 /** Runs the parts of RCML that involve other calls: Dial and Conference. */
 export interface CallConnector {
-  dial(caller: CallSession, request: DialRequest): Promise<DialResult>;
-  joinConference(caller: CallSession, request: ConferenceRequest): Promise<DialResult>;
+  /** `document` aborts when the caller's document is replaced (live modification). */
+  dial(caller: CallSession, request: DialRequest, document: AbortSignal): Promise<DialResult>;
+  joinConference(caller: CallSession, request: ConferenceRequest, document: AbortSignal): Promise<DialResult>;
 }
 
 /** Told when a Dial leg is answered and when it ends. */
@@ -69,6 +70,18 @@ export interface CallSessionOptions {
   progress?: ProgressCallback | null;
   /** Set for a Dial leg: it runs no RCML of its own and reports to the Dial that placed it. */
   leg?: DialLegObserver;
+}
+
+/** A live modification request, in the Calls API's terms. */
+export interface CallModification {
+  url?: string;
+  method?: HttpMethod;
+  fallbackUrl?: string;
+  fallbackMethod?: HttpMethod;
+  statusCallback?: string;
+  statusCallbackMethod?: HttpMethod;
+  status?: 'canceled' | 'completed';
+  moveConnectedCallLeg?: boolean;
 }
 
 export interface CallSessionDeps {
@@ -103,7 +116,13 @@ export class CallSession {
   private recordingCount = 0;
   private progressSequence = 0;
   private stopping = false;
-  private readonly progress: ProgressCallback | null;
+  private progress: ProgressCallback | null;
+  /** Serialises live modifications (API requests) of this call, apart from its event queue. */
+  private readonly control = new SerialQueue();
+  private document: AbortController | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+  private moveTarget: RcmlTarget | null = null;
+  private detachedFromDial = false;
   private resolveFinished!: () => void;
   /** Settles once the call is final, stored and its status callback has been attempted. */
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
@@ -300,7 +319,7 @@ export class CallSession {
   }
 
   private startApplication(): void {
-    if (this.applicationStarted || !this.call.url || this.options.leg) return;
+    if (this.applicationStarted || !this.call.url || (this.options.leg && !this.detachedFromDial)) return;
     this.applicationStarted = true;
     const application = this.application(
       { url: this.call.url, method: this.call.method as HttpMethod },
@@ -308,9 +327,66 @@ export class CallSession {
         ? { url: this.call.fallbackUrl, method: this.call.fallbackMethod as HttpMethod }
         : null,
     );
-    this.deps.rcml
-      .run(application, this.verbContext(application))
+    const document = new AbortController();
+    this.document = document;
+    this.running = this.deps.rcml
+      .run(application, this.verbContext(application, document.signal))
       .catch((error) => this.recoverFromCrash(error));
+  }
+
+  /** Where a connected Dial leg goes when this caller is redirected with MoveConnectedCallLeg. */
+  connectedLegTarget(): RcmlTarget | null {
+    return this.moveTarget;
+  }
+
+  /**
+   * Live modification, one request at a time: callbacks are updated, Status ends the call, and a new
+   * Url stops the running verb (playback, gather, record, dial) before the new document starts.
+   */
+  modify(change: CallModification): Promise<void> {
+    return this.control.run(async () => {
+      if (isTerminal(this.call.status)) return;
+      if (change.statusCallback !== undefined) {
+        const method = change.statusCallbackMethod ?? 'POST';
+        await this.save({ statusCallback: change.statusCallback, statusCallbackMethod: method });
+        this.progress = {
+          url: change.statusCallback,
+          method,
+          events: this.progress?.events ?? ['completed'],
+        };
+      }
+      if (change.status === 'canceled' && this.isAnswered()) return;
+      if (change.status) {
+        await this.hangup(this.isAnswered() ? 'platform' : 'cancel');
+        await Promise.race([this.finished, abortableDelay(5000, new AbortController().signal)]);
+        return;
+      }
+      if (change.url) await this.switchDocument(change, change.moveConnectedCallLeg ?? false);
+    });
+  }
+
+  /** A Dial leg released by its caller's redirect: it leaves the Dial and runs `target` itself. */
+  redirect(target: RcmlTarget): Promise<void> {
+    return this.modify({ url: target.url, method: target.method });
+  }
+
+  private async switchDocument(change: CallModification, moveConnectedLeg: boolean): Promise<void> {
+    const target: RcmlTarget = { url: change.url!, method: change.method ?? 'POST' };
+    await this.save({
+      url: target.url,
+      method: target.method,
+      fallbackUrl: change.fallbackUrl ?? null,
+      fallbackMethod: change.fallbackMethod ?? 'POST',
+    });
+    this.moveTarget = moveConnectedLeg ? target : null;
+    this.document?.abort();
+    await this.running;
+    this.moveTarget = null;
+    if (this.lifetime.signal.aborted) return;
+    this.detachedFromDial = true;
+    this.applicationStarted = false;
+    // An unanswered outbound call starts the new document once answered.
+    if (this.isAnswered() || this.call.direction === CallDirection.Inbound) this.startApplication();
   }
 
   /** Whatever went wrong inside, the call ends cleanly and the failure is on record if it still can be. */
@@ -332,8 +408,11 @@ export class CallSession {
     await this.hangup('platform').catch(() => undefined);
   }
 
-  private verbContext(application: RcmlApplication): VerbContext {
-    const signal = this.lifetime.signal;
+  private verbContext(
+    application: RcmlApplication,
+    document: AbortSignal = this.lifetime.signal,
+  ): VerbContext {
+    const signal = AbortSignal.any([this.lifetime.signal, document]);
     return {
       signal,
       answer: () => this.answer(),
@@ -363,11 +442,11 @@ export class CallSession {
           return 'sound:silence/1';
         }
       },
-      collectDigits: (request) => this.media.collectDigits(request),
-      record: (request) => this.record(request),
+      collectDigits: (request) => this.media.collectDigits(request, signal),
+      record: (request) => this.record(request, signal),
       notifyApp: (url, method, params) => this.deps.rcml.notify(application, { url, method }, params),
-      dial: (request) => this.deps.connector.dial(this, request),
-      joinConference: (request) => this.deps.connector.joinConference(this, request),
+      dial: (request) => this.deps.connector.dial(this, request, signal),
+      joinConference: (request) => this.deps.connector.joinConference(this, request, signal),
     };
   }
 
@@ -390,10 +469,10 @@ export class CallSession {
     }
   }
 
-  private async record(request: RecordingRequest): Promise<RecordingResult | null> {
+  private async record(request: RecordingRequest, stop: AbortSignal): Promise<RecordingResult | null> {
     const name = `${this.call.sid}-${++this.recordingCount}`;
     try {
-      const result = await this.media.record(name, request);
+      const result = await this.media.record(name, request, stop);
       if (!result) return null;
       const audio = await this.deps.gateway.takeRecording(name);
       const recording = await this.deps.recordings.store({

@@ -23,6 +23,7 @@ import { CallsService } from './calls.service';
 import { callsUri, toCallResponse } from './dto/call-response.dto';
 import { CreateCallDto } from './dto/create-call.dto';
 import { ListCallsQueryDto } from './dto/list-calls-query.dto';
+import { ModifyCallDto } from './dto/modify-call.dto';
 
 const suffixFor = (req: Request) => (negotiateFormat(req) === 'json' ? '.json' : '');
 
@@ -74,6 +75,18 @@ export class CallsController {
     @Res() res: Response,
   ) {
     const call = await this.calls.get(account, callSid);
+    sendRestcomm(req, res, HttpStatus.OK, 'Call', toCallResponse(call, suffixFor(req)));
+  }
+
+  @Post(':callSid')
+  async modify(
+    @CurrentAccount() account: AccountEntity,
+    @Param('callSid') callSid: string,
+    @Body() body: ModifyCallDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const call = await this.calls.modify(account, callSid, body);
     sendRestcomm(req, res, HttpStatus.OK, 'Call', toCallResponse(call, suffixFor(req)));
   }
 }

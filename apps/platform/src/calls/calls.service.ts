@@ -9,6 +9,8 @@ import { CallEntity } from './call.entity';
 import { CallDirection, CallStatus } from './call-status';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import type { CreateCallDto } from './dto/create-call.dto';
+import type { ModifyCallDto } from './dto/modify-call.dto';
+import { isTerminal } from './call-state-machine';
 
 export interface CallPage {
   calls: CallEntity[];
@@ -74,5 +76,34 @@ export class CallsService {
       take: pageSize,
     });
     return { calls, total };
+  }
+
+  /** Live modification; a call that is no longer live cannot be changed (Twilio's 21220). */
+  async modify(account: AccountEntity, callSid: string, request: ModifyCallDto): Promise<CallEntity> {
+    const call = await this.get(account, callSid);
+    const session = this.control.liveSession(call.sid);
+    if (!session || isTerminal(call.status)) {
+      throw new DomainError(
+        DomainErrorCode.CallNotInProgress,
+        `Call ${callSid} is not in progress; it cannot be modified`,
+      );
+    }
+    if (!request.Url && !request.Status && !request.StatusCallback) {
+      throw new DomainError(
+        DomainErrorCode.InvalidParameter,
+        'Give at least one of Url, Status or StatusCallback',
+      );
+    }
+    await session.modify({
+      url: request.Url,
+      method: request.Method,
+      fallbackUrl: request.FallbackUrl,
+      fallbackMethod: request.FallbackMethod,
+      statusCallback: request.StatusCallback,
+      statusCallbackMethod: request.StatusCallbackMethod,
+      status: request.Status,
+      moveConnectedCallLeg: request.MoveConnectedCallLeg,
+    });
+    return this.get(account, callSid);
   }
 }

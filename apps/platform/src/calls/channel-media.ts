@@ -77,7 +77,8 @@ export class ChannelMedia {
   }
 
   /** Collects DTMF while the prompt plays; the first digit stops the prompt. */
-  async collectDigits(request: DigitCollection): Promise<string> {
+  /** `stop` ends the collection early (the document was replaced); the digits so far are returned. */
+  async collectDigits(request: DigitCollection, stop: AbortSignal): Promise<string> {
     let digits = '';
     const promptControl = new AbortController();
     let finish!: () => void;
@@ -94,8 +95,12 @@ export class ChannelMedia {
       if (request.numDigits !== null && digits.length >= request.numDigits) return finish();
       armTimeout();
     };
-    const onEnd = () => finish();
+    const onEnd = () => {
+      promptControl.abort();
+      finish();
+    };
     this.lifetime.addEventListener('abort', onEnd);
+    stop.addEventListener('abort', onEnd);
     try {
       await request.prompt(promptControl.signal);
       // The timeout counts from the end of the prompt, or from the last digit if one came during it.
@@ -105,14 +110,17 @@ export class ChannelMedia {
       if (timer) clearTimeout(timer);
       this.digitListener = null;
       this.lifetime.removeEventListener('abort', onEnd);
+      stop.removeEventListener('abort', onEnd);
     }
     return digits;
   }
 
   /** Records the caller; returns the recording's name on Asterisk and the key that stopped it. */
+  /** `stop` ends the recording early and discards it (the document was replaced). */
   async record(
     name: string,
     request: RecordingRequest,
+    stop: AbortSignal,
   ): Promise<{ durationSeconds: number; digits: string } | null> {
     let digits = '';
     this.digitListener = (digit) => {
@@ -137,14 +145,17 @@ export class ChannelMedia {
       // Keys are matched here (any subset of 0-9*#); Asterisk only needs to keep them out of the audio.
       terminateOn: 'none',
     };
+    const interrupt = () => void this.gateway.stopRecording(name);
+    stop.addEventListener('abort', interrupt);
     try {
       await this.gateway.record(this.channelId(), spec);
       const result = await finished;
-      return result.failed || this.lifetime.aborted
+      return result.failed || this.lifetime.aborted || stop.aborted
         ? null
         : { durationSeconds: result.durationSeconds, digits };
     } finally {
       this.digitListener = null;
+      stop.removeEventListener('abort', interrupt);
       this.recordings.get(name)?.resolve({ durationSeconds: 0, failed: true });
     }
   }

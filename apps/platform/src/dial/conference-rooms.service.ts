@@ -39,7 +39,7 @@ export class ConferenceRoomsService {
 
   constructor(private readonly gateway: TelephonyGateway) {}
 
-  async join(caller: CallSession, request: ConferenceRequest): Promise<DialResult> {
+  async join(caller: CallSession, request: ConferenceRequest, document: AbortSignal): Promise<DialResult> {
     const accountSid = caller.snapshot.accountSid;
     const key = `${accountSid}/${request.name}`;
     let room = this.rooms.get(key);
@@ -70,7 +70,7 @@ export class ConferenceRoomsService {
       leave,
     };
     room.participants.set(caller.sid, participant);
-    caller.signal.addEventListener('abort', leave);
+    document.addEventListener('abort', leave);
     const timeLimit = setTimeout(leave, request.timeLimitSeconds * 1000);
     const stopStar = request.hangupOnStar
       ? caller.channelMedia.onDigit((digit) => digit === '*' && leave())
@@ -85,7 +85,7 @@ export class ConferenceRoomsService {
       clearTimeout(timeLimit);
       stopStar();
       waitMusic.abort();
-      caller.signal.removeEventListener('abort', leave);
+      document.removeEventListener('abort', leave);
       await this.exit(room, participant, request);
     }
     return {
@@ -93,7 +93,7 @@ export class ConferenceRoomsService {
       callSid: null,
       durationSeconds: Math.round((Date.now() - participant.joinedAt.getTime()) / 1000),
       sip: null,
-      callerGone: caller.signal.aborted,
+      callerGone: document.aborted,
     };
   }
 

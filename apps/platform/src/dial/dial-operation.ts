@@ -34,6 +34,8 @@ export class DialOperation implements DialLegObserver {
   constructor(
     private readonly caller: CallSession,
     private readonly request: DialRequest,
+    /** Aborts when the caller hangs up or its document is replaced. */
+    private readonly document: AbortSignal,
     private readonly launcher: LegLauncher,
     private readonly gateway: TelephonyGateway,
     private readonly recordings: RecordingSink,
@@ -42,7 +44,7 @@ export class DialOperation implements DialLegObserver {
   async run(): Promise<DialResult> {
     const ringback = new AbortController();
     const callerGone = () => this.settle(null);
-    this.caller.signal.addEventListener('abort', callerGone);
+    this.document.addEventListener('abort', callerGone);
     try {
       if (this.caller.isAnswered()) {
         void this.caller.channelMedia.play(RINGBACK, ringback.signal).catch(() => undefined);
@@ -59,14 +61,14 @@ export class DialOperation implements DialLegObserver {
       const winner = await this.decided;
       ringback.abort();
       await Promise.all(this.legs.filter((leg) => leg !== winner).map((leg) => leg.end('cancel')));
-      if (!winner || this.caller.signal.aborted) {
+      if (!winner || this.document.aborted) {
         if (winner) await winner.end('platform');
         return this.failedResult();
       }
       return await this.connect(winner);
     } finally {
       ringback.abort();
-      this.caller.signal.removeEventListener('abort', callerGone);
+      this.document.removeEventListener('abort', callerGone);
     }
   }
 
@@ -136,12 +138,16 @@ export class DialOperation implements DialLegObserver {
             void winner.end('platform');
           })
         : () => undefined;
-      const callerGone = () => void winner.end('platform');
-      this.caller.signal.addEventListener('abort', callerGone);
-      await winner.finished;
+      // The caller hung up or was redirected: the callee follows the caller's new document when the
+      // redirect moves connected legs, else the conversation ends.
+      const released = new Promise<void>((resolve) => this.document.addEventListener('abort', () => resolve()));
+      const callerLeft = released.then(() => {
+        const move = this.caller.signal.aborted ? null : this.caller.connectedLegTarget();
+        return move ? winner.redirect(move) : winner.end('platform');
+      });
+      await Promise.race([winner.finished, callerLeft]);
       clearTimeout(timeLimit);
       stopListening();
-      this.caller.signal.removeEventListener('abort', callerGone);
     } finally {
       await this.gateway.removeFromBridge(bridgeId, this.caller.channelId);
       await this.gateway.destroyBridge(bridgeId);
@@ -153,7 +159,7 @@ export class DialOperation implements DialLegObserver {
       callSid: winner.sid,
       durationSeconds: record.duration ?? 0,
       sip: { callId: record.sipCallId, responseCode: 200, headers },
-      callerGone: this.caller.signal.aborted && !starPressed,
+      callerGone: this.document.aborted && !starPressed,
       extraParams,
     };
   }
@@ -182,7 +188,7 @@ export class DialOperation implements DialLegObserver {
   /** With several targets, the caller learns the most telling outcome: busy, then no-answer, then failed. */
   private failedResult(): DialResult {
     const statuses = this.legs.map((leg) => leg.snapshot.status);
-    const status = this.caller.signal.aborted
+    const status = this.document.aborted
       ? 'canceled'
       : statuses.includes(CallStatus.Busy)
         ? 'busy'
@@ -197,7 +203,7 @@ export class DialOperation implements DialLegObserver {
       callSid: single?.sid ?? null,
       durationSeconds: 0,
       sip: single ? { callId: single.sipCallId, responseCode: single.sipResponseCode, headers: {} } : null,
-      callerGone: this.caller.signal.aborted,
+      callerGone: this.document.aborted,
     };
   }
 
