@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { CallsModule } from './calls/calls.module';
+import { ClientsModule } from './clients/clients.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -21,6 +22,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     NotificationsModule,
     NotificationsApiModule,
     IncomingNumbersModule,
+    ClientsModule,
     RecordingsModule,
     AccountsModule,
     CallsModule,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
-import { ClientDirectory } from './client-directory.port';
+import { ClientsModule } from '../clients/clients.module';
 import { DialModule } from '../dial/dial.module';
 import { IncomingNumbersModule } from '../incoming-numbers/incoming-numbers.module';
 import { RcmlModule } from '../rcml/rcml.module';
@@ -18,15 +18,11 @@ import { CallsService } from './calls.service';
     RcmlModule,
     IncomingNumbersModule,
     RecordingsModule,
-    // TEMP ClientsModule,
+    ClientsModule,
     DialModule,
   ],
   controllers: [CallsController],
-  providers: [
-    CallsService,
-    CallControlService,
-    { provide: ClientDirectory, useValue: { findDialable: async () => null } },
-  ],
+  providers: [CallsService, CallControlService],
   exports: [CallsService, CallControlService],
 })
 export class CallsModule {}

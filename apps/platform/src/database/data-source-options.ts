@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { CallEntity } from '../calls/call.entity';
+import { ClientEntity } from '../clients/client.entity';
 import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { RecordingEntity } from '../recordings/recording.entity';
@@ -13,6 +14,7 @@ export const ENTITIES = [
   NotificationEntity,
   IncomingNumberEntity,
   RecordingEntity,
+  ClientEntity,
 ];
 
 export function dataSourceOptions(

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { TelephonyError } from '../telephony-gateway.port';
+import { SIP_USER_REALM, SipUser, SipUserConflictError, SipUserDirectory } from '../sip-user-directory.port';
+
+type ObjectType = 'auth' | 'aor' | 'endpoint';
+type Field = { attribute: string; value: string };
+type FetchLike = typeof fetch;
+
+const REQUEST_TIMEOUT_MS = 5000;
+
+/**
+ * SIP users through ARI dynamic configuration (`/ari/asterisk/config/dynamic/res_pjsip/...`), which
+ * writes to the `memory` sorcery backend that `asterisk/platform/sorcery.conf` declares next to the
+ * config-file objects. No reload or restart is needed, and nothing survives an Asterisk restart.
+ *
+ * Objects: endpoint `<id>`, AOR `<id>` (the names a phone's From and To users must carry), and
+ * credentials `cw-auth-<id>`; an endpoint whose `auth` is `cw-auth-<id>` is one of ours, anything
+ * else with the same id (a trunk from pjsip.conf) is never touched.
+ */
+@Injectable()
+export class AriSipUserDirectory extends SipUserDirectory {
+  /** Replaceable in unit tests. */
+  fetch: FetchLike = (...args) => fetch(...args);
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  async upsert(user: SipUser): Promise<void> {
+    if (!(await this.isAvailable(user.id)))
+      throw new SipUserConflictError(`PJSIP object ${user.id} exists and is not a SIP user of the platform`);
+    const credentials: Field[] = user.passwordHa1
+      ? [
+          { attribute: 'auth_type', value: 'md5' },
+          { attribute: 'md5_cred', value: user.passwordHa1 },
+          { attribute: 'password', value: '' },
+        ]
+      : [
+          { attribute: 'auth_type', value: 'userpass' },
+          { attribute: 'password', value: user.password ?? '' },
+          { attribute: 'md5_cred', value: '' },
+        ];
+    await this.put('auth', authId(user.id), [
+      { attribute: 'username', value: user.username },
+      { attribute: 'realm', value: SIP_USER_REALM },
+      ...credentials,
+    ]);
+    // Never update an existing AOR: ARI updates a copy made through the object's fields, and the
+    // AOR's `contact` field lists the registered contacts, so the copy would turn the current
+    // registration into a permanent contact that neither expiry nor unregistration removes
+    // (seen on 22.10.1). Its settings never change, so creating it once is enough.
+    if (!(await this.get('aor', user.id)))
+      await this.put('aor', user.id, [
+        { attribute: 'max_contacts', value: '1' },
+        { attribute: 'remove_existing', value: 'yes' },
+        { attribute: 'qualify_frequency', value: '0' },
+      ]);
+    await this.put('endpoint', user.id, [
+      { attribute: 'auth', value: authId(user.id) },
+      { attribute: 'aors', value: user.id },
+      { attribute: 'context', value: user.context ?? 'from-sip' },
+      { attribute: 'disallow', value: 'all' },
+      { attribute: 'allow', value: 'ulaw,alaw' },
+      { attribute: 'direct_media', value: 'no' },
+      { attribute: 'dtmf_mode', value: 'rfc4733' },
+      { attribute: 'rtp_symmetric', value: 'yes' },
+      { attribute: 'force_rport', value: 'yes' },
+      { attribute: 'rewrite_contact', value: 'yes' },
+    ]);
+  }
+
+  async remove(id: string): Promise<void> {
+    const endpoint = await this.get('endpoint', id);
+    // Never delete a same-named object someone else configured.
+    if (endpoint && field(endpoint, 'auth') !== authId(id)) return;
+    if (!endpoint && (await this.get('aor', id)) && !(await this.get('auth', authId(id)))) return;
+    await this.delete('endpoint', id);
+    await this.delete('aor', id);
+    await this.delete('auth', authId(id));
+  }
+
+  async isAvailable(id: string): Promise<boolean> {
+    const endpoint = await this.get('endpoint', id);
+    if (endpoint) return field(endpoint, 'auth') === authId(id);
+    // An AOR without endpoint is ours only when our credentials exist too (a half-done upsert).
+    if (await this.get('aor', id)) return (await this.get('auth', authId(id))) !== null;
+    return true;
+  }
+
+  async contacts(id: string): Promise<string[]> {
+    // The AOR's `contact` field lists its live contacts, registered ones included, comma-separated.
+    const aor = await this.get('aor', id);
+    const value = aor ? field(aor, 'contact') : undefined;
+    return value
+      ? value
+          .split(',')
+          .map((contact) => contact.trim())
+          .filter(Boolean)
+      : [];
+  }
+
+  dialString(id: string): string {
+    // An endpoint with no URI dials every contact of its AORs: here, the one registered contact.
+    return `PJSIP/${id}`;
+  }
+
+  private url(type: ObjectType, id: string): string {
+    return (
+      `${this.config.ariUrl.replace(/\/+$/, '')}/ari/asterisk/config/dynamic/res_pjsip/` +
+      `${type}/${encodeURIComponent(id)}`
+    );
+  }
+
+  private async call(method: string, type: ObjectType, id: string, body?: unknown): Promise<Response> {
+    const auth = Buffer.from(`${this.config.ariUsername}:${this.config.ariPassword}`).toString('base64');
+    try {
+      return await this.fetch(this.url(type, id), {
+        method,
+        headers: {
+          authorization: `Basic ${auth}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new TelephonyError(`ARI ${method} ${type}/${id} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async get(type: ObjectType, id: string): Promise<Field[] | null> {
+    const response = await this.call('GET', type, id);
+    if (response.status === 404) return null;
+    if (!response.ok) throw await failure('GET', type, id, response);
+    return (await response.json()) as Field[];
+  }
+
+  private async put(type: ObjectType, id: string, fields: Field[]): Promise<void> {
+    const response = await this.call('PUT', type, id, { fields });
+    if (response.status === 403) throw new SipUserConflictError(await failureText(type, id, response));
+    if (!response.ok) throw await failure('PUT', type, id, response);
+  }
+
+  private async delete(type: ObjectType, id: string): Promise<void> {
+    const response = await this.call('DELETE', type, id);
+    if (!response.ok && response.status !== 404) throw await failure('DELETE', type, id, response);
+  }
+}
+
+export const authId = (id: string) => `cw-auth-${id}`;
+
+const field = (fields: Field[], attribute: string) => fields.find((f) => f.attribute === attribute)?.value;
+
+async function failureText(type: ObjectType, id: string, response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  return `${type}/${id}: HTTP ${response.status} ${text}`.trim();
+}
+
+async function failure(method: string, type: ObjectType, id: string, response: Response) {
+  return new TelephonyError(`ARI ${method} ${await failureText(type, id, response)}`);
+}

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SCENARIO = join(__dirname, '..', 'sipp', 'register-uac.xml');
+
+export interface RegisterResult {
+  /** Final SIP response to the authenticated REGISTER (200, 401, 403, 404), or null when none came. */
+  code: number | null;
+  /** The contact the phone registered, `sip:<login>@127.0.0.1:<port>`. */
+  contact: string;
+  port: number;
+  output: string;
+}
+
+/**
+ * Registers (or, with `expiresSeconds: 0`, unregisters) a SIP user the way a phone does, with
+ * SIPp (`sipp`, Debian package `sip-tester`): REGISTER, 401 challenge, REGISTER with digest
+ * credentials, final response. The From, To and digest username are all `login`.
+ */
+export async function sipRegister(options: {
+  login: string;
+  password: string;
+  expiresSeconds?: number;
+  registrar?: string;
+  /** Local SIP port (the contact's port): reuse a result's `port` to unregister that contact. */
+  localPort?: number;
+}): Promise<RegisterResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-sipp-register-'));
+  const logFile = join(dir, 'register.log');
+  const port = options.localPort ?? (await freeUdpPort());
+  const args = [
+    options.registrar ?? '127.0.0.1:5060',
+    '-sf',
+    SCENARIO,
+    '-s',
+    options.login,
+    '-au',
+    options.login,
+    '-ap',
+    options.password,
+    '-set',
+    'expires',
+    String(options.expiresSeconds ?? 300),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-m',
+    '1',
+    '-nostdin',
+    '-timeout',
+    '10s',
+    '-trace_logs',
+    '-log_file',
+    logFile,
+  ];
+  try {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.once('error', reject);
+      child.once('close', () => resolve(text));
+    });
+    let log = '';
+    try {
+      log = readFileSync(logFile, 'utf8');
+    } catch {
+      // No log: no final response was received.
+    }
+    const match = /CW_REGISTER_RESULT (\d{3})/.exec(log);
+    return {
+      code: match ? Number(match[1]) : null,
+      contact: `sip:${options.login}@127.0.0.1:${port};transport=UDP`,
+      port,
+      output,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
