@@ -2,7 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { log } from './stack.mjs';
 
-const PACKAGES = [{ name: 'espeak-ng', command: 'espeak-ng', probe: ['--version'] }];
+const PACKAGES = [
+  { name: 'espeak-ng', command: 'espeak-ng', probe: ['--version'] },
+  // sip-tester is SIPp, the exact SIP peer of the e2e tests (test/support/sipp.ts). Every sipp
+  // option exits non-zero (-v exits 99), so probe for the binary on PATH instead.
+  { name: 'sip-tester', command: 'sh', probe: ['-c', 'command -v sipp'] },
+];
 
 function isInstalled({ command, probe }) {
   const result = spawnSync(command, probe, { stdio: 'ignore' });
