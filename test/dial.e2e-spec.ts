@@ -54,7 +54,7 @@ describe('<Dial> against real SIP peers', () => {
 
   it('connects the caller to an answering SIP peer, then requests the action with the Dial results', async () => {
     const { action, parentSid } = await dialScenario(
-      ({ action }) => `<Dial action="${action}" timeLimit="3"><Sip>${farEndUri('answer')}</Sip></Dial>`,
+      ({ action }) => `<Dial action="${action}" timeLimit="3" callerId="+15557770000"><Sip>${farEndUri('answer')}</Sip></Dial>`,
     );
     await waitUntil(
       async () => (await liveBridges()).some((bridge) => bridge.channels.length === 2),
@@ -76,6 +76,7 @@ describe('<Dial> against real SIP peers', () => {
       parent_call_sid: parentSid,
       direction: 'outbound-dial',
       to: farEndUri('answer'),
+      from: '+15557770000',
       sip_call_id: request.body.DialSipCallId,
     });
     expect((await calls.waitForStatus(child.sid)).status).toBe('completed');
