@@ -1,5 +1,5 @@
 import { WebSocket } from 'undici';
-import { SippPeer, sipHeader, startUas } from './support/sipp';
+import { SippPeer, SippResult, sipHeader, startUas } from './support/sipp';
 
 /**
  * The SIPp harness against the real platform Asterisk, driven through ARI directly (no platform):
@@ -86,6 +86,13 @@ async function originate(endpoint: string, timeoutSeconds = 10): Promise<string>
   return channelId;
 }
 
+/** Shows SIPp's log when the exit code is not the expected one. */
+function expectExit(result: SippResult, exitCode: number): void {
+  if (result.exitCode !== exitCode) {
+    throw new Error(`sipp exited ${result.exitCode}, expected ${exitCode}:\n${result.log}`);
+  }
+}
+
 async function channelVariable(channelId: string, variable: string): Promise<string> {
   const response = await ari(
     'GET',
@@ -105,8 +112,7 @@ describe('SIPp UAS harness against the platform Asterisk', () => {
     expect((await ari('DELETE', `/channels/${channelId}`)).status).toBe(204);
 
     const result = await peer.received;
-    if (result.exitCode) console.log(result.log);
-    expect(result.exitCode).toBe(0);
+    expectExit(result, 0);
     expect(result.invite?.headers['X-Test']).toBe('hello');
     expect(sipHeader(result.invite!.headers, 'x-test')).toBe('hello');
     expect(result.invite?.requestUri).toBe(`sip:bob@127.0.0.1:${peer.port}`);
@@ -120,8 +126,7 @@ describe('SIPp UAS harness against the platform Asterisk', () => {
     expect(destroyed.tech_cause).toBe(code);
     expect(events.some((e) => e.type === 'StasisStart' && e.channel?.id === channelId)).toBe(false);
     const result = await peer.received;
-    if (result.exitCode) console.log(result.log);
-    expect(result.exitCode).toBe(0);
+    expectExit(result, 0);
     expect(result.invite?.headers['X-Test']).toBe('hello');
   });
 
@@ -132,8 +137,7 @@ describe('SIPp UAS harness against the platform Asterisk', () => {
     await nextEvent('StasisStart', channelId);
     await ari('DELETE', `/channels/${channelId}`);
     const result = await peer.received;
-    if (result.exitCode) console.log(result.log);
-    expect(result.exitCode).toBe(0);
+    expectExit(result, 0);
     expect(result.invite?.headers['Via']).toMatch(/^SIP\/2\.0\/TCP /);
   });
 
@@ -145,7 +149,7 @@ describe('SIPp UAS harness against the platform Asterisk', () => {
     // A BYE without a Reason header (as most phones send it) gives cause 0 "Unknown", not 16.
     expect(destroyed.cause).toBe(0);
     expect(Date.parse(destroyed.timestamp!) - Date.parse(start.timestamp!)).toBeGreaterThanOrEqual(900);
-    expect((await peer.received).exitCode).toBe(0);
+    expectExit(await peer.received, 0);
   });
 
   it('ring-forever: rings until the caller cancels', async () => {
@@ -154,7 +158,17 @@ describe('SIPp UAS harness against the platform Asterisk', () => {
     const destroyed = await nextEvent('ChannelDestroyed', channelId);
     expect(destroyed.channel?.state).toBe('Ringing');
     expect(events.some((e) => e.type === 'StasisStart' && e.channel?.id === channelId)).toBe(false);
-    expect((await peer.received).exitCode).toBe(0); // CANCEL, 200, 487, ACK
+    expectExit(await peer.received, 0); // CANCEL, 200, 487, ACK
+  });
+
+  it('stop() ends a peer that got no call and frees its port', async () => {
+    const idle = await startUas({ scenario: 'ring-forever', transport: 'tcp' });
+    await idle.stop();
+    const result = await idle.received;
+    expect(result.exitCode).toBe(128 + 15); // SIGTERM
+    expect(result.invite).toBeUndefined();
+    peer = await startUas({ scenario: 'answer', port: idle.port, transport: 'tcp' });
+    expect(peer.port).toBe(idle.port);
   });
 
   describe('digest-answer', () => {
@@ -193,8 +207,7 @@ describe('SIPp UAS harness against the platform Asterisk', () => {
       await nextEvent('StasisStart', channelId);
       await ari('DELETE', `/channels/${channelId}`);
       const result = await peer.received;
-      if (result.exitCode) console.log(result.log);
-      expect(result.exitCode).toBe(0);
+      expectExit(result, 0);
       expect(result.log).toContain('CW_AUTH ok');
       expect(result.invite?.headers['Authorization']).toMatch(
         /^Digest username="alice", realm="callwright-test"/,
@@ -209,7 +222,7 @@ describe('SIPp UAS harness against the platform Asterisk', () => {
       expect(destroyed.tech_cause).toBe(403);
       expect(events.some((e) => e.type === 'StasisStart' && e.channel?.id === channelId)).toBe(false);
       const result = await peer.received;
-      expect(result.exitCode).toBe(1);
+      expectExit(result, 1);
       expect(result.log).toContain('CW_AUTH failed');
     });
 

@@ -33,8 +33,8 @@ export interface SippUasOptions {
   /** answer, digest-answer: extra headers on the 200 OK, e.g. `{ 'X-Customer': '42' }`. */
   answerHeaders?: Record<string, string>;
   /**
-   * answer, digest-answer: seconds after the ACK until the peer sends BYE itself. Default: wait
-   * for the caller's BYE, at most 60 s, then send BYE.
+   * answer, digest-answer: seconds after the ACK until the peer sends BYE itself (a BYE from the
+   * caller before then is answered normally). Default 60: in effect, wait for the caller's BYE.
    */
   holdSeconds?: number;
   /** digest-answer: credentials the caller must use (default alice / secret). Realm: callwright-test. */
@@ -57,7 +57,8 @@ export interface SippResult {
   /**
    * SIPp's exit code: 0 the call followed the scenario to its end (answered and hung up, rejected,
    * or canceled as scripted); 1 it failed (e.g. wrong digest credentials, unexpected message);
-   * 128 + signal number when stop() killed it mid-call; 255/254 SIPp could not start.
+   * 143 (128 + SIGTERM) when stop() ended it before it finished (SIPp itself exits 0 on SIGTERM,
+   * which would look like success); 255/254 SIPp could not start.
    */
   exitCode: number;
   /** The last INVITE received, when one came. */
@@ -125,6 +126,9 @@ function validate(options: SippUasOptions): void {
   if (hold !== undefined && (!(hold > 0) || hold > 3600)) {
     throw new Error(`holdSeconds must be > 0, got ${hold}`);
   }
+  if (hold !== undefined && options.scenario !== 'answer' && options.scenario !== 'digest-answer') {
+    throw new Error(`holdSeconds applies to answer and digest-answer, not ${options.scenario}`);
+  }
 }
 
 async function launch(options: SippUasOptions): Promise<SippPeer> {
@@ -140,12 +144,19 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
   // SIPp binds the audio port given by -mp and the video port 2 above it.
   const mediaPort = await freeMediaPort();
 
+  // SIPp reads response codes and timeouts when it loads a scenario, so no -key or -set can
+  // supply them: those options are written into a copy of the scenario.
   let scenarioFile = join(SCENARIO_DIR, SCENARIO_FILES[options.scenario]);
+  let xml = readFileSync(scenarioFile, 'utf8');
   if (options.scenario === 'reject') {
-    // SIPp validates response codes when loading a scenario, so the code is written into a copy.
-    const code = String(options.responseCode ?? 486);
-    const xml = readFileSync(scenarioFile, 'utf8').replace('SIP/2.0 486 ', `SIP/2.0 ${code} `);
-    scenarioFile = join(dir, 'uas-reject.xml');
+    xml = replaceOnce(xml, 'SIP/2.0 486 ', `SIP/2.0 ${options.responseCode ?? 486} `);
+  }
+  if (options.holdSeconds !== undefined) {
+    const holdMs = Math.round(options.holdSeconds * 1000);
+    xml = replaceOnce(xml, 'request="BYE" timeout="60000"', `request="BYE" timeout="${holdMs}"`);
+  }
+  if (options.scenario === 'reject' || options.holdSeconds !== undefined) {
+    scenarioFile = join(dir, SCENARIO_FILES[options.scenario]);
     writeFileSync(scenarioFile, xml);
   }
 
@@ -186,7 +197,6 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
   ];
   if (options.scenario === 'answer' || options.scenario === 'digest-answer') {
     args.push('-key', 'answer_headers', answerHeaders);
-    args.push('-set', 'hold_ms', String(Math.round((options.holdSeconds ?? 0) * 1000)));
   }
   if (options.scenario === 'digest-answer') {
     args.push('-set', 'user', options.username ?? 'alice', '-set', 'pass', options.password ?? 'secret');
@@ -198,6 +208,7 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
   let exited = false;
+  let stopped = false;
   const exit = new Promise<number>((resolve) => {
     child.once('error', (error) => {
       stderr += `${error.message}\n`;
@@ -206,7 +217,7 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
     });
     child.once('exit', (code, signal) => {
       exited = true;
-      resolve(code ?? 128 + signalNumber(signal));
+      resolve(stopped ? 128 + constants.signals.SIGTERM : (code ?? 128 + signalNumber(signal)));
     });
   });
   const received = exit.then((exitCode) => {
@@ -223,6 +234,7 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
 
   const stop = async (): Promise<void> => {
     if (!exited) {
+      stopped = true;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
       await exit;
@@ -248,6 +260,11 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
     received,
     stop,
   };
+}
+
+function replaceOnce(text: string, search: string, replacement: string): string {
+  if (!text.includes(search)) throw new Error(`scenario has no "${search}" to replace`);
+  return text.replace(search, replacement);
 }
 
 function readOptional(path: string): string {
