@@ -1,4 +1,4 @@
-// Debian packages the platform runs at call time (not npm dependencies): espeak-ng renders <Say>.
+// Debian packages outside npm: espeak-ng renders <Say> at call time; sip-tester (SIPp) is a test peer.
 import { spawnSync } from 'node:child_process';
 import { log } from './stack.mjs';
 
@@ -27,14 +27,14 @@ function apt(args) {
   return result.status === 0;
 }
 
-/** Installs missing packages when we are root on Debian; otherwise warns, since only <Say> needs them. */
+/** Installs missing packages when we are root on Debian; otherwise warns: <Say> and the SIPp tests need them. */
 export function ensureSystemPackages() {
   const missing = PACKAGES.filter((pkg) => !isInstalled(pkg)).map((pkg) => pkg.name);
   if (missing.length === 0) return true;
   if (!canUseApt()) {
     log(
       `WARNING: missing ${missing.join(', ')} and cannot install it (needs root and apt-get); ` +
-        `<Say> will fail until you run: apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+        `<Say> and the SIPp e2e tests will fail until you run: apt-get install -y --no-install-recommends ${missing.join(' ')}`,
     );
     return false;
   }
@@ -44,7 +44,7 @@ export function ensureSystemPackages() {
   const ok = apt(install) || (apt(['update']) && apt(install));
   const stillMissing = PACKAGES.filter((pkg) => missing.includes(pkg.name) && !isInstalled(pkg));
   if (!ok || stillMissing.length > 0) {
-    log(`WARNING: installing ${missing.join(', ')} failed; <Say> will fail`);
+    log(`WARNING: installing ${missing.join(', ')} failed; <Say> and the SIPp e2e tests will fail`);
     return false;
   }
   return true;
