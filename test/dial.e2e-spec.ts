@@ -54,7 +54,8 @@ describe('<Dial> against real SIP peers', () => {
 
   it('connects the caller to an answering SIP peer, then requests the action with the Dial results', async () => {
     const { action, parentSid } = await dialScenario(
-      ({ action }) => `<Dial action="${action}" timeLimit="3" callerId="+15557770000"><Sip>${farEndUri('answer')}</Sip></Dial>`,
+      ({ action }) =>
+        `<Dial action="${action}" timeLimit="3" callerId="+15557770000"><Sip>${farEndUri('answer')}</Sip></Dial>`,
     );
     await waitUntil(
       async () => (await liveBridges()).some((bridge) => bridge.channels.length === 2),

@@ -5,7 +5,6 @@ import {
   HttpStatus,
   Param,
   Post,
-  Query,
   Req,
   Res,
   UseFilters,
@@ -18,11 +17,12 @@ import { CurrentAccount } from '../accounts/current-account.decorator';
 import { negotiateFormat } from '../common/api-format';
 import { RestcommExceptionFilter } from '../common/restcomm-exception.filter';
 import { sendRestcomm } from '../common/restcomm-response';
-import { pageMeta, sendRestcommPage } from '../common/paging';
+import { sendRestcommPage } from '../common/paging';
+import { parseCallListQuery, queryStringOf } from './call-list-query';
+import { callListPageMeta } from './call-listing.service';
 import { CallsService } from './calls.service';
 import { callsUri, toCallResponse } from './dto/call-response.dto';
 import { CreateCallDto } from './dto/create-call.dto';
-import { ListCallsQueryDto } from './dto/list-calls-query.dto';
 import { ModifyCallDto } from './dto/modify-call.dto';
 
 const suffixFor = (req: Request) => (negotiateFormat(req) === 'json' ? '.json' : '');
@@ -45,24 +45,13 @@ export class CallsController {
     sendRestcomm(req, res, HttpStatus.CREATED, 'Call', toCallResponse(call, suffixFor(req)));
   }
 
+  /** Filters and paging are parsed from the raw query string: `StartTime>=` and friends are no DTO keys. */
   @Get()
-  async list(
-    @CurrentAccount() account: AccountEntity,
-    @Query() query: ListCallsQueryDto,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    const result = await this.calls.list(account, query.Page, query.PageSize, {
-      parentCallSid: query.ParentCallSid,
-    });
+  async list(@CurrentAccount() account: AccountEntity, @Req() req: Request, @Res() res: Response) {
+    const query = parseCallListQuery(queryStringOf(req.originalUrl));
+    const result = await this.calls.list(account, query);
     const suffix = suffixFor(req);
-    const meta = pageMeta(
-      callsUri(account.sid) + suffix,
-      result.total,
-      result.calls.length,
-      query.Page,
-      query.PageSize,
-    );
+    const meta = callListPageMeta(callsUri(account.sid) + suffix, query, result);
     const items = result.calls.map((call) => toCallResponse(call, suffix));
     sendRestcommPage(req, res, { json: 'calls', xmlList: 'Calls', xmlItem: 'Call' }, meta, items);
   }

@@ -10,6 +10,7 @@ import { CallControlService } from './call-control.service';
 import { CallEntity } from './call.entity';
 import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
+import { TwilioCallsController } from './twilio/twilio-calls.controller';
 
 @Module({
   imports: [
@@ -21,7 +22,7 @@ import { CallsService } from './calls.service';
     ClientsModule,
     DialModule,
   ],
-  controllers: [CallsController],
+  controllers: [CallsController, TwilioCallsController],
   providers: [CallsService, CallControlService],
   exports: [CallsService, CallControlService],
 })

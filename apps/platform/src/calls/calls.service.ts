@@ -5,17 +5,14 @@ import type { AccountEntity } from '../accounts/account.entity';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { newSid, sidPattern } from '../common/sid';
 import { CallControlService } from './call-control.service';
+import type { CallListQuery } from './call-list-query';
+import { CallListingService, type CallListResult } from './call-listing.service';
 import { CallEntity } from './call.entity';
 import { CallDirection, CallStatus } from './call-status';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import type { CreateCallDto } from './dto/create-call.dto';
 import type { ModifyCallDto } from './dto/modify-call.dto';
 import { isTerminal } from './call-state-machine';
-
-export interface CallPage {
-  calls: CallEntity[];
-  total: number;
-}
 
 @Injectable()
 export class CallsService {
@@ -60,22 +57,9 @@ export class CallsService {
     return call;
   }
 
-  async list(
-    account: AccountEntity,
-    page: number,
-    pageSize: number,
-    filters: { parentCallSid?: string } = {},
-  ): Promise<CallPage> {
-    const [calls, total] = await this.calls.findAndCount({
-      where: {
-        accountSid: account.sid,
-        ...(filters.parentCallSid ? { parentCallSid: filters.parentCallSid } : {}),
-      },
-      order: { dateCreated: 'DESC', sid: 'DESC' },
-      skip: page * pageSize,
-      take: pageSize,
-    });
-    return { calls, total };
+  /** `GET /Calls`: filters, keyset or offset paging and an exact total (see CallListingService). */
+  list(account: AccountEntity, query: CallListQuery): Promise<CallListResult> {
+    return new CallListingService(this.calls).list(account.sid, query);
   }
 
   /** Live modification; a call that is no longer live cannot be changed (Twilio's 21220). */
@@ -105,5 +89,20 @@ export class CallsService {
       moveConnectedCallLeg: request.MoveConnectedCallLeg,
     });
     return this.get(account, callSid);
+  }
+
+  /**
+   * Deletes a finished call's record (Twilio's DELETE). A live call cannot be deleted (21220). Its
+   * notifications and recordings are kept: they stay listable under the account.
+   */
+  async remove(account: AccountEntity, callSid: string): Promise<void> {
+    const call = await this.get(account, callSid);
+    if (!isTerminal(call.status) || this.control.liveSession(call.sid)) {
+      throw new DomainError(
+        DomainErrorCode.CallNotInProgress,
+        `Call ${callSid} is still live (${call.status}); only a finished call's record can be deleted`,
+      );
+    }
+    await this.calls.delete({ sid: call.sid, accountSid: account.sid });
   }
 }

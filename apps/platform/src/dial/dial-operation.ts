@@ -140,7 +140,9 @@ export class DialOperation implements DialLegObserver {
         : () => undefined;
       // The caller hung up or was redirected: the callee follows the caller's new document when the
       // redirect moves connected legs, else the conversation ends.
-      const released = new Promise<void>((resolve) => this.document.addEventListener('abort', () => resolve()));
+      const released = new Promise<void>((resolve) =>
+        this.document.addEventListener('abort', () => resolve()),
+      );
       const callerLeft = released.then(() => {
         const move = this.caller.signal.aborted ? null : this.caller.connectedLegTarget();
         return move ? winner.redirect(move) : winner.end('platform');

@@ -1,0 +1,81 @@
+import type { CallEntity } from '../call.entity';
+
+export const TWILIO_API_VERSION = '2010-04-01';
+
+/** A call as Twilio's 2010-04-01 API and its SDKs present it. */
+export interface TwilioCallResponseDto {
+  sid: string;
+  date_created: string | null;
+  date_updated: string | null;
+  parent_call_sid: string | null;
+  account_sid: string;
+  to: string;
+  to_formatted: string;
+  from: string;
+  from_formatted: string;
+  phone_number_sid: string | null;
+  status: string;
+  start_time: string | null;
+  end_time: string | null;
+  duration: string | null;
+  price: string | null;
+  price_unit: string;
+  direction: string;
+  answered_by: string | null;
+  api_version: string;
+  forwarded_from: string | null;
+  group_sid: string | null;
+  caller_name: string | null;
+  queue_time: string;
+  trunk_sid: string | null;
+  uri: string;
+  subresource_uris: { notifications: string; recordings: string };
+}
+
+/** RFC 2822 in UTC as Twilio writes it: `Tue, 10 Aug 2010 08:02:17 +0000`. */
+export function rfc2822(date: Date | string | null | undefined): string | null {
+  if (date === null || date === undefined) return null;
+  const value = new Date(date);
+  if (Number.isNaN(value.getTime())) return null;
+  return value.toUTCString().replace(/GMT$/, '+0000');
+}
+
+export function twilioCallsUri(accountSid: string): string {
+  return `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Calls`;
+}
+
+export function toTwilioCallResponse(call: CallEntity): TwilioCallResponseDto {
+  // Notifications and recordings are served by the RestComm family (same data, same credentials).
+  const restcommBase = `/restcomm/2012-04-24/Accounts/${call.accountSid}/Calls/${call.sid}`;
+  return {
+    sid: call.sid,
+    date_created: rfc2822(call.dateCreated),
+    date_updated: rfc2822(call.dateUpdated),
+    parent_call_sid: call.parentCallSid ?? null,
+    account_sid: call.accountSid,
+    to: call.to,
+    to_formatted: call.to,
+    from: call.from,
+    from_formatted: call.from,
+    phone_number_sid: call.phoneNumberSid ?? null,
+    status: call.status,
+    start_time: rfc2822(call.startTime),
+    end_time: rfc2822(call.endTime),
+    duration: call.duration === null || call.duration === undefined ? null : String(call.duration),
+    price: call.price ?? null,
+    price_unit: 'USD',
+    direction: call.direction,
+    answered_by: call.answeredBy ?? null,
+    api_version: TWILIO_API_VERSION,
+    forwarded_from: call.forwardedFrom ?? null,
+    group_sid: null,
+    caller_name: call.callerName ?? null,
+    queue_time: '0',
+    trunk_sid: null,
+    uri: `${twilioCallsUri(call.accountSid)}/${call.sid}.json`,
+    subresource_uris: {
+      notifications: `${restcommBase}/Notifications.json`,
+      recordings: `${restcommBase}/Recordings.json`,
+    },
+  };
+}
