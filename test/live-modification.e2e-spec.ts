@@ -66,19 +66,7 @@ describe('Live call modification (POST to a call)', () => {
     const { id, sid } = await callRunning(
       `<Dial timeout="30"><Sip>${farEndUri('noanswer')}</Sip></Dial><Hangup/>`,
     );
-    let childSid = '';
-    await waitUntil(
-      async () => {
-        const list = await platform
-          .http()
-          .get(calls.path(`.json?ParentCallSid=${sid}`))
-          .auth(platform.accountSid, platform.authToken);
-        childSid = list.body.calls[0]?.sid ?? '';
-        return list.body.calls[0]?.status === 'ringing';
-      },
-      10000,
-      'the dialed leg to ring',
-    );
+    const childSid = await calls.waitForFirstChild(sid, 'ringing');
     const next = appServer.rcml(`/live-${id}/after-dial.xml`, '<Response><Hangup/></Response>');
     await modify(sid, { Url: next }).expect(200);
     await appServer.waitFor((r) => r.path === `/live-${id}/after-dial.xml`, 5000);
@@ -106,19 +94,7 @@ describe('Live call modification (POST to a call)', () => {
 
   it('MoveConnectedCallLeg=true sends both legs of a Dial to the new Url', async () => {
     const { id, sid } = await callRunning(`<Dial><Sip>${farEndUri('answer')}</Sip></Dial><Hangup/>`);
-    let childSid = '';
-    await waitUntil(
-      async () => {
-        const list = await platform
-          .http()
-          .get(calls.path(`.json?ParentCallSid=${sid}`))
-          .auth(platform.accountSid, platform.authToken);
-        childSid = list.body.calls[0]?.sid ?? '';
-        return list.body.calls[0]?.status === 'in-progress';
-      },
-      10000,
-      'the dialed leg to answer',
-    );
+    const childSid = await calls.waitForFirstChild(sid, 'in-progress');
     const moved = appServer.rcml(
       `/live-${id}/moved.xml`,
       '<Response><Pause length="1"/><Hangup/></Response>',

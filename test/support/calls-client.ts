@@ -40,4 +40,19 @@ export class CallsClient {
     }
     throw new Error(`Call ${callSid} still ${last.status} after ${timeoutMs} ms`);
   }
+
+  /** Waits until the first leg dialed by `parentSid` reaches `status`; resolves with its sid. */
+  async waitForFirstChild(parentSid: string, status: string, timeoutMs = 10000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const list = await this.platform
+        .http()
+        .get(this.path(`.json?ParentCallSid=${parentSid}`))
+        .auth(this.platform.accountSid, this.platform.authToken);
+      const child = list.body.calls[0];
+      if (child?.status === status) return child.sid as string;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`No leg of ${parentSid} reached ${status} within ${timeoutMs} ms`);
+  }
 }

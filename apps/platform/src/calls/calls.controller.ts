@@ -14,7 +14,7 @@ import type { Request, Response } from 'express';
 import type { AccountEntity } from '../accounts/account.entity';
 import { BasicAuthGuard } from '../accounts/basic-auth.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
-import { negotiateFormat } from '../common/api-format';
+import { formatSuffix } from '../common/api-format';
 import { RestcommExceptionFilter } from '../common/restcomm-exception.filter';
 import { sendRestcomm } from '../common/restcomm-response';
 import { sendRestcommPage } from '../common/paging';
@@ -24,8 +24,6 @@ import { CallsService } from './calls.service';
 import { callsUri, toCallResponse } from './dto/call-response.dto';
 import { CreateCallDto } from './dto/create-call.dto';
 import { ModifyCallDto } from './dto/modify-call.dto';
-
-const suffixFor = (req: Request) => (negotiateFormat(req) === 'json' ? '.json' : '');
 
 /** RestComm 2012-04-24 Calls resource; `/restcomm` and `.json` spellings are normalised before routing. */
 @Controller('2012-04-24/Accounts/:accountSid/Calls')
@@ -42,7 +40,7 @@ export class CallsController {
     @Res() res: Response,
   ) {
     const call = await this.calls.create(account, body);
-    sendRestcomm(req, res, HttpStatus.CREATED, 'Call', toCallResponse(call, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.CREATED, 'Call', toCallResponse(call, formatSuffix(req)));
   }
 
   /** Filters and paging are parsed from the raw query string: `StartTime>=` and friends are no DTO keys. */
@@ -50,7 +48,7 @@ export class CallsController {
   async list(@CurrentAccount() account: AccountEntity, @Req() req: Request, @Res() res: Response) {
     const query = parseCallListQuery(queryStringOf(req.originalUrl));
     const result = await this.calls.list(account, query);
-    const suffix = suffixFor(req);
+    const suffix = formatSuffix(req);
     const meta = callListPageMeta(callsUri(account.sid) + suffix, query, result);
     const items = result.calls.map((call) => toCallResponse(call, suffix));
     sendRestcommPage(req, res, { json: 'calls', xmlList: 'Calls', xmlItem: 'Call' }, meta, items);
@@ -64,7 +62,7 @@ export class CallsController {
     @Res() res: Response,
   ) {
     const call = await this.calls.get(account, callSid);
-    sendRestcomm(req, res, HttpStatus.OK, 'Call', toCallResponse(call, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.OK, 'Call', toCallResponse(call, formatSuffix(req)));
   }
 
   @Post(':callSid')
@@ -76,6 +74,6 @@ export class CallsController {
     @Res() res: Response,
   ) {
     const call = await this.calls.modify(account, callSid, body);
-    sendRestcomm(req, res, HttpStatus.OK, 'Call', toCallResponse(call, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.OK, 'Call', toCallResponse(call, formatSuffix(req)));
   }
 }

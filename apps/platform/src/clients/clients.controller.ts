@@ -16,7 +16,7 @@ import type { Request, Response } from 'express';
 import type { AccountEntity } from '../accounts/account.entity';
 import { BasicAuthGuard } from '../accounts/basic-auth.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
-import { negotiateFormat } from '../common/api-format';
+import { formatSuffix } from '../common/api-format';
 import { pageMeta, sendRestcommPage } from '../common/paging';
 import { RestcommExceptionFilter } from '../common/restcomm-exception.filter';
 import { sendRestcomm } from '../common/restcomm-response';
@@ -26,7 +26,6 @@ import { CreateClientDto } from './dto/create-client.dto';
 import { ListClientsQueryDto } from './dto/list-clients-query.dto';
 import { UpdateClientDto } from './dto/update-client.dto';
 
-const suffixFor = (req: Request) => (negotiateFormat(req) === 'json' ? '.json' : '');
 const XML_NAME = 'Client';
 
 /** RestComm 2012-04-24 Clients: SIP users that register with the platform and are dialed with `<Client>`. */
@@ -44,7 +43,7 @@ export class ClientsController {
     @Res() res: Response,
   ) {
     const client = await this.clients.create(account, body);
-    sendRestcomm(req, res, HttpStatus.CREATED, XML_NAME, toClientResponse(client, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.CREATED, XML_NAME, toClientResponse(client, formatSuffix(req)));
   }
 
   @Get()
@@ -58,7 +57,7 @@ export class ClientsController {
       login: query.Login,
       friendlyName: query.FriendlyName,
     });
-    const suffix = suffixFor(req);
+    const suffix = formatSuffix(req);
     const meta = pageMeta(
       clientsUri(account.sid) + suffix,
       result.total,
@@ -83,7 +82,7 @@ export class ClientsController {
     @Res() res: Response,
   ) {
     const client = await this.clients.get(account, sid);
-    sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toClientResponse(client, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toClientResponse(client, formatSuffix(req)));
   }
 
   /** Only the parameters sent change. */
@@ -96,7 +95,7 @@ export class ClientsController {
     @Res() res: Response,
   ) {
     const client = await this.clients.update(account, sid, body);
-    sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toClientResponse(client, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toClientResponse(client, formatSuffix(req)));
   }
 
   @Delete(':sid')

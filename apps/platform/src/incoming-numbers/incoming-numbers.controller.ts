@@ -16,7 +16,7 @@ import type { Request, Response } from 'express';
 import type { AccountEntity } from '../accounts/account.entity';
 import { BasicAuthGuard } from '../accounts/basic-auth.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
-import { negotiateFormat } from '../common/api-format';
+import { formatSuffix } from '../common/api-format';
 import { pageMeta, sendRestcommPage } from '../common/paging';
 import { RestcommExceptionFilter } from '../common/restcomm-exception.filter';
 import { sendRestcomm } from '../common/restcomm-response';
@@ -26,7 +26,6 @@ import { ListIncomingNumbersQueryDto } from './dto/list-incoming-numbers-query.d
 import { UpdateIncomingNumberDto } from './dto/update-incoming-number.dto';
 import { IncomingNumbersService } from './incoming-numbers.service';
 
-const suffixFor = (req: Request) => (negotiateFormat(req) === 'json' ? '.json' : '');
 const XML_NAME = 'IncomingPhoneNumber';
 
 /** RestComm 2012-04-24 IncomingPhoneNumbers: the numbers whose inbound calls run an account's RCML. */
@@ -44,7 +43,7 @@ export class IncomingNumbersController {
     @Res() res: Response,
   ) {
     const number = await this.numbers.create(account, body);
-    sendRestcomm(req, res, HttpStatus.CREATED, XML_NAME, toIncomingNumberResponse(number, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.CREATED, XML_NAME, toIncomingNumberResponse(number, formatSuffix(req)));
   }
 
   @Get()
@@ -58,7 +57,7 @@ export class IncomingNumbersController {
       phoneNumber: query.PhoneNumber,
       friendlyName: query.FriendlyName,
     });
-    const suffix = suffixFor(req);
+    const suffix = formatSuffix(req);
     const meta = pageMeta(
       incomingNumbersUri(account.sid) + suffix,
       result.total,
@@ -83,7 +82,7 @@ export class IncomingNumbersController {
     @Res() res: Response,
   ) {
     const number = await this.numbers.get(account, sid);
-    sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toIncomingNumberResponse(number, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toIncomingNumberResponse(number, formatSuffix(req)));
   }
 
   /** Twilio and RestComm update with POST; only the parameters sent change. */
@@ -96,7 +95,7 @@ export class IncomingNumbersController {
     @Res() res: Response,
   ) {
     const number = await this.numbers.update(account, sid, body);
-    sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toIncomingNumberResponse(number, suffixFor(req)));
+    sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toIncomingNumberResponse(number, formatSuffix(req)));
   }
 
   @Delete(':sid')

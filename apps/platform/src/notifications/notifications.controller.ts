@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { AccountEntity } from '../accounts/account.entity';
 import { BasicAuthGuard } from '../accounts/basic-auth.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
-import { negotiateFormat } from '../common/api-format';
+import { formatSuffix } from '../common/api-format';
 import { type Page, pageMeta, PageQueryDto, sendRestcommPage } from '../common/paging';
 import { RestcommExceptionFilter } from '../common/restcomm-exception.filter';
 import { sendRestcomm } from '../common/restcomm-response';
@@ -15,8 +15,6 @@ import {
 import type { NotificationEntity } from './notification.entity';
 import { NotificationQueriesService } from './notification-queries.service';
 
-const suffixFor = (req: Request) => (negotiateFormat(req) === 'json' ? '.json' : '');
-
 function sendPage(
   req: Request,
   res: Response,
@@ -24,7 +22,7 @@ function sendPage(
   result: Page<NotificationEntity>,
   query: PageQueryDto,
 ): void {
-  const suffix = suffixFor(req);
+  const suffix = formatSuffix(req);
   const meta = pageMeta(listUri + suffix, result.total, result.items.length, query.Page, query.PageSize);
   sendRestcommPage(
     req,
@@ -66,7 +64,7 @@ export class AccountNotificationsController {
       res,
       HttpStatus.OK,
       'Notification',
-      toNotificationResponse(notification, suffixFor(req)),
+      toNotificationResponse(notification, formatSuffix(req)),
     );
   }
 }

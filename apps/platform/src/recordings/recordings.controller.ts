@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { AccountEntity } from '../accounts/account.entity';
 import { BasicAuthGuard } from '../accounts/basic-auth.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
-import { negotiateFormat } from '../common/api-format';
+import { formatSuffix } from '../common/api-format';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { type Page, pageMeta, PageQueryDto, sendRestcommPage } from '../common/paging';
 import { RestcommExceptionFilter, toErrorBody } from '../common/restcomm-exception.filter';
@@ -13,8 +13,6 @@ import { RECORDING_MEDIA, RecordingAccessGuard } from './recording-access.guard'
 import type { RecordingEntity } from './recording.entity';
 import { RecordingsService } from './recordings.service';
 
-const suffixFor = (req: Request) => (negotiateFormat(req) === 'json' ? '.json' : '');
-
 function sendPage(
   req: Request,
   res: Response,
@@ -23,7 +21,7 @@ function sendPage(
   result: Page<RecordingEntity>,
   query: PageQueryDto,
 ): void {
-  const suffix = suffixFor(req);
+  const suffix = formatSuffix(req);
   const meta = pageMeta(listUri + suffix, result.total, result.items.length, query.Page, query.PageSize);
   sendRestcommPage(
     req,
@@ -75,7 +73,7 @@ export class RecordingsController {
       res,
       HttpStatus.OK,
       'Recording',
-      toRecordingResponse(recording, this.recordings.mediaUrl(recording), suffixFor(req)),
+      toRecordingResponse(recording, this.recordings.mediaUrl(recording), formatSuffix(req)),
     );
   }
 
