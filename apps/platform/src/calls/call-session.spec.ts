@@ -40,6 +40,7 @@ class FakeGateway extends TelephonyGateway {
     this.hungUp.push(channelId);
   }
   onIncomingChannel() {}
+  onConnected() {}
   async answer() {}
   async reject() {}
   async play() {}

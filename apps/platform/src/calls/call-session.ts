@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { rfc2822 } from '../common/rfc2822';
 import { abortableDelay, SerialQueue } from '../common/serial-queue';
 import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
@@ -550,7 +551,7 @@ export class CallSession {
     const params: Record<string, string> = {
       ...callRequestParams(this.call),
       CallStatus: event === 'initiated' ? 'initiated' : this.call.status,
-      Timestamp: new Date().toUTCString().replace('GMT', '+0000'),
+      Timestamp: rfc2822(new Date())!,
       CallbackSource: 'call-progress-events',
       SequenceNumber: String(this.progressSequence++),
     };

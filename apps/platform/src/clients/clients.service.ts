@@ -31,7 +31,7 @@ export interface DialableClient {
 const orNull = (value: string | undefined) => (value ? value : null);
 
 /** How often the ARI connection state is looked at to notice a (re)connection. */
-const CONNECTION_CHECK_MS = 2000;
+const RESYNC_RETRY_MS = 5000;
 
 /**
  * Clients (SIP users) of an account, kept in the database and mirrored into Asterisk.
@@ -41,18 +41,15 @@ const CONNECTION_CHECK_MS = 2000;
  * `sip:<Login>@<platform>` with digest username Login finds its endpoint. Logins are therefore
  * unique on the whole platform, and one that names an object configured in Asterisk is refused.
  *
- * Asterisk keeps these objects in memory only, so they vanish when it restarts. Every
- * CONNECTION_CHECK_MS this service looks at `TelephonyGateway.isConnected()`; when it sees the
- * connection come up (at boot, and after every reconnect, which is what an Asterisk restart looks
- * like from here) it re-provisions every active client, and keeps retrying on later checks until
- * a pass succeeds. Between transitions it does nothing.
+ * Asterisk keeps these objects in memory only, so they vanish when it restarts. Each time the
+ * gateway reports the ARI connection up (at boot, and after every reconnect, which is what an
+ * Asterisk restart looks like from here) every active client is re-provisioned, retrying every
+ * RESYNC_RETRY_MS while Asterisk stays reachable until a pass succeeds.
  */
 @Injectable()
 export class ClientsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Clients');
-  private timer: NodeJS.Timeout | null = null;
-  private wasConnected = false;
-  private syncPending = false;
+  private retry: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
 
   constructor(
@@ -62,31 +59,39 @@ export class ClientsService implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.checkConnection(), CONNECTION_CHECK_MS);
-    this.timer.unref();
+    this.gateway.onConnected(() => void this.resync());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     await this.syncing;
   }
 
-  /** One look at the connection; public so tests can drive it without waiting. */
-  async checkConnection(): Promise<void> {
-    const connected = this.gateway.isConnected();
-    if (connected && !this.wasConnected) this.syncPending = true;
-    this.wasConnected = connected;
-    if (connected && this.syncPending && !this.syncing) {
-      this.syncing = this.provisionAll()
-        .then((ok) => {
-          if (ok) this.syncPending = false;
-        })
-        .finally(() => {
-          this.syncing = null;
-        });
-    }
-    await this.syncing;
+  private resync(): Promise<void> {
+    this.syncing ??= this.provisionAll()
+      .then(
+        (ok) => ok,
+        (error) => {
+          this.logger.warn(`Provisioning clients failed: ${error}`);
+          return false;
+        },
+      )
+      .then((ok) => {
+        this.syncing = null;
+        // Disconnected: the next connection triggers a resync anyway.
+        if (!ok && this.gateway.isConnected()) this.retryLater();
+      });
+    return this.syncing;
+  }
+
+  private retryLater(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.resync();
+    }, RESYNC_RETRY_MS);
+    this.retry.unref();
   }
 
   /** Upserts every active client into Asterisk; false when some could not be provisioned. */
@@ -204,7 +209,7 @@ export class ClientsService implements OnApplicationBootstrap, OnApplicationShut
       }
       if (!(error instanceof TelephonyError)) throw error;
       this.logger.warn(`Client ${client.login} not provisioned now: ${error.message}`);
-      this.syncPending = true;
+      this.retryLater();
     }
   }
 

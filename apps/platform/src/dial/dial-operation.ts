@@ -25,6 +25,7 @@ export class DialOperation implements DialLegObserver {
   private readonly logger = new Logger(DialOperation.name);
   private readonly legs: CallSession[] = [];
   private readonly specs = new Map<CallSession, DialTargetSpec>();
+  private readonly headers = new Map<CallSession, Promise<Record<string, string>>>();
   private winner: CallSession | null = null;
   private settle!: (winner: CallSession | null) => void;
   private readonly decided = new Promise<CallSession | null>((resolve) => (this.settle = resolve));
@@ -113,7 +114,7 @@ export class DialOperation implements DialLegObserver {
 
   private async connect(winner: CallSession): Promise<DialResult> {
     const bridgeId = `cw-bridge-${randomUUID()}`;
-    const headers = await this.gateway.answerHeaders(winner.channelId).catch(() => ({}));
+    const headers = await this.answerHeadersOf(winner);
     if (!this.caller.isAnswered()) await this.caller.answerCall();
     await this.gateway.createBridge(bridgeId);
     const recordingName = this.request.recordFromAnswer ? `${this.caller.sid}-dial-${winner.sid}` : null;
@@ -212,8 +213,18 @@ export class DialOperation implements DialLegObserver {
   private async sipParamsOf(leg: CallSession): Promise<Record<string, string>> {
     const params: Record<string, string> = {};
     if (leg.snapshot.sipCallId) params.SipCallId = leg.snapshot.sipCallId;
-    const headers = await this.gateway.answerHeaders(leg.channelId).catch(() => ({}));
+    const headers = await this.answerHeadersOf(leg);
     for (const [name, value] of Object.entries(headers)) params[`SipHeader_${name}`] = value;
     return params;
+  }
+
+  /** The 200 OK's X- headers, read from Asterisk once per leg (screening and the action both need them). */
+  private answerHeadersOf(leg: CallSession): Promise<Record<string, string>> {
+    let headers = this.headers.get(leg);
+    if (!headers) {
+      headers = this.gateway.answerHeaders(leg.channelId).catch(() => ({}));
+      this.headers.set(leg, headers);
+    }
+    return headers;
   }
 }

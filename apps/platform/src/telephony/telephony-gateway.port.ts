@@ -74,6 +74,8 @@ export class TelephonyError extends Error {}
  */
 export abstract class TelephonyGateway {
   abstract isConnected(): boolean;
+  /** Called each time the connection to Asterisk comes up: at boot and after every reconnect. */
+  abstract onConnected(listener: () => void): void;
   abstract newChannelId(): string;
   /** Delivers every event of the channel, in order, until its hangup event or `stop()`. */
   abstract watchChannel(channelId: string, listener: ChannelListener): ChannelWatch;

@@ -1,3 +1,4 @@
+import { rfc2822 } from '../../common/rfc2822';
 import type { CallEntity } from '../call.entity';
 
 export const TWILIO_API_VERSION = '2010-04-01';
@@ -30,14 +31,6 @@ export interface TwilioCallResponseDto {
   trunk_sid: string | null;
   uri: string;
   subresource_uris: { notifications: string; recordings: string };
-}
-
-/** RFC 2822 in UTC as Twilio writes it: `Tue, 10 Aug 2010 08:02:17 +0000`. */
-export function rfc2822(date: Date | string | null | undefined): string | null {
-  if (date === null || date === undefined) return null;
-  const value = new Date(date);
-  if (Number.isNaN(value.getTime())) return null;
-  return value.toUTCString().replace(/GMT$/, '+0000');
 }
 
 export function twilioCallsUri(accountSid: string): string {

@@ -71,8 +71,11 @@ describe('AriTelephonyGateway connection handling', () => {
     const client = new FakeAriClient();
     connect.mockResolvedValue(client);
     gateway = new FastRetryGateway(loadConfig({}));
+    let connections = 0;
+    gateway.onConnected(() => connections++);
     gateway.onApplicationBootstrap();
     await eventually(() => gateway.isConnected());
+    expect(connections).toBe(1);
 
     const seen: ChannelEvent[] = [];
     const vanished: ChannelEvent[] = [];
@@ -103,6 +106,7 @@ describe('AriTelephonyGateway connection handling', () => {
     client.emit('WebSocketReconnecting');
     expect(gateway.isConnected()).toBe(false);
     client.emit('WebSocketConnected');
+    expect(connections).toBe(2);
     await eventually(() => vanished.length === 1);
     expect(vanished[0]).toMatchObject({ kind: 'hangup', vanished: true });
   });

@@ -37,6 +37,7 @@ export class AriTelephonyGateway
   private stopping = false;
   private wakeUp: (() => void) | null = null;
   private incomingHandler: ((channel: IncomingChannel) => void) | null = null;
+  private readonly connectedListeners: Array<() => void> = [];
   private readonly credentials: DialCredentials;
 
   constructor(private readonly config: AppConfig) {
@@ -69,6 +70,10 @@ export class AriTelephonyGateway
 
   watchBridge(bridgeId: string, listener: ChannelListener): ChannelWatch {
     return this.watches.watch(`bridge:${bridgeId}`, listener);
+  }
+
+  onConnected(listener: () => void): void {
+    this.connectedListeners.push(listener);
   }
 
   onIncomingChannel(handler: (channel: IncomingChannel) => void): void {
@@ -316,15 +321,21 @@ export class AriTelephonyGateway
     });
     client.on('WebSocketConnected', () => {
       const wasDown = !this.connected;
-      this.connected = true;
+      this.markConnected();
       onConnected();
       if (wasDown) void this.reconcile();
     });
     await client.start(this.config.ariApp);
-    this.connected = true;
+    this.markConnected();
     onConnected();
     this.logger.log(`Connected to ARI at ${this.config.ariUrl} as app '${this.config.ariApp}'`);
     await lost;
+  }
+
+  private markConnected(): void {
+    if (this.connected) return;
+    this.connected = true;
+    for (const listener of this.connectedListeners) listener();
   }
 
   private dispatch(raw: AriEventJson): void {
