@@ -18,6 +18,7 @@ export interface ScriptedResponse {
   contentType?: string;
   body?: string | Buffer;
   delayMs?: number;
+  headers?: Record<string, string>;
 }
 
 type Responder = ScriptedResponse | ((request: RecordedRequest) => ScriptedResponse);
@@ -31,10 +32,11 @@ export class HttpRecorder {
 
   baseUrl = '';
 
-  async start(): Promise<this> {
+  /** `host`: any loopback address, e.g. 127.0.0.2 to play an app server on an allow-listed address. */
+  async start(host = '127.0.0.1'): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server.listen(0, host, resolve));
+    this.baseUrl = `http://${host}:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
@@ -105,7 +107,10 @@ export class HttpRecorder {
         ? responder(request)
         : (responder ?? { status: 404, body: 'not found' });
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-    res.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'text/plain' });
+    res.writeHead(answer.status ?? 200, {
+      'Content-Type': answer.contentType ?? 'text/plain',
+      ...answer.headers,
+    });
     res.end(answer.body ?? '');
   }
 }

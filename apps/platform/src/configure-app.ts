@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { useContainer } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
 import { apiPathMiddleware } from './common/api-path.middleware';
 import { RestcommExceptionFilter } from './common/restcomm-exception.filter';
@@ -7,6 +8,8 @@ import { createValidationPipe } from './common/validation';
 /** HTTP wiring shared by main.ts and the e2e tests, so tests exercise the same stack users get. */
 export function configureApp(app: INestApplication): void {
   app.use(apiPathMiddleware);
+  // Validators that need platform services (the internal-URL check) come from Nest's container.
+  useContainer(app, { fallbackOnErrors: true });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new RestcommExceptionFilter());
   app.enableShutdownHooks();

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { buildMessage, IsIn, IsUrl, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { buildMessage, IsIn, IsUrl, MaxLength, Validate, ValidateBy, ValidationOptions } from 'class-validator';
+import { NotInternalUrlConstraint } from './account-url-policy';
 
 const HOST = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)`;
 const USER = String.raw`[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+`;
@@ -33,9 +34,17 @@ export function IsSipUri(options: ValidationOptions = {}): PropertyDecorator {
   );
 }
 
-/** An absolute http(s) URL; hosts without a TLD (localhost, IPs) are fine for self-hosted apps. */
+/**
+ * An absolute http(s) URL an account gives the platform to fetch; hosts without a TLD (localhost, IPs) are
+ * fine for self-hosted apps, but not the platform's own internal services.
+ */
 export function IsHttpUrl(options: ValidationOptions = {}): PropertyDecorator {
+  // The constraint words its own message (it names the refusal); the code in `context` is kept.
+  const withoutMessage = { ...options };
+  delete withoutMessage.message;
+  // Decorators run bottom-up: the internal-service check only sees values already known to be URLs.
   return applyDecorators(
+    Validate(NotInternalUrlConstraint, withoutMessage),
     MaxLength(2048, options),
     IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, options),
   );

@@ -10,8 +10,35 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { parseAllowList } from '../webhooks/address-policy';
+
+/** Fails boot with the entry that is neither a CIDR block, an address nor a host name. */
+function IsAllowList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isAllowList',
+    validator: {
+      validate: (value) => {
+        try {
+          parseAllowList(String(value));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args) => {
+        try {
+          parseAllowList(String(args?.value));
+          return '';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    },
+  });
+}
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
@@ -106,6 +133,13 @@ export class AppConfig {
   @IsBoolean()
   webhookBlockPrivateAddresses = false;
 
+  /**
+   * CIDR blocks, addresses and host names (comma-separated) exempt from the private-address guard: app servers
+   * on a private network. Internal services of the platform and cloud metadata stay refused whatever this says.
+   */
+  @IsAllowList()
+  webhookAllowedAddresses = '';
+
   /** Folder for synthesized speech (cache) and other generated audio served to Asterisk over HTTP. */
   @IsString()
   mediaPath = 'data/media';
@@ -138,6 +172,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   webhookMaxBodyBytes: 'WEBHOOK_MAX_BODY_BYTES',
   webhookMaxRedirects: 'WEBHOOK_MAX_REDIRECTS',
   webhookBlockPrivateAddresses: 'WEBHOOK_BLOCK_PRIVATE_ADDRESSES',
+  webhookAllowedAddresses: 'WEBHOOK_ALLOWED_ADDRESSES',
   mediaPath: 'MEDIA_PATH',
   recordingsPath: 'RECORDINGS_PATH',
   logLevel: 'LOG_LEVEL',

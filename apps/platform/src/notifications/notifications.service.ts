@@ -15,7 +15,36 @@ export interface NotificationInput {
   responseBody?: string;
 }
 
-const MAX_STORED_BODY = 4096;
+/** Enough of an app server's answer to diagnose it; never a copy of whatever a URL returned. */
+export const MAX_STORED_BODY_BYTES = 1024;
+
+/**
+ * The first kilobyte of a response body, as text: a body with NUL bytes or that is not valid UTF-8 is
+ * binary and is not kept; other control characters (but tab and newlines) are dropped.
+ */
+export function storedBodyExcerpt(body: string | undefined): string | null {
+  if (!body) return null;
+  let excerpt = Buffer.from(body, 'utf8').subarray(0, MAX_STORED_BODY_BYTES).toString('utf8');
+  // A multi-byte character cut at the limit decodes as U+FFFD; drop that tail rather than call it binary.
+  excerpt = excerpt.replace(/\uFFFD$/, '');
+  if (excerpt.includes('\u0000') || excerpt.includes('\uFFFD')) return '[binary response body not kept]';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  return excerpt.replace(/[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+}
+
+/** Credentials in an app-server URL are the account's secrets: they are sent as Basic auth, never stored. */
+function withoutCredentials(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url.slice(0, 2048);
+  }
+}
 
 /** Errors and warnings that happened on a call, kept for the app developer to read. */
 @Injectable()
@@ -36,9 +65,9 @@ export class NotificationsService {
       errorCode: input.code,
       moreInfo: `https://www.twilio.com/docs/errors/${input.code}`,
       messageText: input.message,
-      requestUrl: input.requestUrl ?? null,
+      requestUrl: withoutCredentials(input.requestUrl),
       requestMethod: input.requestMethod ?? null,
-      responseBody: input.responseBody?.slice(0, MAX_STORED_BODY) ?? null,
+      responseBody: storedBodyExcerpt(input.responseBody),
       // Millisecond precision keeps a call's notifications in the order they happened.
       dateCreated: new Date(),
     });

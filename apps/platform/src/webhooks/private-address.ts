@@ -29,6 +29,59 @@ export function isPrivateAddress(address: string): boolean {
   return true;
 }
 
+/** A parsed CIDR block: the family, the network's bytes and the prefix length. */
+export interface Cidr {
+  family: 4 | 6;
+  bytes: number[];
+  prefix: number;
+}
+
+/** `10.0.0.0/8`, `fd00::/8`, or a bare address (a /32 or /128); null when it is neither. */
+export function parseCidr(text: string): Cidr | null {
+  const [address, prefixText, extra] = text.trim().split('/');
+  if (extra !== undefined) return null;
+  const bytes = addressBytes(address);
+  if (!bytes) return null;
+  const family = bytes.length === 4 ? 4 : 6;
+  const max = family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!(prefix >= 0 && prefix <= max)) return null;
+  return { family, bytes, prefix };
+}
+
+export function cidrContains(cidr: Cidr, address: string): boolean {
+  const bytes = addressBytes(canonicalAddress(address));
+  if (!bytes || bytes.length !== cidr.bytes.length) return false;
+  for (let bit = 0; bit < cidr.prefix; bit++) {
+    const mask = 0x80 >> (bit % 8);
+    if ((bytes[bit >> 3] & mask) !== (cidr.bytes[bit >> 3] & mask)) return false;
+  }
+  return true;
+}
+
+/**
+ * One spelling per address, so comparisons cannot be dodged: brackets and zone ids dropped, IPv6 in full
+ * lower-case groups, and an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) as the IPv4 address it carries.
+ */
+export function canonicalAddress(address: string): string {
+  let ip = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  ip = ip.replace(/%.*$/, '');
+  if (isIPv4(ip)) return ip.split('.').map(Number).join('.');
+  if (!isIPv6(ip)) return ip;
+  const b = ipv6ToBytes(ip);
+  if (b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return b.slice(12).join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((b[i] << 8) | b[i + 1]).toString(16));
+  return groups.join(':');
+}
+
+function addressBytes(address: string): number[] | null {
+  const ip = canonicalAddress(address);
+  if (isIPv4(ip)) return ip.split('.').map(Number);
+  if (isIPv6(ip)) return ipv6ToBytes(ip);
+  return null;
+}
+
 function isPrivateIPv4(ip: number): boolean {
   return BLOCKED_IPV4.some(([base, prefix]) => (ip ^ base) >>> (32 - prefix) === 0);
 }

@@ -217,7 +217,7 @@ describe('WebhookClient', () => {
 
       expect(error.reason).toBe('http-status');
       expect(error.response!.status).toBe(500);
-      expect(error.response!.body.length).toBeLessThanOrEqual(16 * 1024);
+      expect(error.response!.body.length).toBeLessThanOrEqual(1024);
       expect(error.response!.body.length).toBeGreaterThan(0);
     });
 
@@ -441,6 +441,81 @@ describe('WebhookClient', () => {
       server.route('/rcml', (_req, res) => xml(res));
       const response = await client({ WEBHOOK_BLOCK_PRIVATE_ADDRESSES: 'false' }).send(request({}));
       expect(response.status).toBe(200);
+    });
+  });
+
+  describe('internal services', () => {
+    let internal: AppServer;
+    beforeEach(async () => {
+      internal = await new AppServer().start();
+      internal.route('/ari/channels', (_req, res) => res.writeHead(200).end('[{"id":"secret"}]'));
+    });
+    afterEach(() => internal.stop());
+
+    /** A client whose ARI is the `internal` server: what an account URL must never reach. */
+    const withAri = (env: Record<string, string> = {}) =>
+      client({ ARI_URL: `http://127.0.0.1:${internal.port}`, ...env });
+
+    it('refuses ARI with the guard off, credentials and all, without connecting', async () => {
+      const url = `http://callwright:callwright@127.0.0.1:${internal.port}/ari/channels`;
+      const error = await failure(withAri().send(request({ url, method: 'GET' })));
+
+      expect(error.reason).toBe('blocked-address');
+      expect(error.message).toContain('internal service of the platform');
+      expect(error.message).not.toContain('callwright:callwright');
+      expect(error.response).toBeUndefined();
+      expect(internal.received).toHaveLength(0);
+    });
+
+    it('refuses ARI reached through a host name, at connect time', async () => {
+      const url = `http://localhost:${internal.port}/ari/channels`;
+      const error = await failure(withAri().send(request({ url })));
+      expect(error.reason).toBe('blocked-address');
+      expect(internal.received).toHaveLength(0);
+    });
+
+    it('refuses ARI as a redirect target of an allowed app server', async () => {
+      server.route('/rcml', (_req, res) =>
+        res.writeHead(302, { Location: `http://u:p@127.0.0.1:${internal.port}/ari/channels` }).end(),
+      );
+      const error = await failure(withAri().send(request({})));
+
+      expect(error.reason).toBe('blocked-address');
+      expect(server.received).toHaveLength(1);
+      expect(internal.received).toHaveLength(0);
+    });
+
+    it('refuses ARI even when the allow-list covers loopback', async () => {
+      const open = withAri({
+        WEBHOOK_BLOCK_PRIVATE_ADDRESSES: 'true',
+        WEBHOOK_ALLOWED_ADDRESSES: '127.0.0.0/8',
+      });
+      const error = await failure(
+        open.send(request({ url: `http://127.0.0.1:${internal.port}/ari/channels` })),
+      );
+      expect(error.reason).toBe('blocked-address');
+      expect(internal.received).toHaveLength(0);
+    });
+  });
+
+  describe('allow-list', () => {
+    it('lets an allow-listed loopback app server through while the guard is on', async () => {
+      server.route('/rcml', (_req, res) => xml(res));
+      const allowed = client({
+        WEBHOOK_BLOCK_PRIVATE_ADDRESSES: 'true',
+        WEBHOOK_ALLOWED_ADDRESSES: '127.0.0.1',
+      });
+      expect((await allowed.send(request({}))).status).toBe(200);
+    });
+
+    it('still refuses loopback addresses the allow-list does not name', async () => {
+      const allowed = client({
+        WEBHOOK_BLOCK_PRIVATE_ADDRESSES: 'true',
+        WEBHOOK_ALLOWED_ADDRESSES: '127.0.0.2',
+      });
+      const error = await failure(allowed.send(request({})));
+      expect(error.reason).toBe('blocked-address');
+      expect(server.received).toHaveLength(0);
     });
   });
 });

@@ -1,9 +1,9 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { isIP } from 'node:net';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { AppConfig } from '../config/app-config';
-import { BlockedAddressError, guardedLookup } from './guarded-lookup';
-import { isPrivateAddress } from './private-address';
+import { AddressPolicy } from './address-policy';
+import { BlockedAddressError, guardedConnector } from './guarded-lookup';
 import { twilioSignature } from './twilio-signature';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -42,8 +42,8 @@ export class WebhookError extends Error {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** An error response's body only feeds a notification, so a little of it is enough. */
-const ERROR_BODY_BYTES = 16 * 1024;
+/** An error response's body only feeds a notification, which keeps its first kilobyte. */
+const ERROR_BODY_BYTES = 1024;
 
 /**
  * The one HTTP client for requests to app servers (RCML fetches, status callbacks). Every hop of a redirect
@@ -51,19 +51,27 @@ const ERROR_BODY_BYTES = 16 * 1024;
  * deadline that also covers reading the body.
  */
 @Injectable()
-export class WebhookClient implements OnModuleDestroy {
+export class WebhookClient implements OnModuleInit, OnModuleDestroy {
   private readonly agent: Agent;
+  readonly policy: AddressPolicy;
 
   constructor(private readonly config: AppConfig) {
+    this.policy = new AddressPolicy(config);
     this.agent = new Agent({
-      connect: {
-        timeout: config.webhookConnectTimeoutMs,
-        ...(config.webhookBlockPrivateAddresses ? { lookup: guardedLookup } : {}),
-      },
+      connect: guardedConnector(this.policy, { timeout: config.webhookConnectTimeoutMs }),
       // The shared deadline below is what callers rely on; these only stop undici's 300 s defaults.
       headersTimeout: config.webhookTimeoutMs,
       bodyTimeout: config.webhookTimeoutMs,
     });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.policy.resolveServiceHosts();
+  }
+
+  /** Why a URL given to the API is refused outright (it plainly names an internal service), or null. */
+  plainRefusal(url: string): string | null {
+    return this.policy.plainRefusal(url);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -121,12 +129,14 @@ export class WebhookClient implements OnModuleDestroy {
       );
     }
     url.hash = '';
-    // Literal IPs never reach the DNS lookup, so the guard checks them here.
+    // The connector checks every connection; literal addresses are refused here already, before a request
+    // (and the credentials it may carry) is even built.
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (this.config.webhookBlockPrivateAddresses && isIP(host) && isPrivateAddress(host)) {
-      const reason = new BlockedAddressError(host, host).message;
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const refusal = isIP(host) ? this.policy.refusal(host, host, port) : null;
+    if (refusal) {
       throw new WebhookError(
-        `${method} ${withoutCredentials(url)} failed: ${reason}`,
+        `${method} ${withoutCredentials(url)} failed: ${refusal}`,
         undefined,
         'blocked-address',
       );
