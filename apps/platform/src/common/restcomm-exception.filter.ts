@@ -1,20 +1,15 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { errorBody, ErrorBody, sendApiError } from './api-errors';
 import { DomainError, DomainErrorCode } from './domain-error';
-import { sendRestcomm } from './restcomm-response';
+
+export type { ErrorBody } from './api-errors';
 
 const STATUS_BY_CODE: Partial<Record<DomainErrorCode, number>> = {
   [DomainErrorCode.AuthenticationRequired]: HttpStatus.UNAUTHORIZED,
   [DomainErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [DomainErrorCode.TelephonyUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
-
-export interface ErrorBody {
-  code: number;
-  message: string;
-  more_info: string;
-  status: number;
-}
 
 export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof DomainError) {
@@ -28,17 +23,20 @@ export function toErrorBody(exception: unknown): ErrorBody {
       typeof response === 'string'
         ? response
         : String((response as { message?: unknown }).message ?? exception.message);
-    // Body-parser failures (malformed JSON, oversize body) surface here as 4xx HttpExceptions.
-    return { code: status, message, more_info: moreInfo(status), status };
+    // Unknown routes (Nest's NotFoundException) and other HTTP-level refusals: 20000 + status, e.g. 20404.
+    return errorBody(status, message);
   }
-  return { code: 20500, message: 'Internal server error', more_info: moreInfo(20500), status: 500 };
+  return errorBody(500, 'Internal server error');
 }
 
 function moreInfo(code: number): string {
   return `https://www.twilio.com/docs/errors/${code}`;
 }
 
-/** Error bodies for the RestComm 2012-04-24 API family: `{ code, message, more_info, status }` in JSON or XML. */
+/**
+ * Error bodies `{ code, message, more_info, status }`: JSON or XML for the RestComm 2012-04-24 family, and
+ * JSON for Twilio 2010-04-01 paths (this is also the global filter, so unknown routes answer in shape).
+ */
 @Catch()
 export class RestcommExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(RestcommExceptionFilter.name);
@@ -50,8 +48,6 @@ export class RestcommExceptionFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     if (body.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (body.status === HttpStatus.UNAUTHORIZED)
-      res.setHeader('WWW-Authenticate', 'Basic realm="Callwright"');
-    sendRestcomm(req, res, body.status, 'RestException', body);
+    sendApiError(req, res, body);
   }
 }

@@ -1,6 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { buildMessage, IsIn, IsUrl, MaxLength, Validate, ValidateBy, ValidationOptions } from 'class-validator';
+import {
+  buildMessage,
+  IsIn,
+  IsUrl,
+  MaxLength,
+  Validate,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
 import { NotInternalUrlConstraint } from './account-url-policy';
 
 const HOST = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)`;

@@ -54,6 +54,13 @@ export class AppConfig {
   @Max(65535)
   port = 8080;
 
+  /** Largest request body the API reads (JSON or form); larger ones get 413 / 20413. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  httpMaxBodyBytes = 256 * 1024;
+
   /** Base URL app servers and Asterisk use to reach this platform (recording and media links). */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   publicUrl = 'http://127.0.0.1:8080';
@@ -156,6 +163,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   host: 'HOST',
   port: 'PORT',
   publicUrl: 'PUBLIC_URL',
+  httpMaxBodyBytes: 'HTTP_MAX_BODY_BYTES',
   databaseType: 'DATABASE_TYPE',
   databasePath: 'DATABASE_PATH',
   databaseUrl: 'DATABASE_URL',
