@@ -4,6 +4,7 @@ import { apiPathMiddleware } from './common/api-path.middleware';
 import { answerClientErrors } from './common/client-errors';
 import { bodyParsers } from './common/request-body';
 import { RestcommExceptionFilter } from './common/restcomm-exception.filter';
+import { ControlCharacterPipe } from './common/control-character.pipe';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -15,7 +16,7 @@ export function configureApp(app: INestApplication): void {
   answerClientErrors(app.getHttpServer());
   // Validators that need platform services (the internal-URL check) come from Nest's container.
   useContainer(app, { fallbackOnErrors: true });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new ControlCharacterPipe(), createValidationPipe());
   app.useGlobalFilters(new RestcommExceptionFilter());
   app.enableShutdownHooks();
 }

@@ -7,6 +7,8 @@ export enum DomainErrorCode {
   MissingTo = 21201,
   InvalidUrl = 21205,
   InvalidTo = 21211,
+  /** From or CallerId is not a valid caller id (Twilio's 21212). */
+  InvalidFrom = 21212,
   MissingFrom = 21603,
   /** PhoneNumber missing or not a number / SIP user part. */
   InvalidPhoneNumber = 21421,

@@ -28,8 +28,13 @@ export function storedBodyExcerpt(body: string | undefined): string | null {
   // A multi-byte character cut at the limit decodes as U+FFFD; drop that tail rather than call it binary.
   excerpt = excerpt.replace(/\uFFFD$/, '');
   if (excerpt.includes('\u0000') || excerpt.includes('\uFFFD')) return '[binary response body not kept]';
+  return withoutControlCharacters(excerpt);
+}
+
+/** Keeps tab and line breaks, drops every other control character (none is valid in XML 1.0 anyway). */
+function withoutControlCharacters(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  return excerpt.replace(/[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
 
 /** Credentials in an app-server URL are the account's secrets: they are sent as Basic auth, never stored. */
@@ -64,7 +69,8 @@ export class NotificationsService {
       log: input.level,
       errorCode: input.code,
       moreInfo: `https://www.twilio.com/docs/errors/${input.code}`,
-      messageText: input.message,
+      // Messages quote documents and URLs; what is stored is rendered into XML and JSON later.
+      messageText: withoutControlCharacters(input.message),
       requestUrl: withoutCredentials(input.requestUrl),
       requestMethod: input.requestMethod ?? null,
       responseBody: storedBodyExcerpt(input.responseBody),

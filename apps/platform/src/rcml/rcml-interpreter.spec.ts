@@ -231,3 +231,37 @@ describe('RcmlInterpreter', () => {
     expect(actions).toEqual(['answer', 'pause 1']);
   });
 });
+
+describe('RcmlInterpreter: control characters never reach a dialed leg', () => {
+  it.each([
+    // A literal line break inside an attribute survives parsing: the injection a document can carry.
+    ['a callerId with a line break', '<Dial callerId="+1555\r\nX-Evil: 1"><Number>+15551234567</Number></Dial>'],
+    ['a callerId with a control character', '<Dial callerId="+1555\u0001"><Number>+15551234567</Number></Dial>'],
+  ])('skips a Dial with %s', async (_name, dial) => {
+    const { call, warnings } = await run(`<Response>${dial}</Response>`);
+    expect(call.dialed).toHaveLength(0);
+    expect(warnings.map((w) => w.message).join('\n')).toContain(
+      'callerId must not contain control characters',
+    );
+  });
+
+  it.each([
+    ['a percent-encoded CR/LF in a header value', 'sip:bob@example.com?X-A=1%0D%0AX-Evil:%202'],
+    ['a line break in the URI', 'sip:bob\n@example.com'],
+    ['a control character in the user part', 'sip:b\u0001ob@example.com'],
+  ])('skips a <Sip> noun with %s', async (_name, uri) => {
+    const { call, warnings } = await run(
+      `<Response><Dial><Sip>${uri}</Sip><Number>+15551234567</Number></Dial></Response>`,
+    );
+    expect(call.dialed).toHaveLength(1);
+    expect(call.dialed[0].targets.map((target) => target.target.noun)).toEqual(['Number']);
+    expect(warnings.map((w) => w.message).join('\n')).toMatch(/<Sip>.*(control characters|not a sip: URI)/);
+  });
+
+  it('skips a <Sip> noun whose credentials hold control characters', async () => {
+    const { call } = await run(
+      '<Response><Dial><Sip username="a\nb" password="x">sip:bob@example.com</Sip></Dial></Response>',
+    );
+    expect(call.dialed).toHaveLength(0);
+  });
+});

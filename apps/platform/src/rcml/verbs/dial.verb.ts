@@ -1,3 +1,4 @@
+import { hasControlCharacters } from '../../common/control-characters';
 import { RcmlNode, RcmlSchemaError } from '../rcml-node';
 import {
   booleanAttribute,
@@ -36,6 +37,14 @@ const PROGRESS_EVENTS: ProgressEvent[] = ['initiated', 'ringing', 'answered', 'c
 const SIP_URI = /^sip:(?:[^@\s;?]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?((?:;[^;?\s]+)*)$/;
 const HEADER_NAME = /^X-[A-Za-z0-9-]{1,64}$/;
 
+/** XML character references (`&#13;&#10;`) put CR/LF in attributes; a caller id must be one line of text. */
+function callerIdAttribute(node: RcmlNode): string | null {
+  const callerId = node.attributes.callerId?.trim() || null;
+  if (callerId && hasControlCharacters(callerId))
+    throw new RcmlSchemaError('<Dial> callerId must not contain control characters');
+  return callerId;
+}
+
 function progressCallback(node: RcmlNode, context: ParseContext): ProgressCallback | null {
   const url = optionalUrlAttribute(node, 'statusCallback', context);
   if (!url) return null;
@@ -67,6 +76,7 @@ function parseSip(node: RcmlNode, context: ParseContext): DialTargetSpec {
     context,
   );
   const [uri, query = ''] = node.text.split('?', 2);
+  if (hasControlCharacters(uri)) throw new RcmlSchemaError('<Sip> URI must not contain control characters');
   if (uri.length >= MAX_SIP_URI)
     throw new RcmlSchemaError(`<Sip> URI is ${uri.length} characters; it must be under ${MAX_SIP_URI}`);
   if (query.length >= MAX_SIP_HEADERS) {
@@ -83,10 +93,15 @@ function parseSip(node: RcmlNode, context: ParseContext): DialTargetSpec {
   const headers: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(query)) {
     if (!HEADER_NAME.test(name)) throw new RcmlSchemaError(`<Sip> header "${name}" must be an X- header`);
+    // Percent-decoding can yield CR/LF: a header value that would start a header of its own.
+    if (hasControlCharacters(value))
+      throw new RcmlSchemaError(`<Sip> header "${name}" must not contain control characters`);
     headers[name] = value;
   }
   const username = node.attributes.username;
   const password = node.attributes.password;
+  if ([username, password].some((value) => value !== undefined && hasControlCharacters(value)))
+    throw new RcmlSchemaError('<Sip> username and password must not contain control characters');
   if ((username === undefined) !== (password === undefined))
     throw new RcmlSchemaError('<Sip> needs both username and password');
   return {
@@ -214,7 +229,7 @@ export const dialVerb: VerbDefinition<DialVerb> = {
         targets,
         timeoutSeconds: integerAttribute(node, 'timeout', 30, 1, 600),
         timeLimitSeconds,
-        callerId: node.attributes.callerId?.trim() || null,
+        callerId: callerIdAttribute(node),
         recordFromAnswer: record !== 'do-not-record',
         hangupOnStar,
         answerOnBridge: booleanAttribute(node, 'answerOnBridge', false),

@@ -1,3 +1,4 @@
+import { hasControlCharacters } from '../../common/control-characters';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import * as ari from 'ari-client';
 import { randomUUID } from 'node:crypto';
@@ -81,6 +82,7 @@ export class AriTelephonyGateway
   }
 
   async originate(request: OriginateRequest): Promise<void> {
+    assertSipSafe(request);
     const variables: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers ?? {}))
       variables[`PJSIP_HEADER(add,${name})`] = value;
@@ -422,4 +424,27 @@ export class AriTelephonyGateway
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/**
+ * The last line of defence against SIP header injection: the API and RCML layers refuse control characters
+ * already, and nothing that holds one is ever handed to Asterisk.
+ */
+function assertSipSafe(request: OriginateRequest): void {
+  const target = request.target;
+  const fields: Array<[string, string]> = [
+    ['caller id', request.callerId],
+    [
+      'target',
+      target.kind === 'sip' ? target.uri : target.kind === 'number' ? target.number : target.dialString,
+    ],
+    ...Object.entries(request.headers ?? {}).flatMap(([name, value]): Array<[string, string]> => [
+      ['header name', name],
+      [`header ${name}`, value],
+    ]),
+  ];
+  for (const [what, value] of fields) {
+    if (hasControlCharacters(value))
+      throw new TelephonyError(`Refused to originate: the ${what} holds control characters`);
+  }
 }
