@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Two local Asterisk instances for Callwright: "platform" (ARI on 127.0.0.1:8088,
 # SIP 5060) and "farend" (simulated phones, SIP 5070).
-# Usage: stack.sh start|stop|status|cli <platform|farend> "<cli command>"
+# Usage: stack.sh start|stop|status|ari-password|cli <platform|farend> "<cli command>"
+# ARI's password is ARI_PASSWORD when set, otherwise one generated per installation and kept (0600) in
+# the run folder beside the rendered configuration; `stack.sh ari-password` prints it.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 INSTANCES=(platform farend)
 ARI_USERNAME="${ARI_USERNAME:-callwright}"
-ARI_PASSWORD="${ARI_PASSWORD:-callwright}"
+ARI_PASSWORD="${ARI_PASSWORD:-}"
 ARI_APP="${ARI_APP:-callwright}"
 ARI_LOCAL_URL="http://127.0.0.1:8088"
 BOOT_TIMEOUT=60
@@ -62,6 +64,18 @@ pid_of() { # prints the live pid of an instance, fails if not running
   return 1
 }
 
+# Sets ARI_PASSWORD: the caller's, or this installation's generated one (created on first use).
+resolve_ari_password() {
+  [[ -n "$ARI_PASSWORD" ]] && return 0
+  local file=$RUN_HOST/ari-password
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$RUN_HOST"
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$file")
+  fi
+  chmod 600 "$file"
+  ARI_PASSWORD=$(<"$file")
+}
+
 ari_ok() {
   curl -fsS -o /dev/null --max-time 2 -u "$ARI_USERNAME:$ARI_PASSWORD" "$ARI_LOCAL_URL/ari/asterisk/info" 2>/dev/null
 }
@@ -85,12 +99,14 @@ render() { # render <instance>: templates -> run folder
   [[ -n "$ROOT" ]] || { cache_in=/tmp/cwc-$inst; cache_host=$cache_in; }
   mkdir -p "$cache_host"
   rm -f "$dir"/etc/* "$dir"/log/*
+  local password_sed
+  password_sed=$(printf '%s' "$ARI_PASSWORD" | sed -e 's/[|&\\]/\\&/g')
   # Empty files for configs core/modules read anyway: defaults are fine, the "Unable to load" errors are noise.
   (cd "$dir/etc" && touch acl.conf ccss.conf cel.conf features.conf udptl.conf pjproject.conf websocket_client.conf res_http_media_cache.conf)
   for f in "$HERE/$inst"/*; do
     sed -e "s|@RUN_DIR@|$RUN_IN/$inst|g" -e "s|@CACHE_DIR@|$cache_in|g" -e "s|@MOD_DIR@|$MOD_DIR|g" -e "s|@DATA_DIR@|$DATA_DIR|g" \
         -e "s|@INSTANCE@|$inst|g" -e "s|@ARI_USERNAME@|$ARI_USERNAME|g" \
-        -e "s|@ARI_PASSWORD@|$ARI_PASSWORD|g" -e "s|@ARI_APP@|$ARI_APP|g" \
+        -e "s|@ARI_PASSWORD@|$password_sed|g" -e "s|@ARI_APP@|$ARI_APP|g" \
         "$f" >"$dir/etc/$(basename "$f")"
   done
   chmod 600 "$dir/etc/ari.conf" 2>/dev/null || true
@@ -156,6 +172,7 @@ wait_booted() {
 
 cmd_start() {
   resolve_env
+  resolve_ari_password
   if healthy; then
     log "already running"
     return 0
@@ -174,7 +191,7 @@ cmd_start() {
     fi
     sleep 0.2
   done
-  log "up: ARI $ARI_LOCAL_URL (app $ARI_APP, user $ARI_USERNAME), platform SIP 127.0.0.1:5060, far end SIP 127.0.0.1:5070; logs in $RUN_HOST/*/log"
+  log "up: ARI $ARI_LOCAL_URL (app $ARI_APP, user $ARI_USERNAME, password in $RUN_HOST/ari-password unless ARI_PASSWORD is set), platform SIP 127.0.0.1:5060, far end SIP 127.0.0.1:5070; logs in $RUN_HOST/*/log"
 }
 
 cmd_stop_resolved() { stop_instances; }
@@ -183,6 +200,7 @@ cmd_stop() { resolve_env; cmd_stop_resolved; }
 
 cmd_status() {
   resolve_env
+  resolve_ari_password
   local inst pid rc=0
   for inst in "${INSTANCES[@]}"; do
     if pid=$(pid_of "$inst"); then echo "$inst: running (pid $pid)"; else echo "$inst: stopped"; rc=3; fi
@@ -202,6 +220,8 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  ari-password) resolve_env >/dev/null; resolve_ari_password; echo "$ARI_PASSWORD" ;;
+  ari-password-file) resolve_env >/dev/null; echo "$RUN_HOST/ari-password" ;;
   cli) shift; cmd_cli "$@" ;;
   *) echo "usage: $0 start|stop|status|cli <platform|farend> \"<command>\"" >&2; exit 64 ;;
 esac

@@ -42,6 +42,11 @@ export function startAsterisk() {
   }
   log('Starting Asterisk (platform on 127.0.0.1:5060/8088, simulated far end on 127.0.0.1:5070)');
   run('bash', [join(root, 'asterisk', 'stack.sh'), 'start']);
+  // The stack generated ARI's password for this installation: the platform and the tests read it here.
+  process.env.ARI_PASSWORD ||= execFileSync('bash', [join(root, 'asterisk', 'stack.sh'), 'ari-password'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
   return true;
 }
 

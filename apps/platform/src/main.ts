@@ -7,6 +7,11 @@ import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  if (!config.ariPassword) {
+    throw new Error(
+      'ARI_PASSWORD is not set. `npm start` reads the one asterisk/stack.sh generated; with your own Asterisk, set ARI_PASSWORD.',
+    );
+  }
   const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
   const app = await NestFactory.create(AppModule, {
     logger: levels.slice(0, levels.indexOf(config.logLevel) + 1) as any,

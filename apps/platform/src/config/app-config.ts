@@ -82,8 +82,9 @@ export class AppConfig {
   @MinLength(1)
   ariUsername = 'callwright';
 
+  /** No default: `npm start`/`npm test` pass the password the stack generated; others must set it. */
   @IsString()
-  ariPassword = 'callwright';
+  ariPassword = '';
 
   @IsString()
   @Matches(/^[A-Za-z0-9_.-]+$/)

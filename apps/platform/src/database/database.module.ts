@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createPrivateDatabaseFile } from '../common/private-storage';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
 
@@ -10,7 +9,7 @@ import { dataSourceOptions } from './data-source-options';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        if (config.databaseType === 'sqlite') mkdirSync(dirname(config.databasePath), { recursive: true });
+        if (config.databaseType === 'sqlite') createPrivateDatabaseFile(config.databasePath);
         // Pending migrations are applied at start, so a fresh clone needs no separate step.
         return { ...dataSourceOptions(config), migrationsRun: true };
       },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
@@ -11,6 +11,7 @@ import { insertionOrder, type Page } from '../common/paging';
 import { newSid, sidPattern } from '../common/sid';
 import { AppConfig } from '../config/app-config';
 import { RecordingEntity } from './recording.entity';
+import { createPrivateDirectory, PRIVATE_FILE_MODE } from '../common/private-storage';
 
 export interface StoreRecordingRequest {
   accountSid: string;
@@ -35,8 +36,8 @@ export class RecordingsService {
     const sid = newSid('RE');
     const filePath = join(request.accountSid, `${sid}.wav`);
     const absolute = this.absolutePath(filePath);
-    await mkdir(dirname(absolute), { recursive: true });
-    await writeFile(absolute, request.audio, { flag: 'wx' });
+    await createPrivateDirectory(dirname(absolute));
+    await writeFile(absolute, request.audio, { flag: 'wx', mode: PRIVATE_FILE_MODE });
     try {
       return await this.recordings.save(
         this.recordings.create({
