@@ -15,6 +15,7 @@ import {
 import { AriEventJson, mapAriEvent } from './ari-event-mapper';
 import { ChannelWatchRegistry } from './channel-watch-registry';
 import { DialCredentials } from './dial-credentials';
+import { parseHopCount, withHopHeader } from '../hop-header';
 
 const MAX_BACKOFF_MS = 30_000;
 const OUTBOUND_APP_ARG = 'outbound';
@@ -82,7 +83,7 @@ export class AriTelephonyGateway
 
   async originate(request: OriginateRequest): Promise<void> {
     const variables: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers ?? {}))
+    for (const [name, value] of Object.entries(withHopHeader(request.headers, request.hops)))
       variables[`PJSIP_HEADER(add,${name})`] = value;
     const endpoint = await this.dialString(request);
     try {
@@ -372,6 +373,8 @@ export class AriTelephonyGateway
       from: channel.caller?.number || 'anonymous',
       callerName: channel.caller?.name || null,
       sipCallId: channel.protocol_id || null,
+      // The dialplan passes the INVITE's hop header as the second Stasis argument.
+      hops: parseHopCount(raw.args?.[1]),
     });
   }
 
