@@ -352,13 +352,15 @@ export class CallControlService
       if (!client) unreachable = `Client "${noun.login}" does not exist`;
       else if (!client.registered) unreachable = `Client "${noun.login}" is not registered`;
     }
+    const hops = dialLegHops(this.hops.get(parent.sid) ?? API_CALL_HOPS);
     const session = new CallSession(call, caller.signingSecret, this.deps, {
+      hops,
       target,
       headers: noun.noun === 'Sip' ? noun.headers : undefined,
       progress: spec.progress,
       leg: observer,
     });
-    this.track(session, dialLegHops(this.hops.get(parent.sid) ?? API_CALL_HOPS));
+    this.track(session, hops);
     if (unreachable) void session.endBeforeDialing('error', SIP_TEMPORARILY_UNAVAILABLE, unreachable);
     else
       void session.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { isIP } from 'node:net';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { AppConfig } from '../config/app-config';
@@ -51,7 +51,7 @@ const ERROR_BODY_BYTES = 16 * 1024;
  * deadline that also covers reading the body.
  */
 @Injectable()
-export class WebhookClient implements OnModuleDestroy {
+export class WebhookClient implements OnApplicationShutdown {
   private readonly agent: Agent;
 
   constructor(private readonly config: AppConfig) {
@@ -66,7 +66,11 @@ export class WebhookClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Last of all: calls ended on the way out (queued calls never dialed) still send their status
+   * callbacks from CallControlService's beforeApplicationShutdown.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.destroy();
   }
 
