@@ -16,3 +16,14 @@ export async function liveBridges(): Promise<AriBridge[]> {
   const response = await fetch(`${ARI}/ari/bridges`, { headers: { Authorization: AUTH } });
   return (await response.json()) as AriBridge[];
 }
+
+export interface AriChannel {
+  id: string;
+  name: string;
+  state: string;
+}
+
+export async function liveChannels(): Promise<AriChannel[]> {
+  const response = await fetch(`${ARI}/ari/channels`, { headers: { Authorization: AUTH } });
+  return (await response.json()) as AriChannel[];
+}

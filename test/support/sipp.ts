@@ -37,6 +37,11 @@ export interface SippUasOptions {
    * caller before then is answered normally). Default 60: in effect, wait for the caller's BYE.
    */
   holdSeconds?: number;
+  /**
+   * How many calls SIPp serves before it exits (default 1); they may overlap. `received` then lists
+   * every INVITE in {@link SippResult.invites}.
+   */
+  calls?: number;
   /** digest-answer: credentials the caller must use (default alice / secret). Realm: callwright-test. */
   username?: string;
   password?: string;
@@ -53,6 +58,11 @@ export interface SippInvite {
   callId: string;
 }
 
+export interface TimedSippInvite extends SippInvite {
+  /** When SIPp received it (ms since the epoch, from its -trace_msg timestamps). */
+  receivedAt: number;
+}
+
 export interface SippResult {
   /**
    * SIPp's exit code: 0 the call followed the scenario to its end (answered and hung up, rejected,
@@ -63,6 +73,8 @@ export interface SippResult {
   exitCode: number;
   /** The last INVITE received, when one came. */
   invite?: SippInvite;
+  /** The first INVITE of each call (retransmissions left out), in arrival order. */
+  invites: TimedSippInvite[];
   /** SIPp's error file, scenario log (e.g. `CW_AUTH ok|failed`), final statistics screen, stderr. */
   log: string;
 }
@@ -113,6 +125,10 @@ export async function startUas(options: SippUasOptions): Promise<SippPeer> {
 }
 
 function validate(options: SippUasOptions): void {
+  const calls = options.calls ?? 1;
+  if (!Number.isInteger(calls) || calls < 1 || calls > 1000) {
+    throw new Error(`calls must be an integer from 1 to 1000, got ${calls}`);
+  }
   const code = options.responseCode ?? 486;
   if (!Number.isInteger(code) || code < 300 || code > 699) {
     throw new Error(`responseCode must be a final error code (300-699), got ${code}`);
@@ -176,7 +192,7 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
     '-mp',
     String(mediaPort),
     '-m',
-    '1',
+    String(options.calls ?? 1),
     '-nostdin',
     // A stray OPTIONS/INFO/UPDATE from Asterisk must not abort the scripted call.
     '-aa',
@@ -224,6 +240,7 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
     const result: SippResult = {
       exitCode,
       invite: parseLastInvite(readOptional(files.messages)),
+      invites: parseInvites(readOptional(files.messages)),
       log: [readOptional(files.errors), readOptional(files.log), readOptional(files.screen), stderr]
         .filter((part) => part.trim() !== '')
         .join('\n'),
@@ -273,6 +290,26 @@ function readOptional(path: string): string {
   } catch {
     return '';
   }
+}
+
+/** Every first INVITE of a call in a -trace_msg file, with the time SIPp logged it. */
+export function parseInvites(messages: string): TimedSippInvite[] {
+  const invites: TimedSippInvite[] = [];
+  const seen = new Set<string>();
+  const parts = messages.split(/^-{20,} ?([^\n]*)\n/m);
+  // split with a capture group: [before, stamp1, block1, stamp2, block2, ...]
+  for (let i = 1; i + 1 < parts.length; i += 2) {
+    const invite = parseLastInvite(`${'-'.repeat(20)}\n${parts[i + 1]}`);
+    if (!invite || seen.has(invite.callId)) continue;
+    seen.add(invite.callId);
+    // "2026-11-22 08:54:38.181504", local time like SIPp's clock; Date takes milliseconds.
+    const stamp = parts[i]
+      .trim()
+      .replace(' ', 'T')
+      .replace(/(\.\d{3})\d*$/, '$1');
+    invites.push({ ...invite, receivedAt: new Date(stamp).getTime() });
+  }
+  return invites;
 }
 
 /**

@@ -15,6 +15,18 @@ export class AccountEntity {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status: string;
 
+  /** Outbound API calls dialed per second; more wait in `queued` (see AccountLimitsService). */
+  @Column({ type: 'integer', default: 10 })
+  cps: number;
+
+  /** Live calls (inbound, outbound and Dial legs) at once; more inbound get SIP 503, more outbound wait. */
+  @Column({ name: 'max_concurrent_calls', type: 'integer', default: 200 })
+  maxConcurrentCalls: number;
+
+  /** Outbound API calls that may wait to be dialed; a create past it answers 429 (code 20429). */
+  @Column({ name: 'max_queued_calls', type: 'integer', default: 1000 })
+  maxQueuedCalls: number;
+
   @CreateDateColumn({ name: 'date_created' })
   dateCreated: Date;
 

@@ -22,9 +22,28 @@ import { ClientDirectory } from './client-directory.port';
 import { CallConnector, CallSession, CallSessionDeps, DialLegObserver } from './call-session';
 import { CallDirection, CallStatus } from './call-status';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
+import { AccountLimitsService } from '../accounts/account-limits.service';
+import { AppConfig } from '../config/app-config';
+import type { CallModification } from './call-session';
+import { API_CALL_HOPS, dialLegHops, isLoop } from './limits/hop-policy';
+import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
 
 const SIP_NOT_FOUND = 404;
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
+const SIP_LOOP_DETECTED = 482;
+const SIP_SERVICE_UNAVAILABLE = 503;
+
+/** An outbound API call waiting for its turn (see limits/outbound-dispatcher.ts). */
+interface QueuedOutbound {
+  sid: string;
+  accountSid: string;
+  call: CallEntity;
+  signingKey: string;
+}
+
+export type OutboundReservation = QueueReservation<QueuedOutbound>;
+
+const SHUTDOWN_NOTICE = 'The platform shut down before this queued call was dialed';
 
 const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
 
@@ -35,6 +54,11 @@ export class CallControlService
 {
   private readonly logger = new Logger(CallControlService.name);
   private readonly live = new Map<string, CallSession>();
+  /** Live sessions per account: what the concurrency limit counts. */
+  private readonly activeByAccount = new Map<string, number>();
+  /** Hop count of each live session, for the Dial legs it places. */
+  private readonly hops = new Map<string, number>();
+  private readonly dispatcher: OutboundDispatcher<QueuedOutbound>;
   private readonly deps: CallSessionDeps;
 
   constructor(
@@ -49,6 +73,8 @@ export class CallControlService
     private readonly numbers: IncomingNumbersService,
     private readonly clients: ClientDirectory,
     private readonly conferences: ConferenceRoomsService,
+    private readonly limits: AccountLimitsService,
+    private readonly config: AppConfig,
   ) {
     this.deps = {
       gateway,
@@ -61,6 +87,12 @@ export class CallControlService
       store: { update: async (sid, patch) => void (await this.calls.update({ sid }, patch)) },
     };
     gateway.onIncomingChannel((channel) => this.acceptIncoming(channel));
+    this.dispatcher = new OutboundDispatcher<QueuedOutbound>({
+      limitsFor: (accountSid) => limits.limitsFor(accountSid),
+      activeCalls: (accountSid) => this.activeCalls(accountSid),
+      dial: (queued) => this.startOutbound(queued.call, queued.signingKey),
+    });
+    limits.onChange((accountSid, changed) => this.dispatcher.limitsChanged(accountSid, changed));
   }
 
   /** Calls a previous run left live cannot be followed any more: they are closed with a notification. */
@@ -88,17 +120,80 @@ export class CallControlService
     if (orphans.length > 0) this.logger.warn(`Closed ${orphans.length} call(s) left live by a previous run`);
   }
 
-  /** Live calls are hung up on the way out; the next start closes any record this could not finish. */
+  /**
+   * Queued calls that were never dialed end `failed` with a notification (and their status
+   * callback); live calls are hung up. The next start closes any record this could not finish.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.live.values()].map((session) => session.shutdown()));
+    const waiting = this.dispatcher.shutdown();
+    await Promise.all([
+      ...waiting.map((queued) => this.endQueued(queued, 'error', SHUTDOWN_NOTICE)),
+      ...[...this.live.values()].map((session) => session.shutdown()),
+    ]);
     this.live.clear();
   }
 
-  placeCall(call: CallEntity, signingKey: string): CallSession {
+  /**
+   * A place in the account's outbound queue, taken before the call is stored: past
+   * `max_queued_calls` this throws 20429 and nothing is stored.
+   */
+  reserveOutbound(accountSid: string): Promise<OutboundReservation> {
+    return this.dispatcher.reserve(accountSid);
+  }
+
+  /** The stored call waits in `queued` until the account's pace and concurrency let it be dialed. */
+  queueOutbound(reservation: OutboundReservation, call: CallEntity, signingKey: string): void {
+    const queued = { sid: call.sid, accountSid: call.accountSid, call, signingKey };
+    if (!reservation.submit(queued)) void this.endQueued(queued, 'error', SHUTDOWN_NOTICE);
+  }
+
+  isQueued(callSid: string): boolean {
+    return this.dispatcher.isWaiting(callSid);
+  }
+
+  /**
+   * Live modification of a call still waiting to be dialed: Status (canceled or completed) takes it
+   * out of the queue and ends it `canceled`; Url and StatusCallback changes are stored for when it
+   * is dialed. False when the call is no longer waiting (it has just been dialed).
+   */
+  async modifyQueued(callSid: string, change: CallModification): Promise<boolean> {
+    const queued = this.dispatcher.waitingCall(callSid);
+    if (!queued) return false;
+    const patch: Partial<CallEntity> = {};
+    if (change.url) {
+      Object.assign(patch, { url: change.url, method: change.method ?? 'POST' });
+      Object.assign(patch, {
+        fallbackUrl: change.fallbackUrl ?? null,
+        fallbackMethod: change.fallbackMethod ?? 'POST',
+      });
+    }
+    if (change.statusCallback !== undefined)
+      Object.assign(patch, {
+        statusCallback: change.statusCallback,
+        statusCallbackMethod: change.statusCallbackMethod ?? 'POST',
+      });
+    // The dispatcher dials this same object, so the change holds even if it is dialed meanwhile.
+    Object.assign(queued.call, patch);
+    if (change.status && this.dispatcher.withdraw(callSid)) {
+      await this.calls.update({ sid: callSid }, patch);
+      await this.endQueued(queued, 'cancel');
+      return true;
+    }
+    if (Object.keys(patch).length > 0) await this.calls.update({ sid: callSid }, patch);
+    return !change.status;
+  }
+
+  private startOutbound(call: CallEntity, signingKey: string): void {
     const session = new CallSession(call, signingKey, this.deps);
-    this.track(session);
+    this.track(session, API_CALL_HOPS);
     void session.start().catch((error) => this.logger.error(`Starting ${call.sid} failed: ${error}`));
-    return session;
+  }
+
+  private async endQueued(queued: QueuedOutbound, by: 'error' | 'cancel', message?: string): Promise<void> {
+    const session = new CallSession(queued.call, queued.signingKey, this.deps);
+    await session
+      .endBeforeDialing(by, null, message)
+      .catch((error) => this.logger.error(`Ending queued call ${queued.sid} failed: ${error}`));
   }
 
   /**
@@ -142,6 +237,7 @@ export class CallControlService
       });
       return null;
     }
+    if (await this.refuseOverLimits(channel, account.sid)) return null;
     if (earlier.some((event) => event.kind === 'hangup'))
       this.logger.debug(`Caller hung up before ${channel.to} was routed`);
     const call = await this.calls.save(
@@ -169,8 +265,37 @@ export class CallControlService
       }),
     );
     const session = new CallSession(call, account.authToken, this.deps);
-    this.track(session);
+    this.track(session, channel.hops);
     return session;
+  }
+
+  /** Loops (SIP 482) and calls over the account's concurrency limit (SIP 503) are refused unanswered. */
+  private async refuseOverLimits(channel: IncomingChannel, accountSid: string): Promise<boolean> {
+    let sipCode: number;
+    let code: NotificationCode;
+    let message: string;
+    if (isLoop(channel.hops, this.config.maxCallHops)) {
+      sipCode = SIP_LOOP_DETECTED;
+      code = NotificationCode.LoopDetected;
+      message = `Inbound call from ${channel.from} to ${channel.to} had gone through the platform ${channel.hops} times (MAX_CALL_HOPS ${this.config.maxCallHops}); refused with 482 Loop Detected`;
+    } else {
+      const { maxConcurrentCalls } = await this.limits.limitsFor(accountSid);
+      if (this.activeCalls(accountSid) < maxConcurrentCalls) return false;
+      sipCode = SIP_SERVICE_UNAVAILABLE;
+      code = NotificationCode.ConcurrencyLimit;
+      message = `Inbound call from ${channel.from} to ${channel.to} refused with 503: the account already has ${maxConcurrentCalls} live calls (max_concurrent_calls)`;
+    }
+    await this.gateway
+      .reject(channel.channelId, sipCode)
+      .catch(() => this.gateway.hangup(channel.channelId, 'congestion'));
+    await this.notifications.record({
+      accountSid,
+      callSid: null,
+      level: code === NotificationCode.LoopDetected ? NotificationLevel.Error : NotificationLevel.Warning,
+      code,
+      message,
+    });
+    return true;
   }
 
   dial(caller: CallSession, request: DialRequest, document: AbortSignal): Promise<DialResult> {
@@ -227,22 +352,39 @@ export class CallControlService
       if (!client) unreachable = `Client "${noun.login}" does not exist`;
       else if (!client.registered) unreachable = `Client "${noun.login}" is not registered`;
     }
+    const hops = dialLegHops(this.hops.get(parent.sid) ?? API_CALL_HOPS);
     const session = new CallSession(call, caller.signingSecret, this.deps, {
+      hops,
       target,
       headers: noun.noun === 'Sip' ? noun.headers : undefined,
       progress: spec.progress,
       leg: observer,
     });
-    this.track(session);
-    if (unreachable) void session.failBeforeDialing(SIP_TEMPORARILY_UNAVAILABLE, unreachable);
+    this.track(session, hops);
+    if (unreachable) void session.endBeforeDialing('error', SIP_TEMPORARILY_UNAVAILABLE, unreachable);
     else
       void session.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
     return session;
   }
 
-  private track(session: CallSession): void {
+  private track(session: CallSession, hops: number): void {
+    const accountSid = session.snapshot.accountSid;
     this.live.set(session.sid, session);
-    void session.finished.then(() => this.live.delete(session.sid));
+    this.hops.set(session.sid, hops);
+    this.activeByAccount.set(accountSid, this.activeCalls(accountSid) + 1);
+    void session.finished.then(() => {
+      this.live.delete(session.sid);
+      this.hops.delete(session.sid);
+      const left = this.activeCalls(accountSid) - 1;
+      if (left > 0) this.activeByAccount.set(accountSid, left);
+      else this.activeByAccount.delete(accountSid);
+      this.dispatcher.wake(accountSid);
+    });
+  }
+
+  /** Live calls of the account on this node (inbound, outbound and Dial legs; not the queued ones). */
+  activeCalls(accountSid: string): number {
+    return this.activeByAccount.get(accountSid) ?? 0;
   }
 
   liveSession(callSid: string): CallSession | undefined {

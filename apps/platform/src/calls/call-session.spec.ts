@@ -108,6 +108,7 @@ describe('CallSession', () => {
         callerId: call.from,
         timeoutSeconds: 65,
         headers: undefined,
+        hops: 1,
       },
     ]);
     gateway.emit({ kind: 'ringing' });

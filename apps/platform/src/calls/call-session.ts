@@ -28,6 +28,7 @@ import { callRequestParams } from './call-request-params';
 import { CallSignal, isTerminal, nextStatus } from './call-state-machine';
 import { CallDirection, CallStatus } from './call-status';
 import { ChannelMedia } from './channel-media';
+import { API_CALL_HOPS } from './limits/hop-policy';
 
 export interface CallStore {
   update(sid: string, patch: Partial<CallEntity>): Promise<void>;
@@ -71,6 +72,8 @@ export interface CallSessionOptions {
   progress?: ProgressCallback | null;
   /** Set for a Dial leg: it runs no RCML of its own and reports to the Dial that placed it. */
   leg?: DialLegObserver;
+  /** The hop count its INVITE carries (see limits/hop-policy.ts); API calls by default. */
+  hops?: number;
 }
 
 /** A live modification request, in the Calls API's terms. */
@@ -186,14 +189,16 @@ export class CallSession {
     return this.answer();
   }
 
-  /** Ends a leg that cannot be dialed at all (an unregistered client), with the SIP code that says why. */
-  failBeforeDialing(sipCode: number, message: string): Promise<void> {
+  /**
+   * Ends a call that is never dialed: `error` for a leg that cannot be (an unregistered client, with
+   * the SIP code that says why) or a queued call the platform could not dial, `cancel` for a queued
+   * call canceled through the API.
+   */
+  endBeforeDialing(by: 'error' | 'cancel', sipCode: number | null, message?: string): Promise<void> {
     return this.queue.run(async () => {
-      await this.notify(NotificationCode.TelephonyFailure, message, NotificationLevel.Warning);
-      await this.finish(
-        { type: 'ended', by: 'error', cause: 0 },
-        { sipResponseCode: sipCode, startTime: new Date() },
-      );
+      if (message) await this.notify(NotificationCode.TelephonyFailure, message, NotificationLevel.Warning);
+      const startTime = by === 'error' ? { startTime: new Date() } : {};
+      await this.finish({ type: 'ended', by, cause: 0 }, { sipResponseCode: sipCode, ...startTime });
     });
   }
 
@@ -221,6 +226,7 @@ export class CallSession {
           callerId: this.call.from,
           timeoutSeconds: this.call.timeout + 5,
           headers: this.options.headers,
+          hops: this.options.hops ?? API_CALL_HOPS,
         });
       } catch (error) {
         await this.notify(

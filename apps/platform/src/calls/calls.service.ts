@@ -21,8 +21,23 @@ export class CallsService {
     private readonly control: CallControlService,
   ) {}
 
+  /**
+   * The call is stored `queued` and dialed when the account's pace (cps) and concurrency allow;
+   * past `max_queued_calls` waiting calls the request is refused (429/20429) before anything is stored.
+   */
   async create(account: AccountEntity, request: CreateCallDto): Promise<CallEntity> {
-    const call = await this.calls.save(
+    const reservation = await this.control.reserveOutbound(account.sid);
+    const call = await this.store(account, request).catch((error) => {
+      reservation.release();
+      throw error;
+    });
+    const snapshot = { ...call };
+    this.control.queueOutbound(reservation, call, account.authToken);
+    return snapshot as CallEntity;
+  }
+
+  private store(account: AccountEntity, request: CreateCallDto): Promise<CallEntity> {
+    return this.calls.save(
       this.calls.create({
         sid: newSid('CA'),
         accountSid: account.sid,
@@ -43,9 +58,6 @@ export class CallsService {
         dateCreated: new Date(),
       }),
     );
-    const snapshot = { ...call };
-    this.control.placeCall(call, account.authToken);
-    return snapshot as CallEntity;
   }
 
   async get(account: AccountEntity, callSid: string): Promise<CallEntity> {
@@ -65,8 +77,8 @@ export class CallsService {
   /** Live modification; a call that is no longer live cannot be changed (Twilio's 21220). */
   async modify(account: AccountEntity, callSid: string, request: ModifyCallDto): Promise<CallEntity> {
     const call = await this.get(account, callSid);
-    const session = this.control.liveSession(call.sid);
-    if (!session || isTerminal(call.status)) {
+    const queued = this.control.isQueued(call.sid);
+    if (!queued && (!this.control.liveSession(call.sid) || isTerminal(call.status))) {
       throw new DomainError(
         DomainErrorCode.CallNotInProgress,
         `Call ${callSid} is not in progress; it cannot be modified`,
@@ -78,7 +90,7 @@ export class CallsService {
         'Give at least one of Url, Status or StatusCallback',
       );
     }
-    await session.modify({
+    const change = {
       url: request.Url,
       method: request.Method,
       fallbackUrl: request.FallbackUrl,
@@ -87,7 +99,17 @@ export class CallsService {
       statusCallbackMethod: request.StatusCallbackMethod,
       status: request.Status,
       moveConnectedCallLeg: request.MoveConnectedCallLeg,
-    });
+    };
+    if (queued && (await this.control.modifyQueued(call.sid, change))) return this.get(account, callSid);
+    // Not waiting (any more): a queued call may have been dialed since the checks above.
+    const session = this.control.liveSession(call.sid);
+    if (!session) {
+      throw new DomainError(
+        DomainErrorCode.CallNotInProgress,
+        `Call ${callSid} is not in progress; it cannot be modified`,
+      );
+    }
+    await session.modify(change);
     return this.get(account, callSid);
   }
 

@@ -17,6 +17,8 @@ export enum DomainErrorCode {
   CallNotInProgress = 21220,
   AuthenticationRequired = 20003,
   NotFound = 20404,
+  /** The account already has as many calls waiting to be dialed as it may (`max_queued_calls`). */
+  TooManyQueuedCalls = 20429,
   TelephonyUnavailable = 20500,
 }
 

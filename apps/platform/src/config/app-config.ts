@@ -156,6 +156,13 @@ export class AppConfig {
   @IsString()
   recordingsPath = 'data/recordings';
 
+  /** Inbound calls whose INVITE carries this hop count or more are refused with SIP 482 (loops). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  maxCallHops = 5;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -184,6 +191,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   webhookAllowedAddresses: 'WEBHOOK_ALLOWED_ADDRESSES',
   mediaPath: 'MEDIA_PATH',
   recordingsPath: 'RECORDINGS_PATH',
+  maxCallHops: 'MAX_CALL_HOPS',
   logLevel: 'LOG_LEVEL',
 };
 

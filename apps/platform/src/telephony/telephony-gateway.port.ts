@@ -42,6 +42,11 @@ export interface OriginateRequest {
   timeoutSeconds: number;
   /** Extra SIP headers on the INVITE (X- headers). */
   headers?: Record<string, string>;
+  /**
+   * The platform's hop count for this INVITE (sent as its own header, whatever `headers` says), so
+   * a call that comes back to the platform can be recognised as part of a loop.
+   */
+  hops: number;
 }
 
 /** A call that arrived at Asterisk and entered the platform's app. */
@@ -52,6 +57,8 @@ export interface IncomingChannel {
   from: string;
   callerName: string | null;
   sipCallId: string | null;
+  /** The hop count the INVITE carried (0 when it came from outside the platform). */
+  hops: number;
 }
 
 export interface RecordRequest {

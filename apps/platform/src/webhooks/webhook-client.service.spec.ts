@@ -119,7 +119,7 @@ describe('WebhookClient', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.onModuleDestroy()));
+    await Promise.all(clients.splice(0).map((c) => c.onApplicationShutdown()));
     await server.stop();
   });
 

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { isIP } from 'node:net';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { AppConfig } from '../config/app-config';
@@ -51,7 +51,7 @@ const ERROR_BODY_BYTES = 1024;
  * deadline that also covers reading the body.
  */
 @Injectable()
-export class WebhookClient implements OnModuleInit, OnModuleDestroy {
+export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
   private readonly agent: Agent;
   readonly policy: AddressPolicy;
 
@@ -74,7 +74,11 @@ export class WebhookClient implements OnModuleInit, OnModuleDestroy {
     return this.policy.plainRefusal(url);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Last of all: calls ended on the way out (queued calls never dialed) still send their status
+   * callbacks from CallControlService's beforeApplicationShutdown.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.destroy();
   }
 

@@ -1,5 +1,6 @@
 import { rfc2822 } from '../../common/rfc2822';
 import type { CallEntity } from '../call.entity';
+import { CallDirection } from '../call-status';
 
 export const TWILIO_API_VERSION = '2010-04-01';
 
@@ -37,6 +38,12 @@ export function twilioCallsUri(accountSid: string): string {
   return `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Calls`;
 }
 
+/** Twilio's queue_time: milliseconds an API call waited in the outbound queue before it was dialed. */
+function queueTimeMs(call: CallEntity): string {
+  if (call.direction !== CallDirection.OutboundApi || !call.startTime || !call.dateCreated) return '0';
+  return String(Math.max(0, call.startTime.getTime() - call.dateCreated.getTime()));
+}
+
 export function toTwilioCallResponse(call: CallEntity): TwilioCallResponseDto {
   // Notifications and recordings are served by the RestComm family (same data, same credentials).
   const restcommBase = `/restcomm/2012-04-24/Accounts/${call.accountSid}/Calls/${call.sid}`;
@@ -63,7 +70,7 @@ export function toTwilioCallResponse(call: CallEntity): TwilioCallResponseDto {
     forwarded_from: call.forwardedFrom ?? null,
     group_sid: null,
     caller_name: call.callerName ?? null,
-    queue_time: '0',
+    queue_time: queueTimeMs(call),
     trunk_sid: null,
     uri: `${twilioCallsUri(call.accountSid)}/${call.sid}.json`,
     subresource_uris: {

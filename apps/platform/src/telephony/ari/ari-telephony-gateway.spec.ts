@@ -121,3 +121,64 @@ describe('reconnectDelayMs', () => {
     expect(reconnectDelayMs(2, () => 0.999)).toBeCloseTo(2998, -1);
   });
 });
+
+describe('AriTelephonyGateway hop header', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  class HopClient extends FakeAriClient {
+    readonly channels = {
+      list: jest.fn(async () => []),
+      originate: jest.fn(async () => ({})),
+    };
+    readonly applications = { subscribe: jest.fn(async () => ({})) };
+  }
+
+  let gateway: FastRetryGateway;
+  let client: HopClient;
+
+  beforeEach(async () => {
+    client = new HopClient();
+    connect.mockResolvedValue(client);
+    gateway = new FastRetryGateway(loadConfig({}));
+    gateway.onApplicationBootstrap();
+    await eventually(() => gateway.isConnected());
+  });
+
+  afterEach(async () => {
+    await gateway.onApplicationShutdown();
+    connect.mockReset();
+  });
+
+  it('puts the hop count on the INVITE and drops a caller header posing as it', async () => {
+    await gateway.originate({
+      channelId: 'cw-1',
+      target: { kind: 'sip', uri: 'sip:bob@127.0.0.1:5070' },
+      callerId: '+15550001111',
+      timeoutSeconds: 30,
+      headers: { 'X-Customer': '42', 'x-callwright-hops': '0' },
+      hops: 3,
+    });
+    const [request] = client.channels.originate.mock.calls[0] as unknown as [
+      { variables: Record<string, string> },
+    ];
+    expect(request.variables).toEqual({
+      'PJSIP_HEADER(add,X-Customer)': '42',
+      'PJSIP_HEADER(add,X-Callwright-Hops)': '3',
+    });
+  });
+
+  it.each([
+    [['inbound', '4'], 4],
+    [['inbound', ''], 0],
+    [[], 0],
+  ])('reads the hop count of an inbound call from the Stasis arguments %p', (args, hops) => {
+    const seen: number[] = [];
+    gateway.onIncomingChannel((channel) => seen.push(channel.hops));
+    client.emit('*', {
+      type: 'StasisStart',
+      args,
+      channel: { id: 'in-1', dialplan: { exten: '+15550002222' }, caller: { number: '+1555' } },
+    });
+    expect(seen).toEqual([hops]);
+  });
+});

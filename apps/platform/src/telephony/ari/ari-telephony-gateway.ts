@@ -16,6 +16,7 @@ import {
 import { AriEventJson, mapAriEvent } from './ari-event-mapper';
 import { ChannelWatchRegistry } from './channel-watch-registry';
 import { DialCredentials } from './dial-credentials';
+import { parseHopCount, withHopHeader } from '../hop-header';
 
 const MAX_BACKOFF_MS = 30_000;
 const OUTBOUND_APP_ARG = 'outbound';
@@ -84,7 +85,7 @@ export class AriTelephonyGateway
   async originate(request: OriginateRequest): Promise<void> {
     assertSipSafe(request);
     const variables: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers ?? {}))
+    for (const [name, value] of Object.entries(withHopHeader(request.headers, request.hops)))
       variables[`PJSIP_HEADER(add,${name})`] = value;
     const endpoint = await this.dialString(request);
     try {
@@ -374,6 +375,8 @@ export class AriTelephonyGateway
       from: channel.caller?.number || 'anonymous',
       callerName: channel.caller?.name || null,
       sipCallId: channel.protocol_id || null,
+      // The dialplan passes the INVITE's hop header as the second Stasis argument.
+      hops: parseHopCount(raw.args?.[1]),
     });
   }
 
