@@ -8,8 +8,10 @@ import { RcmlApplicationService } from '../rcml/rcml-application.service';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
 import { WebhookClient } from '../webhooks/webhook-client.service';
 import { CallEntity } from './call.entity';
+import type { AccountEntity } from '../accounts/account.entity';
 import { AccountsService } from '../accounts/accounts.service';
 import { newSid } from '../common/sid';
+import type { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
 import { SpeechCacheService } from '../media/speech-cache.service';
 import { RecordingsService } from '../recordings/recordings.service';
@@ -56,6 +58,11 @@ export class CallControlService
   private readonly live = new Map<string, CallSession>();
   /** Live sessions per account: what the concurrency limit counts. */
   private readonly activeByAccount = new Map<string, number>();
+  /**
+   * Inbound calls that passed the concurrency check and are being set up: counted at once, so two calls
+   * arriving together cannot both take the last slot while their records are written.
+   */
+  private readonly inboundReserved = new Map<string, number>();
   /** Hop count of each live session, for the Dial legs it places. */
   private readonly hops = new Map<string, number>();
   private readonly dispatcher: OutboundDispatcher<QueuedOutbound>;
@@ -238,6 +245,19 @@ export class CallControlService
       return null;
     }
     if (await this.refuseOverLimits(channel, account.sid)) return null;
+    try {
+      return await this.adoptIncoming(channel, earlier, number, account);
+    } finally {
+      this.countReservation(account.sid, -1);
+    }
+  }
+
+  private async adoptIncoming(
+    channel: IncomingChannel,
+    earlier: ChannelEvent[],
+    number: IncomingNumberEntity,
+    account: AccountEntity,
+  ): Promise<CallSession> {
     if (earlier.some((event) => event.kind === 'hangup'))
       this.logger.debug(`Caller hung up before ${channel.to} was routed`);
     const call = await this.calls.save(
@@ -280,7 +300,11 @@ export class CallControlService
       message = `Inbound call from ${channel.from} to ${channel.to} had gone through the platform ${channel.hops} times (MAX_CALL_HOPS ${this.config.maxCallHops}); refused with 482 Loop Detected`;
     } else {
       const { maxConcurrentCalls } = await this.limits.limitsFor(accountSid);
-      if (this.activeCalls(accountSid) < maxConcurrentCalls) return false;
+      if (this.activeCalls(accountSid) < maxConcurrentCalls) {
+        // Reserved in the same tick as the check; released once the session is tracked (or failed).
+        this.countReservation(accountSid, +1);
+        return false;
+      }
       sipCode = SIP_SERVICE_UNAVAILABLE;
       code = NotificationCode.ConcurrencyLimit;
       message = `Inbound call from ${channel.from} to ${channel.to} refused with 503: the account already has ${maxConcurrentCalls} live calls (max_concurrent_calls)`;
@@ -371,11 +395,11 @@ export class CallControlService
     const accountSid = session.snapshot.accountSid;
     this.live.set(session.sid, session);
     this.hops.set(session.sid, hops);
-    this.activeByAccount.set(accountSid, this.activeCalls(accountSid) + 1);
+    this.activeByAccount.set(accountSid, (this.activeByAccount.get(accountSid) ?? 0) + 1);
     void session.finished.then(() => {
       this.live.delete(session.sid);
       this.hops.delete(session.sid);
-      const left = this.activeCalls(accountSid) - 1;
+      const left = (this.activeByAccount.get(accountSid) ?? 0) - 1;
       if (left > 0) this.activeByAccount.set(accountSid, left);
       else this.activeByAccount.delete(accountSid);
       this.dispatcher.wake(accountSid);
@@ -384,7 +408,13 @@ export class CallControlService
 
   /** Live calls of the account on this node (inbound, outbound and Dial legs; not the queued ones). */
   activeCalls(accountSid: string): number {
-    return this.activeByAccount.get(accountSid) ?? 0;
+    return (this.activeByAccount.get(accountSid) ?? 0) + (this.inboundReserved.get(accountSid) ?? 0);
+  }
+
+  private countReservation(accountSid: string, delta: 1 | -1): void {
+    const count = (this.inboundReserved.get(accountSid) ?? 0) + delta;
+    if (count > 0) this.inboundReserved.set(accountSid, count);
+    else this.inboundReserved.delete(accountSid);
   }
 
   liveSession(callSid: string): CallSession | undefined {
