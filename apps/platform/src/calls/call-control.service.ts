@@ -8,6 +8,7 @@ import { RcmlApplicationService } from '../rcml/rcml-application.service';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
 import { WebhookClient } from '../webhooks/webhook-client.service';
 import { CallEntity } from './call.entity';
+import { AccountStatus } from '../accounts/account-status';
 import { AccountsService } from '../accounts/accounts.service';
 import { newSid } from '../common/sid';
 import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
@@ -24,6 +25,7 @@ import { CallDirection, CallStatus } from './call-status';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 
 const SIP_NOT_FOUND = 404;
+const SIP_FORBIDDEN = 403;
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
 
 const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
@@ -142,6 +144,10 @@ export class CallControlService
       });
       return null;
     }
+    if (account.status !== AccountStatus.Active) {
+      await this.refuseForInactiveAccount(channel, account.sid, account.status);
+      return null;
+    }
     if (earlier.some((event) => event.kind === 'hangup'))
       this.logger.debug(`Caller hung up before ${channel.to} was routed`);
     const call = await this.calls.save(
@@ -171,6 +177,24 @@ export class CallControlService
     const session = new CallSession(call, account.authToken, this.deps);
     this.track(session);
     return session;
+  }
+
+  private async refuseForInactiveAccount(channel: IncomingChannel, accountSid: string, status: string) {
+    await this.gateway
+      .reject(channel.channelId, SIP_FORBIDDEN)
+      .catch(() => this.gateway.hangup(channel.channelId, 'failure'));
+    await this.notifications.record({
+      accountSid,
+      callSid: null,
+      level: NotificationLevel.Warning,
+      code: NotificationCode.AccountNotActive,
+      message: `Inbound call from ${channel.from} to "${channel.to}" was rejected with ${SIP_FORBIDDEN}: the account is ${status}`,
+    });
+  }
+
+  /** Live calls of one account (Dial legs included: they carry their caller's account). */
+  liveSessionsOf(accountSid: string): CallSession[] {
+    return [...this.live.values()].filter((session) => session.snapshot.accountSid === accountSid);
   }
 
   dial(caller: CallSession, request: DialRequest, document: AbortSignal): Promise<DialResult> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
+import { AccountStatus } from '../accounts/account-status';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { newSid, sidPattern } from '../common/sid';
 import { CallControlService } from './call-control.service';
@@ -22,6 +23,12 @@ export class CallsService {
   ) {}
 
   async create(account: AccountEntity, request: CreateCallDto): Promise<CallEntity> {
+    // Reached with a main account's credentials on its suspended subaccount's path.
+    if (account.status !== AccountStatus.Active)
+      throw new DomainError(
+        DomainErrorCode.Forbidden,
+        `Account ${account.sid} is ${account.status}; it cannot place calls`,
+      );
     const call = await this.calls.save(
       this.calls.create({
         sid: newSid('CA'),

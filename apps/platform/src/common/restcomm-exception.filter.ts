@@ -5,6 +5,8 @@ import { sendRestcomm } from './restcomm-response';
 
 const STATUS_BY_CODE: Partial<Record<DomainErrorCode, number>> = {
   [DomainErrorCode.AuthenticationRequired]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.AccountNotActive]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [DomainErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [DomainErrorCode.TelephonyUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
