@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { NumbersAndRecordings1763800000001 } from './1763800000001-numbers-and-recordings';
 import { Clients1763800000002 } from './1763800000002-clients';
 import { CallListIndexes1763800000003 } from './1763800000003-call-list-indexes';
+import { SubaccountsAndKeys1764600000100 } from './1764600000100-subaccounts-and-keys';
 import { AccountLimits1764600000300 } from './1764600000300-account-limits';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   NumbersAndRecordings1763800000001,
   Clients1763800000002,
   CallListIndexes1763800000003,
+  SubaccountsAndKeys1764600000100,
   AccountLimits1764600000300,
 ];

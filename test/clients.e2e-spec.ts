@@ -127,7 +127,7 @@ describe('Clients API and SIP registration', () => {
     const login = uniqueLogin();
     await create({ Login: login }).expect(201);
     const again = await create({ Login: login }).expect(400);
-    expect(again.body.message).toBe(`The Login ${login} is already in use on this platform`);
+    expect(again.body.message).toBe(`The Login ${login} is not available`);
     const other = await platform.app.get(AccountsService).create('Other');
     await platform
       .http()

@@ -134,7 +134,7 @@ describe('IncomingPhoneNumbers API', () => {
     await create({ PhoneNumber: phoneNumber }).expect(201);
     const again = await create({ PhoneNumber: phoneNumber }).expect(400);
     expect(again.body).toMatchObject({ code: 21422, status: 400 });
-    expect(again.body.message).toBe(`The phone number ${phoneNumber} is already in use on this platform`);
+    expect(again.body.message).toBe(`The phone number ${phoneNumber} is not available`);
 
     const other = await platform.app.get(AccountsService).create('Other');
     const fromOther = await platform

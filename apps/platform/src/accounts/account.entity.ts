@@ -1,9 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { TIMESTAMP_TYPE } from '../database/column-types';
 
 @Entity('accounts')
 export class AccountEntity {
   @PrimaryColumn({ type: 'varchar', length: 34 })
   sid: string;
+
+  /** The main account that owns this subaccount; null for a main account (the bootstrap account). */
+  @Column({ name: 'parent_sid', type: 'varchar', length: 34, nullable: true })
+  parentSid: string | null;
 
   @Column({ name: 'friendly_name', type: 'varchar', length: 255 })
   friendlyName: string;
@@ -11,6 +16,13 @@ export class AccountEntity {
   /** Kept in clear: Twilio-style request signing needs the token itself as the HMAC key. */
   @Column({ name: 'auth_token', type: 'varchar', length: 64 })
   authToken: string;
+
+  /** Rotation: authenticates like the primary until it is promoted or deleted; never signs requests. */
+  @Column({ name: 'secondary_auth_token', type: 'varchar', length: 64, nullable: true })
+  secondaryAuthToken: string | null;
+
+  @Column({ name: 'secondary_auth_token_created', type: TIMESTAMP_TYPE, nullable: true })
+  secondaryAuthTokenCreated: Date | null;
 
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status: string;

@@ -1,10 +1,28 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { Repository } from 'typeorm';
-import { newSid } from '../common/sid';
+import { IsNull, Repository } from 'typeorm';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { insertionOrder, type Page } from '../common/paging';
+import { newSid, sidPattern } from '../common/sid';
 import { AppConfig } from '../config/app-config';
 import { AccountEntity } from './account.entity';
+import { AccountLifecycle } from './account-lifecycle';
+import { AccountStatus, assertStatusChange } from './account-status';
+import { AccountLimits, AccountLimitsService } from './account-limits.service';
+
+export interface AccountFilter {
+  friendlyName?: string;
+  status?: string;
+}
+
+export interface AccountChanges {
+  friendlyName?: string;
+  status?: AccountStatus;
+  limits?: Partial<AccountLimits>;
+}
+
+const newAuthToken = () => randomBytes(16).toString('hex');
 
 @Injectable()
 export class AccountsService implements OnApplicationBootstrap {
@@ -13,6 +31,8 @@ export class AccountsService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
     private readonly config: AppConfig,
+    private readonly lifecycle: AccountLifecycle,
+    private readonly limits: AccountLimitsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -22,46 +42,70 @@ export class AccountsService implements OnApplicationBootstrap {
   /**
    * The configured account is created or has its token brought in line with the configuration;
    * with nothing configured, the first start creates one and prints its credentials once.
+   * The bootstrap account is a main account (no parent).
    */
   async ensureBootstrapAccount(): Promise<AccountEntity> {
     const { bootstrapAccountSid, bootstrapAuthToken } = this.config;
     if (bootstrapAccountSid) {
       const existing = await this.accounts.findOneBy({ sid: bootstrapAccountSid });
-      const authToken = bootstrapAuthToken ?? existing?.authToken ?? randomBytes(16).toString('hex');
+      const authToken = bootstrapAuthToken ?? existing?.authToken ?? newAuthToken();
       if (existing && existing.authToken === authToken) return existing;
       const saved = await this.accounts.save({
         ...existing,
         sid: bootstrapAccountSid,
+        parentSid: null,
         friendlyName: 'Bootstrap account',
         authToken,
       });
       if (!bootstrapAuthToken) this.announce(saved);
       return saved;
     }
-    const first = await this.accounts.findOne({ where: {}, order: { dateCreated: 'ASC' } });
+    const first = await this.accounts.findOne({
+      where: { parentSid: IsNull() },
+      order: { dateCreated: 'ASC' },
+    });
     if (first) return first;
     const created = await this.accounts.save({
       sid: newSid('AC'),
+      parentSid: null,
       friendlyName: 'Bootstrap account',
-      authToken: randomBytes(16).toString('hex'),
+      authToken: newAuthToken(),
     });
     this.announce(created);
     return created;
   }
 
+  /** The account whose primary or (while one exists) secondary token this is; status is the caller's check. */
   async authenticate(accountSid: string, authToken: string): Promise<AccountEntity | null> {
+    if (!sidPattern('AC').test(accountSid)) return null;
     const account = await this.accounts.findOneBy({ sid: accountSid });
-    if (!account || account.status !== 'active') return null;
-    const given = Buffer.from(authToken);
-    const expected = Buffer.from(account.authToken);
-    return given.length === expected.length && timingSafeEqual(given, expected) ? account : null;
+    if (!account) return null;
+    const primary = sameToken(authToken, account.authToken);
+    const secondary = !!account.secondaryAuthToken && sameToken(authToken, account.secondaryAuthToken);
+    return primary || secondary ? account : null;
   }
 
+  /** A main account of its own (operators and tests); the API creates subaccounts. */
   async create(friendlyName: string): Promise<AccountEntity> {
     return this.accounts.save({
       sid: newSid('AC'),
+      parentSid: null,
       friendlyName,
-      authToken: randomBytes(16).toString('hex'),
+      authToken: newAuthToken(),
+      status: AccountStatus.Active,
+    });
+  }
+
+  async createSubaccount(main: AccountEntity, friendlyName: string | undefined): Promise<AccountEntity> {
+    const sid = newSid('AC');
+    return this.accounts.save({
+      sid,
+      parentSid: main.sid,
+      // Twilio's default name for a subaccount without one.
+      friendlyName: friendlyName || `SubAccount Created at ${new Date().toUTCString()}`,
+      authToken: newAuthToken(),
+      status: AccountStatus.Active,
+      dateCreated: new Date(),
     });
   }
 
@@ -69,7 +113,86 @@ export class AccountsService implements OnApplicationBootstrap {
     return this.accounts.findOneBy({ sid });
   }
 
+  /** The main account itself and its subaccounts, newest first after the main account. */
+  async listFamily(
+    main: AccountEntity,
+    page: number,
+    pageSize: number,
+    filter: AccountFilter = {},
+  ): Promise<Page<AccountEntity>> {
+    const query = this.accounts
+      .createQueryBuilder('account')
+      .where('(account.sid = :sid OR account.parentSid = :sid)', { sid: main.sid });
+    if (filter.friendlyName !== undefined)
+      query.andWhere('account.friendlyName = :friendlyName', { friendlyName: filter.friendlyName });
+    if (filter.status !== undefined) query.andWhere('account.status = :status', { status: filter.status });
+    const [items, total] = await query
+      .orderBy('CASE WHEN account.parentSid IS NULL THEN 0 ELSE 1 END', 'ASC')
+      .addOrderBy('account.dateCreated', 'DESC')
+      .addOrderBy(insertionOrder(this.accounts, 'account'), 'DESC')
+      .offset(page * pageSize)
+      .limit(pageSize)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  /** FriendlyName and Status; listeners hear of a status change after it is stored. */
+  async update(account: AccountEntity, changes: AccountChanges): Promise<AccountEntity> {
+    const from = account.status;
+    if (account.status === AccountStatus.Closed || changes.status !== undefined)
+      assertStatusChange(account, changes.status ?? (account.status as AccountStatus));
+    if (changes.limits && Object.keys(changes.limits).length > 0) {
+      // Through the limits service, so the dispatcher applies them to queued calls at once.
+      Object.assign(account, await this.limits.setLimits(account.sid, changes.limits));
+    }
+    if (changes.friendlyName !== undefined) account.friendlyName = changes.friendlyName;
+    if (changes.status !== undefined) account.status = changes.status;
+    account.dateUpdated = new Date();
+    const saved = await this.accounts.save(account);
+    if (changes.status !== undefined && changes.status !== from)
+      await this.lifecycle.statusChanged({ accountSid: saved.sid, from, to: changes.status });
+    return saved;
+  }
+
+  /** Twilio's rotation: one secondary token at a time; creating again replaces it. */
+  async createSecondaryToken(account: AccountEntity): Promise<AccountEntity> {
+    account.secondaryAuthToken = newAuthToken();
+    account.secondaryAuthTokenCreated = new Date();
+    return this.accounts.save(account);
+  }
+
+  async deleteSecondaryToken(account: AccountEntity): Promise<void> {
+    this.requireSecondary(account);
+    account.secondaryAuthToken = null;
+    account.secondaryAuthTokenCreated = null;
+    await this.accounts.save(account);
+  }
+
+  /** The secondary becomes the primary (and the signing key); the old primary stops working at once. */
+  async promoteSecondaryToken(account: AccountEntity): Promise<AccountEntity> {
+    this.requireSecondary(account);
+    account.authToken = account.secondaryAuthToken!;
+    account.secondaryAuthToken = null;
+    account.secondaryAuthTokenCreated = null;
+    account.dateUpdated = new Date();
+    return this.accounts.save(account);
+  }
+
+  private requireSecondary(account: AccountEntity): void {
+    if (!account.secondaryAuthToken)
+      throw new DomainError(
+        DomainErrorCode.NotFound,
+        `The requested resource SecondaryAuthToken of ${account.sid} was not found`,
+      );
+  }
+
   private announce(account: AccountEntity): void {
     this.logger.log(`Bootstrap account created. AccountSid=${account.sid} AuthToken=${account.authToken}`);
   }
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -9,6 +9,7 @@ import { TelephonyGateway } from '../telephony/telephony-gateway.port';
 import { WebhookClient } from '../webhooks/webhook-client.service';
 import { CallEntity } from './call.entity';
 import type { AccountEntity } from '../accounts/account.entity';
+import { AccountStatus } from '../accounts/account-status';
 import { AccountsService } from '../accounts/accounts.service';
 import { newSid } from '../common/sid';
 import type { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
@@ -31,6 +32,7 @@ import { API_CALL_HOPS, dialLegHops, isLoop } from './limits/hop-policy';
 import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
 
 const SIP_NOT_FOUND = 404;
+const SIP_FORBIDDEN = 403;
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
 const SIP_LOOP_DETECTED = 482;
 const SIP_SERVICE_UNAVAILABLE = 503;
@@ -244,6 +246,10 @@ export class CallControlService
       });
       return null;
     }
+    if (account.status !== AccountStatus.Active) {
+      await this.refuseForInactiveAccount(channel, account.sid, account.status);
+      return null;
+    }
     if (await this.refuseOverLimits(channel, account.sid)) return null;
     try {
       return await this.adoptIncoming(channel, earlier, number, account);
@@ -320,6 +326,24 @@ export class CallControlService
       message,
     });
     return true;
+  }
+
+  private async refuseForInactiveAccount(channel: IncomingChannel, accountSid: string, status: string) {
+    await this.gateway
+      .reject(channel.channelId, SIP_FORBIDDEN)
+      .catch(() => this.gateway.hangup(channel.channelId, 'failure'));
+    await this.notifications.record({
+      accountSid,
+      callSid: null,
+      level: NotificationLevel.Warning,
+      code: NotificationCode.AccountNotActive,
+      message: `Inbound call from ${channel.from} to "${channel.to}" was rejected with ${SIP_FORBIDDEN}: the account is ${status}`,
+    });
+  }
+
+  /** Live calls of one account (Dial legs included: they carry their caller's account). */
+  liveSessionsOf(accountSid: string): CallSession[] {
+    return [...this.live.values()].filter((session) => session.snapshot.accountSid === accountSid);
   }
 
   dial(caller: CallSession, request: DialRequest, document: AbortSignal): Promise<DialResult> {

@@ -6,6 +6,7 @@ import { DialModule } from '../dial/dial.module';
 import { IncomingNumbersModule } from '../incoming-numbers/incoming-numbers.module';
 import { RcmlModule } from '../rcml/rcml.module';
 import { RecordingsModule } from '../recordings/recordings.module';
+import { AccountClosureListener } from './account-closure.listener';
 import { CallControlService } from './call-control.service';
 import { CallEntity } from './call.entity';
 import { CallsController } from './calls.controller';
@@ -23,7 +24,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     DialModule,
   ],
   controllers: [CallsController, TwilioCallsController],
-  providers: [CallsService, CallControlService],
+  providers: [CallsService, CallControlService, AccountClosureListener],
   exports: [CallsService, CallControlService],
 })
 export class CallsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
+import { AccountStatus } from '../accounts/account-status';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { newSid, sidPattern } from '../common/sid';
 import { CallControlService } from './call-control.service';
@@ -26,6 +27,12 @@ export class CallsService {
    * past `max_queued_calls` waiting calls the request is refused (429/20429) before anything is stored.
    */
   async create(account: AccountEntity, request: CreateCallDto): Promise<CallEntity> {
+    // Reached with a main account's credentials on its suspended subaccount's path.
+    if (account.status !== AccountStatus.Active)
+      throw new DomainError(
+        DomainErrorCode.Forbidden,
+        `Account ${account.sid} is ${account.status}; it cannot place calls`,
+      );
     const reservation = await this.control.reserveOutbound(account.sid);
     const call = await this.store(account, request).catch((error) => {
       reservation.release();

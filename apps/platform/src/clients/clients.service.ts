@@ -243,11 +243,8 @@ function toSipUser(client: ClientEntity): SipUser {
 }
 
 function loginTaken(login: string): DomainError {
-  // Deliberately does not say who holds it.
-  return new DomainError(
-    DomainErrorCode.InvalidParameter,
-    `The Login ${login} is already in use on this platform`,
-  );
+  // The same answer whoever holds it (this account, another tenant, Asterisk's own configuration).
+  return new DomainError(DomainErrorCode.InvalidParameter, `The Login ${login} is not available`);
 }
 
 function isUniqueViolation(error: unknown): boolean {

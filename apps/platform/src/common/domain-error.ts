@@ -16,6 +16,10 @@ export enum DomainErrorCode {
   PhoneNumberNotAvailable = 21422,
   CallNotInProgress = 21220,
   AuthenticationRequired = 20003,
+  /** Valid credentials of a suspended or closed account (Twilio's "Account not active"). */
+  AccountNotActive = 20005,
+  /** Authenticated, but this account (or credential kind) may not do this. */
+  Forbidden = 20403,
   NotFound = 20404,
   /** The account already has as many calls waiting to be dialed as it may (`max_queued_calls`). */
   TooManyQueuedCalls = 20429,

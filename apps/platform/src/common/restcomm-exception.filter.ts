@@ -7,6 +7,8 @@ export type { ErrorBody } from './api-errors';
 
 const STATUS_BY_CODE: Partial<Record<DomainErrorCode, number>> = {
   [DomainErrorCode.AuthenticationRequired]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.AccountNotActive]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [DomainErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [DomainErrorCode.TooManyQueuedCalls]: HttpStatus.TOO_MANY_REQUESTS,
   [DomainErrorCode.TelephonyUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,

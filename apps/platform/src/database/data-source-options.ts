@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
+import { ApiKeyEntity } from '../accounts/api-key.entity';
 import { CallEntity } from '../calls/call.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
@@ -10,6 +11,7 @@ import { MIGRATIONS } from '../../../../migrations';
 
 export const ENTITIES = [
   AccountEntity,
+  ApiKeyEntity,
   CallEntity,
   NotificationEntity,
   IncomingNumberEntity,

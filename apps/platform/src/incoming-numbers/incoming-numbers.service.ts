@@ -121,10 +121,10 @@ export class IncomingNumbersService {
 }
 
 function notAvailable(phoneNumber: string): DomainError {
-  // Deliberately does not say which account holds it.
+  // The same answer whoever holds it (this account, another tenant, a race): no existence oracle.
   return new DomainError(
     DomainErrorCode.PhoneNumberNotAvailable,
-    `The phone number ${phoneNumber} is already in use on this platform`,
+    `The phone number ${phoneNumber} is not available`,
   );
 }
 

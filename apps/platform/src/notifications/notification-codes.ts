@@ -5,6 +5,8 @@ export enum NotificationCode {
   SchemaValidationWarning = 12200,
   InvalidContentType = 12300,
   UnknownNumber = 20404,
+  /** An inbound call to a number of a suspended or closed account, refused. */
+  AccountNotActive = 20005,
   RecordingFailure = 13610,
   SpeechFailure = 13520,
   PlaybackFailure = 13620,
