@@ -3,6 +3,7 @@ import { sidPattern } from '../../common/sid';
 import { type CallListQuery, parseCallListQuery, splitQueryString } from '../call-list-query';
 import type { CallListResult } from '../call-listing.service';
 import { toTwilioCallResponse, type TwilioCallResponseDto } from './twilio-call-response.dto';
+import type { TwilioPageMeta } from '../../common/twilio-page';
 
 /**
  * Twilio's list paging on top of the keyset listing: `PageToken` is an opaque token for the
@@ -51,17 +52,8 @@ export function parseTwilioCallListQuery(rawQuery: string): CallListQuery {
   return parseCallListQuery(kept.join('&'));
 }
 
-export interface TwilioCallPage {
-  calls: TwilioCallResponseDto[];
-  uri: string;
-  first_page_uri: string;
-  next_page_uri: string | null;
-  previous_page_uri: string | null;
-  page: number;
-  page_size: number;
-  start: number;
-  end: number;
-}
+/** Twilio's list fields; the Calls list pages by PageToken (keyset), so its links are built below. */
+export type TwilioCallPage = TwilioPageMeta & { calls: TwilioCallResponseDto[] };
 
 /** Twilio spelling of the canonical filter names: `StartTime>=` → `StartTime>` (same meaning). */
 const twilioFilterName = (name: string) => name.replace(/>=$/, '>').replace(/<=$/, '<');
