@@ -11,6 +11,7 @@ import { CallEntity } from './call.entity';
 import { AccountsService } from '../accounts/accounts.service';
 import { newSid } from '../common/sid';
 import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
+import { PlayMediaService } from '../media/play-media.service';
 import { SpeechCacheService } from '../media/speech-cache.service';
 import { RecordingsService } from '../recordings/recordings.service';
 import { ChannelEvent, IncomingChannel } from '../telephony/telephony-gateway.port';
@@ -49,6 +50,7 @@ export class CallControlService
     private readonly numbers: IncomingNumbersService,
     private readonly clients: ClientDirectory,
     private readonly conferences: ConferenceRoomsService,
+    media: PlayMediaService,
   ) {
     this.deps = {
       gateway,
@@ -57,6 +59,7 @@ export class CallControlService
       notifications,
       webhooks,
       speech,
+      media,
       recordings,
       store: { update: async (sid, patch) => void (await this.calls.update({ sid }, patch)) },
     };

@@ -87,6 +87,7 @@ function setup(overrides: Partial<CallEntity> = {}) {
     webhooks: webhooks as unknown as WebhookClient,
     connector: { dial: jest.fn(), joinConference: jest.fn() },
     speech: { prepareSpeech: async () => ({ url: 'http://platform/media/tts/x.wav' }) },
+    media: { prepare: async () => ({ url: 'http://platform/media/play/x.wav' }) },
     recordings: { store: async () => ({ sid: 'RE1' }), mediaUrl: () => 'http://platform/RE1' },
   });
   return { gateway, stored, rcml, notifications, webhooks, call, session };
