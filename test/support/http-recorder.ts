@@ -18,6 +18,8 @@ export interface ScriptedResponse {
   contentType?: string;
   body?: string | Buffer;
   delayMs?: number;
+  /** Extra response headers (Cache-Control, ETag...). */
+  headers?: Record<string, string>;
 }
 
 type Responder = ScriptedResponse | ((request: RecordedRequest) => ScriptedResponse);
@@ -105,7 +107,10 @@ export class HttpRecorder {
         ? responder(request)
         : (responder ?? { status: 404, body: 'not found' });
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-    res.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'text/plain' });
+    res.writeHead(answer.status ?? 200, {
+      'Content-Type': answer.contentType ?? 'text/plain',
+      ...answer.headers,
+    });
     res.end(answer.body ?? '');
   }
 }
