@@ -15,7 +15,7 @@ export interface ToneOptions {
 
 /** A tone encoded by sox (the tool the platform decodes MP3 and GSM with): `mp3`, `gsm`, `wav`... */
 export function buildToneFile(
-  type: 'mp3' | 'gsm' | 'wav' | 'aiff' | 'flac',
+  type: 'mp3' | 'gsm' | 'wav' | 'aiff' | 'flac' | 'ogg',
   options: ToneOptions = {},
 ): Buffer {
   const { seconds = 1, frequency = 440, sampleRate = 8000, channels = 1, bits, encoding } = options;
@@ -46,9 +46,17 @@ export function buildToneFile(
   }
 }
 
-/** Hz of the dominant tone, from the rate of zero crossings: enough to tell a tone survived decoding. */
-export function toneFrequency(samples: Int16Array, sampleRate: number): number {
+/**
+ * Hz of the dominant tone, from the rate of zero crossings: enough to tell a tone survived decoding.
+ * Only swings past ±`threshold` count, so codec noise around zero does not add crossings.
+ */
+export function toneFrequency(samples: Int16Array, sampleRate: number, threshold = 1000): number {
   let crossings = 0;
-  for (let i = 1; i < samples.length; i++) if (samples[i - 1] < 0 !== samples[i] < 0) crossings++;
+  let side = 0;
+  for (const sample of samples) {
+    const now = sample > threshold ? 1 : sample < -threshold ? -1 : side;
+    if (side !== 0 && now !== side) crossings++;
+    side = now;
+  }
   return (crossings / 2) * (sampleRate / samples.length);
 }

@@ -106,6 +106,14 @@ describe('convertForAsterisk', () => {
     expect(tone.frequency).toBeLessThan(640);
   });
 
+  it.each(['aiff', 'flac', 'ogg'] as const)('decodes %s at 44.1 kHz', async (type) => {
+    const file = buildToneFile(type, { seconds: 1, frequency: 440, sampleRate: 44100 });
+    const tone = await convertedTone(file, 'application/octet-stream');
+    expect(tone.seconds).toBeCloseTo(1, 1);
+    expect(tone.frequency).toBeGreaterThan(420);
+    expect(tone.frequency).toBeLessThan(460);
+  });
+
   it('decodes raw µ-law served as audio/basic', async () => {
     const wav = buildToneFile('wav', { seconds: 0.5, encoding: 'u-law', bits: 8 });
     const raw = wav.subarray(wav.indexOf('data') + 8);
