@@ -1,12 +1,21 @@
-// Debian packages outside npm: espeak-ng renders <Say> at call time; sip-tester (SIPp) is a test peer.
+// Debian packages outside npm: espeak-ng renders <Say> at call time; sox decodes <Play> media that is
+// not plain WAV (libsox-fmt-mp3 adds MP3); sip-tester (SIPp) is a test peer.
 import { spawnSync } from 'node:child_process';
 import { log } from './stack.mjs';
 
 const PACKAGES = [
-  { name: 'espeak-ng', command: 'espeak-ng', probe: ['--version'] },
+  { name: 'espeak-ng', command: 'espeak-ng', probe: ['--version'], needs: '<Say>' },
+  { name: 'sox', command: 'sox', probe: ['--version'], needs: '<Play> of GSM, AIFF, FLAC and ADPCM files' },
+  // sox lists the formats it can read; mp3 is there only with this plugin.
+  {
+    name: 'libsox-fmt-mp3',
+    command: 'sh',
+    probe: ['-c', 'sox -h | grep -q "FORMATS:.* mp3"'],
+    needs: '<Play> of MP3 files',
+  },
   // sip-tester is SIPp, the exact SIP peer of the e2e tests (test/support/sipp.ts). Every sipp
   // option exits non-zero (-v exits 99), so probe for the binary on PATH instead.
-  { name: 'sip-tester', command: 'sh', probe: ['-c', 'command -v sipp'] },
+  { name: 'sip-tester', command: 'sh', probe: ['-c', 'command -v sipp'], needs: 'the SIPp e2e tests' },
 ];
 
 function isInstalled({ command, probe }) {
@@ -27,14 +36,20 @@ function apt(args) {
   return result.status === 0;
 }
 
-/** Installs missing packages when we are root on Debian; otherwise warns: <Say> and the SIPp tests need them. */
+/** What stops working without these packages, for the warnings. */
+function needsOf(names) {
+  const needs = PACKAGES.filter((pkg) => names.includes(pkg.name)).map((pkg) => pkg.needs);
+  return [...new Set(needs)].join(', ');
+}
+
+/** Installs missing packages when we are root on Debian; otherwise warns, naming what needs them. */
 export function ensureSystemPackages() {
   const missing = PACKAGES.filter((pkg) => !isInstalled(pkg)).map((pkg) => pkg.name);
   if (missing.length === 0) return true;
   if (!canUseApt()) {
     log(
       `WARNING: missing ${missing.join(', ')} and cannot install it (needs root and apt-get); ` +
-        `<Say> and the SIPp e2e tests will fail until you run: apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+        `${needsOf(missing)} will fail until you run: apt-get install -y --no-install-recommends ${missing.join(' ')}`,
     );
     return false;
   }
@@ -44,7 +59,7 @@ export function ensureSystemPackages() {
   const ok = apt(install) || (apt(['update']) && apt(install));
   const stillMissing = PACKAGES.filter((pkg) => missing.includes(pkg.name) && !isInstalled(pkg));
   if (!ok || stillMissing.length > 0) {
-    log(`WARNING: installing ${missing.join(', ')} failed; <Say> and the SIPp e2e tests will fail`);
+    log(`WARNING: installing ${missing.join(', ')} failed; ${needsOf(missing)} will fail`);
     return false;
   }
   return true;

@@ -108,7 +108,7 @@ describe('RCML engine against real Asterisk', () => {
     expect(call.status).toBe('completed');
     expect(await notificationsOf(call.sid)).toEqual([]);
     expect(call.duration).toBeGreaterThanOrEqual(2);
-    expect(appServer.requestsTo('/tone.wav').length).toBeGreaterThanOrEqual(1);
+    expect(appServer.requestsTo('/tone.wav')).toHaveLength(1);
     expect(await notificationsOf(call.sid)).toEqual([]);
   });
 
@@ -242,7 +242,8 @@ describe('RCML engine against real Asterisk', () => {
   it('signs every request to the app server so that twilio.validateRequest accepts it', () => {
     const signed = appServer.requests.filter((r: RecordedRequest) => r.headers['x-twilio-signature']);
     expect(signed.length).toBeGreaterThan(10);
-    expect(signed.length).toBe(appServer.requests.filter((r) => !r.path.endsWith('.wav')).length);
+    // Media included: the platform fetches <Play> files itself, so Asterisk sends nothing unsigned.
+    expect(signed.length).toBe(appServer.requests.length);
     for (const request of signed) {
       const params = request.method === 'POST' ? request.body : {};
       expect(

@@ -1,3 +1,5 @@
+import twilio from 'twilio';
+import { buildToneWav } from './factories/wav.factory';
 import { CallsClient } from './support/calls-client';
 import { CountingProxy } from './support/counting-proxy';
 import { HttpRecorder } from './support/http-recorder';
@@ -114,6 +116,25 @@ describe('Account URLs never reach internal services', () => {
     expect(proxy.foreignHeads()).toEqual([]);
   });
 
+  it('refuses ARI as a <Play> URL: notification 11200, the call goes on, and Asterisk fetched nothing either', async () => {
+    const after = app.rcml('/after-play.xml', '<Response><Hangup/></Response>');
+    const url = app.rcml(
+      '/play-ari.xml',
+      `<Response><Play>${ariUrl}</Play><Redirect method="GET">${after}</Redirect></Response>`,
+    );
+    const created = await calls
+      .create({ From: '+15550001111', To: 'sip:answer@127.0.0.1:5070', Url: url })
+      .expect(201);
+    await calls.waitForStatus(created.body.sid);
+
+    await app.waitFor((request) => request.path === '/after-play.xml');
+    const notes = await notificationsOf(created.body.sid);
+    const refusal = notes.find((note) => note.error_code === 11200);
+    expect(refusal?.message_text).toContain('internal service');
+    expect(refusal?.response_body).toBeNull();
+    expect(proxy.foreignHeads()).toEqual([]);
+  });
+
   it('let the platform itself use ARI through the relay all along', () => {
     expect(proxy.heads.length).toBeGreaterThan(0);
     expect(proxy.foreignHeads()).toEqual([]);
@@ -140,6 +161,30 @@ describe('The private-address guard with an allow-list', () => {
     await platform?.close();
     await allowed?.stop();
     await other?.stop();
+  });
+
+  it('plays media from an allow-listed server, fetched and signed by the platform, not by Asterisk', async () => {
+    const tone = allowed.on('/tone.wav', { contentType: 'audio/wav', body: buildToneWav(1) });
+    const url = allowed.rcml('/play.xml', `<Response><Play>${tone}</Play><Hangup/></Response>`);
+    const created = await calls
+      .create({ From: '+15550001111', To: 'sip:answer@127.0.0.1:5070', Url: url })
+      .expect(201);
+    expect((await calls.waitForStatus(created.body.sid)).status).toBe('completed');
+
+    const fetched = allowed.requestsTo('/tone.wav');
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0].headers['user-agent']).toMatch(/^Callwright\//);
+    expect(
+      twilio.validateRequest(platform.authToken, String(fetched[0].headers['x-twilio-signature']), tone, {}),
+    ).toBe(true);
+    const notes = await platform
+      .http()
+      .get(
+        `/restcomm/2012-04-24/Accounts/${platform.accountSid}/Calls/${created.body.sid}/Notifications.json`,
+      )
+      .auth(platform.accountSid, platform.authToken)
+      .expect(200);
+    expect(notes.body.notifications).toEqual([]);
   });
 
   it('runs RCML from an allow-listed private address and refuses one that is not', async () => {

@@ -14,6 +14,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { newSid } from '../common/sid';
 import type { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
+import { PlayMediaService } from '../media/play-media.service';
 import { SpeechCacheService } from '../media/speech-cache.service';
 import { RecordingsService } from '../recordings/recordings.service';
 import { ChannelEvent, IncomingChannel } from '../telephony/telephony-gateway.port';
@@ -82,6 +83,7 @@ export class CallControlService
     private readonly numbers: IncomingNumbersService,
     private readonly clients: ClientDirectory,
     private readonly conferences: ConferenceRoomsService,
+    media: PlayMediaService,
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
   ) {
@@ -92,6 +94,7 @@ export class CallControlService
       notifications,
       webhooks,
       speech,
+      media,
       recordings,
       store: { update: async (sid, patch) => void (await this.calls.update({ sid }, patch)) },
     };

@@ -12,7 +12,9 @@ import {
 } from '../telephony/telephony-gateway.port';
 import type { WebhookClient } from '../webhooks/webhook-client.service';
 import type { CallEntity } from './call.entity';
-import { CallSession, CallStore } from './call-session';
+import { MediaFetchError } from '../media/play-media.service';
+import { NotificationCode } from '../notifications/notification-codes';
+import { CallSession, CallStore, MediaSource } from './call-session';
 import { CallStatus } from './call-status';
 
 /** In-memory stand-in for the gateway port: tests play Asterisk's part by emitting channel events. */
@@ -71,7 +73,10 @@ class FakeGateway extends TelephonyGateway {
   }
 }
 
-function setup(overrides: Partial<CallEntity> = {}) {
+function setup(
+  overrides: Partial<CallEntity> = {},
+  media: MediaSource = { prepare: async () => ({ url: 'http://platform/media/play/x.wav' }) },
+) {
   const gateway = new FakeGateway();
   const stored: Partial<CallEntity>[] = [];
   const store: CallStore = { update: async (_sid, patch) => void stored.push(patch) };
@@ -87,6 +92,7 @@ function setup(overrides: Partial<CallEntity> = {}) {
     webhooks: webhooks as unknown as WebhookClient,
     connector: { dial: jest.fn(), joinConference: jest.fn() },
     speech: { prepareSpeech: async () => ({ url: 'http://platform/media/tts/x.wav' }) },
+    media,
     recordings: { store: async () => ({ sid: 'RE1' }), mediaUrl: () => 'http://platform/RE1' },
   });
   return { gateway, stored, rcml, notifications, webhooks, call, session };
@@ -183,6 +189,48 @@ describe('CallSession', () => {
     expect(call.status).toBe(CallStatus.Completed);
     expect(notifications.record).toHaveBeenCalledWith(
       expect.objectContaining({ message: 'Channel vanished' }),
+    );
+  });
+
+  it('hands Asterisk the platform URL of fetched media, asking for it with the account and its token', async () => {
+    const prepare = jest.fn(async () => ({ url: 'http://platform/media/play/abc.wav' }));
+    const { session, call } = setup({}, { prepare });
+    expect(await session.remoteMedia('http://app.example/a.mp3')).toBe(
+      'sound:http://platform/media/play/abc.wav',
+    );
+    expect(prepare).toHaveBeenCalledWith({
+      accountSid: call.accountSid,
+      signingKey: 'token',
+      url: 'http://app.example/a.mp3',
+    });
+  });
+
+  it('records why media cannot be played and answers null, so the document goes on', async () => {
+    const url = 'http://app.example/page.html';
+    const { session, notifications, call } = setup(
+      {},
+      {
+        prepare: async () => {
+          throw new MediaFetchError(
+            NotificationCode.InvalidContentType,
+            'Content-Type text/html is not audio',
+            url,
+            '<html>',
+          );
+        },
+      },
+    );
+    expect(await session.remoteMedia(url)).toBeNull();
+    expect(notifications.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        accountSid: call.accountSid,
+        callSid: call.sid,
+        code: NotificationCode.InvalidContentType,
+        message: 'Content-Type text/html is not audio',
+        requestUrl: url,
+        requestMethod: 'GET',
+        responseBody: '<html>',
+      }),
     );
   });
 });

@@ -4,6 +4,7 @@ import { abortableDelay, SerialQueue } from '../common/serial-queue';
 import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
+import { MediaFetchError } from '../media/play-media.service';
 import { RcmlApplication, RcmlApplicationService, RcmlTarget } from '../rcml/rcml-application.service';
 import type {
   ConferenceRequest,
@@ -37,6 +38,11 @@ export interface CallStore {
 /** Turns text into audio Asterisk can fetch over HTTP. */
 export interface SpeechSource {
   prepareSpeech(request: { text: string; voice: string; language: string }): Promise<{ url: string }>;
+}
+
+/** Fetches an app server's audio through the platform and gives the URL Asterisk plays it from. */
+export interface MediaSource {
+  prepare(request: { accountSid: string; signingKey: string; url: string }): Promise<{ url: string }>;
 }
 
 /** Keeps recordings on the platform's side. */
@@ -96,6 +102,7 @@ export interface CallSessionDeps {
   notifications: NotificationsService;
   webhooks: WebhookClient;
   speech: SpeechSource;
+  media: MediaSource;
   recordings: RecordingSink;
 }
 
@@ -174,6 +181,30 @@ export class CallSession {
 
   get signingSecret(): string {
     return this.signingKey;
+  }
+
+  /**
+   * `sound:` media for an app server's audio URL (`<Play>`, `waitUrl`), fetched by the platform; null
+   * when it cannot be played, after the failure is recorded as a notification on this call.
+   */
+  async remoteMedia(url: string): Promise<string | null> {
+    try {
+      const prepared = await this.deps.media.prepare({
+        accountSid: this.call.accountSid,
+        signingKey: this.signingKey,
+        url,
+      });
+      return `sound:${prepared.url}`;
+    } catch (error) {
+      const known = error instanceof MediaFetchError;
+      await this.notify(
+        known ? error.code : NotificationCode.PlaybackFailure,
+        known ? error.message : `Could not fetch ${url}: ${error}`,
+        NotificationLevel.Warning,
+        { requestUrl: url, requestMethod: 'GET', responseBody: known ? error.responseBody : undefined },
+      );
+      return null;
+    }
   }
 
   isAnswered(): boolean {
@@ -437,6 +468,7 @@ export class CallSession {
           );
         }
       },
+      remoteMedia: (url) => this.remoteMedia(url),
       speech: async (text, voice, language) => {
         try {
           return `sound:${(await this.deps.speech.prepareSpeech({ text, voice, language })).url}`;

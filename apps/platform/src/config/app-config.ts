@@ -152,6 +152,18 @@ export class AppConfig {
   @IsString()
   mediaPath = 'data/media';
 
+  /** Largest `<Play>` or `waitUrl` file the platform downloads from an app server. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  mediaMaxBytes = 16 * 1024 * 1024;
+
+  /** Disk the cache of fetched and converted `<Play>` media may use before the least recently used go. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024 * 1024)
+  mediaCacheMaxBytes = 512 * 1024 * 1024;
+
   /** Folder where call recordings are stored. */
   @IsString()
   recordingsPath = 'data/recordings';
@@ -190,6 +202,8 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   webhookBlockPrivateAddresses: 'WEBHOOK_BLOCK_PRIVATE_ADDRESSES',
   webhookAllowedAddresses: 'WEBHOOK_ALLOWED_ADDRESSES',
   mediaPath: 'MEDIA_PATH',
+  mediaMaxBytes: 'MEDIA_MAX_BYTES',
+  mediaCacheMaxBytes: 'MEDIA_CACHE_MAX_BYTES',
   recordingsPath: 'RECORDINGS_PATH',
   maxCallHops: 'MAX_CALL_HOPS',
   logLevel: 'LOG_LEVEL',

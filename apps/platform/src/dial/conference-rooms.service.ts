@@ -153,10 +153,14 @@ export class ConferenceRoomsService {
   }
 
   private async wait(participant: Participant, waitUrl: string | null, signal: AbortSignal): Promise<void> {
-    if (!waitUrl) return this.gateway.startMusicOnHold(participant.call.channelId);
+    // Fetched by the platform like <Play>; hold music stands in when the file cannot be played.
+    const media = waitUrl ? await participant.call.remoteMedia(waitUrl) : null;
+    if (signal.aborted || participant.inBridge) return;
+    if (!media) return this.gateway.startMusicOnHold(participant.call.channelId);
     void (async () => {
       while (!signal.aborted && !participant.inBridge && !participant.call.signal.aborted) {
-        await participant.call.channelMedia.play(`sound:${waitUrl}`, signal);
+        const failed = await participant.call.channelMedia.play(media, signal);
+        if (failed) return this.gateway.startMusicOnHold(participant.call.channelId);
       }
     })().catch((error) => this.logger.warn(`Wait music for ${participant.call.sid} failed: ${error}`));
   }

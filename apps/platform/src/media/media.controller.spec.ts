@@ -4,9 +4,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { buildToneWav } from '../../../../test/factories/wav.factory';
 import { AppConfig } from '../config/app-config';
 import { configureApp } from '../configure-app';
 import { MediaModule } from './media.module';
+import { WebhookClient } from '../webhooks/webhook-client.service';
+import { PlayMediaStore } from './play-media-store';
 import { SpeechCacheService } from './speech-cache.service';
 
 describe('MediaController', () => {
@@ -18,6 +21,8 @@ describe('MediaController', () => {
     const moduleRef = await Test.createTestingModule({ imports: [MediaModule] })
       .useMocker((token) => {
         if (token === AppConfig) return Object.assign(new AppConfig(), { mediaPath });
+        // The play route only reads files here; nothing is fetched.
+        if (token === WebhookClient) return {};
         throw new Error(`unexpected dependency ${String(token)}`);
       })
       .compile();
@@ -49,6 +54,25 @@ describe('MediaController', () => {
     expect(response.headers['content-type']).toBe('audio/wav');
     expect(response.headers['content-length']).toBe(String(file.length));
     expect((response.body as Buffer).equals(file)).toBe(true);
+  });
+
+  it('serves fetched and converted <Play> media as audio/wav', async () => {
+    const wav = buildToneWav(0.1);
+    const id = 'ab'.repeat(32);
+    await new PlayMediaStore(join(mediaPath, 'play'), 1 << 30).writeFile(id, wav);
+    const response = await request(app.getHttpServer())
+      .get(`/media/play/${id}.wav`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(response.headers['content-type']).toBe('audio/wav');
+    expect((response.body as Buffer).equals(wav)).toBe(true);
+    await request(app.getHttpServer()).get(`/media/play/${'cd'.repeat(32)}.wav`).expect(404);
+    await request(app.getHttpServer()).get('/media/play/..%2F..%2Ftts').expect(404);
   });
 
   it.each([

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { SpeechRequest, TtsEngine } from './tts-engine.port';
+import { createPrivateDirectory } from '../common/private-storage';
 
 export interface PreparedSpeech {
   /** sha256 of the request, hex: the file's name in the cache and in its URL. */
@@ -65,7 +66,7 @@ export class SpeechCacheService {
     const path = this.pathFor(id);
     if (await exists(path)) return;
     const audio = await this.engine.synthesize(request);
-    await mkdir(this.directory, { recursive: true });
+    await createPrivateDirectory(this.directory);
     // Write then rename: Asterisk must never fetch a half-written file.
     const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
     try {

@@ -31,6 +31,10 @@ class ScriptedCall implements VerbContext {
   async play(media: string) {
     this.actions.push(`play ${media}`);
   }
+  async remoteMedia(url: string) {
+    this.actions.push(`fetch ${url}`);
+    return url.includes('broken') ? null : `sound:${url.replace('http://app.example/', 'platform/')}`;
+  }
   async speech(text: string, voice: string, language: string) {
     return `sound:tts/${voice}/${language}/${text}`;
   }
@@ -97,9 +101,20 @@ describe('RcmlInterpreter', () => {
     expect(actions).toEqual([
       'answer',
       'play sound:tts/woman/en-GB/Hi',
-      'play sound:http://app.example/a.wav',
-      'play sound:http://app.example/a.wav',
+      'fetch http://app.example/a.wav',
+      'play sound:platform/a.wav',
+      'play sound:platform/a.wav',
       'pause 2',
+      'hangup',
+    ]);
+  });
+
+  it('skips a Play whose file cannot be fetched and goes on with the next verb', async () => {
+    const { actions } = await run('<Response><Play loop="3">/broken.wav</Play><Say>Next</Say></Response>');
+    expect(actions).toEqual([
+      'answer',
+      'fetch http://app.example/broken.wav',
+      'play sound:tts/man/en-US/Next',
       'hangup',
     ]);
   });

@@ -98,7 +98,7 @@ export abstract class TelephonyGateway {
   abstract hangup(channelId: string, reason?: HangupReason): Promise<void>;
   /** Ends an unanswered call with an exact SIP final response (486, 603, 404...). */
   abstract reject(channelId: string, sipCode: number): Promise<void>;
-  /** `media`: `sound:<name>`, `sound:http(s)://...`, `digits:<dtmf>`. */
+  /** `media`: `sound:<name>`, `sound:<the platform's own /media/ URL>` (never an account's URL), `digits:<dtmf>`. */
   abstract play(channelId: string, playbackId: string, media: string): Promise<void>;
   abstract stopPlayback(playbackId: string): Promise<void>;
   abstract record(channelId: string, request: RecordRequest): Promise<void>;

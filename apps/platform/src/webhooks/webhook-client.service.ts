@@ -24,6 +24,29 @@ export interface WebhookResponse {
   url: string;
 }
 
+export interface MediaRequest {
+  url: string;
+  signingKey: string;
+  /** Validators of the cached copy: the request becomes conditional. */
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface MediaResponse {
+  /** 2xx with the body, or 304 (only for a conditional request) with an empty body. */
+  status: number;
+  /** The URL that produced the body, after redirects. */
+  url: string;
+  body: Buffer;
+  contentType: string;
+  cacheControl: string;
+  expires: string;
+  date: string;
+  age: string;
+  etag: string;
+  lastModified: string;
+}
+
 export type WebhookFailureReason =
   'network' | 'timeout' | 'http-status' | 'too-large' | 'redirects' | 'blocked-address' | 'bad-url';
 
@@ -84,23 +107,91 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
 
   async send(request: WebhookRequest): Promise<WebhookResponse> {
     const deadline = AbortSignal.timeout(this.config.webhookTimeoutMs);
-    let method = request.method;
-    let params: Record<string, string> | null = method === 'POST' ? request.params : null;
-    let url = this.target(request.url, method, request.url);
-    if (method === 'GET') appendQuery(url, request.params);
+    const url = this.target(request.url, request.method, request.url);
+    if (request.method === 'GET') appendQuery(url, request.params);
+    const hop = await this.follow(request.method, url, request.params, request.signingKey, {}, deadline);
+    return this.finish(hop.response, hop.url.href, hop.label, deadline).catch((error: unknown) => {
+      throw toWebhookError(error, hop.label, deadline, this.config);
+    });
+  }
+
+  /**
+   * GETs an audio file for `<Play>` or `waitUrl` with the same guard, signing, deadline and redirect
+   * rules as any other request, and a size limit of its own (media is far larger than RCML).
+   * With `etag`/`lastModified` the request is conditional and a 304 comes back without a body.
+   */
+  async fetchMedia(request: MediaRequest): Promise<MediaResponse> {
+    const deadline = AbortSignal.timeout(this.config.webhookTimeoutMs);
+    const url = this.target(request.url, 'GET', request.url);
+    const conditional: Record<string, string> = { accept: 'audio/*, */*;q=0.1' };
+    if (request.etag) conditional['if-none-match'] = request.etag;
+    if (request.lastModified) conditional['if-modified-since'] = request.lastModified;
+    const hop = await this.follow('GET', url, {}, request.signingKey, conditional, deadline);
+    const { response, label } = hop;
+    const result: MediaResponse = {
+      status: response.statusCode,
+      url: hop.url.href,
+      body: Buffer.alloc(0),
+      contentType: header(response, 'content-type'),
+      cacheControl: header(response, 'cache-control'),
+      expires: header(response, 'expires'),
+      date: header(response, 'date'),
+      age: header(response, 'age'),
+      etag: header(response, 'etag'),
+      lastModified: header(response, 'last-modified'),
+    };
+    if (response.statusCode === 304 && (request.etag || request.lastModified)) {
+      discard(response.body);
+      return result;
+    }
+    const limit = this.config.mediaMaxBytes;
+    const ok = response.statusCode >= 200 && response.statusCode <= 299;
+    try {
+      if (!ok) {
+        const body = await readBytes(response.body, ERROR_BODY_BYTES, true).catch(() => Buffer.alloc(0));
+        throw new WebhookError(
+          `${label} returned HTTP ${response.statusCode}`,
+          {
+            status: response.statusCode,
+            contentType: result.contentType,
+            body: body.toString('utf8'),
+            url: result.url,
+          },
+          'http-status',
+        );
+      }
+      if (Number(header(response, 'content-length')) > limit) {
+        discard(response.body);
+        throw new BodyTooLargeError(`response body exceeds ${limit} bytes`);
+      }
+      result.body = await readBytes(response.body, limit, false);
+      return result;
+    } catch (error) {
+      throw toWebhookError(error, label, deadline, this.config);
+    }
+  }
+
+  /** Sends the request and follows redirects; resolves with the final hop's unread response. */
+  private async follow(
+    firstMethod: HttpMethod,
+    firstUrl: URL,
+    firstParams: Record<string, string>,
+    signingKey: string,
+    extraHeaders: Record<string, string>,
+    deadline: AbortSignal,
+  ): Promise<{ response: Dispatcher.ResponseData; url: URL; label: string }> {
+    let method = firstMethod;
+    let params: Record<string, string> | null = method === 'POST' ? firstParams : null;
+    let url = firstUrl;
     for (let redirects = 0; ; redirects++) {
       const label = `${method} ${withoutCredentials(url)}`;
-      const response = await this.exchange(method, url, params, request.signingKey, deadline).catch(
+      const response = await this.exchange(method, url, params, signingKey, deadline, extraHeaders).catch(
         (error: unknown) => {
           throw toWebhookError(error, label, deadline, this.config);
         },
       );
       const location = REDIRECT_STATUSES.has(response.statusCode) ? header(response, 'location') : '';
-      if (!location) {
-        return this.finish(response, url.href, label, deadline).catch((error: unknown) => {
-          throw toWebhookError(error, label, deadline, this.config);
-        });
-      }
+      if (!location) return { response, url, label };
       discard(response.body);
       if (redirects >= this.config.webhookMaxRedirects) {
         throw new WebhookError(
@@ -154,11 +245,13 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
     params: Record<string, string> | null,
     signingKey: string,
     signal: AbortSignal,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Dispatcher.ResponseData> {
     const signedUrl = withoutCredentials(url);
     const headers: Record<string, string> = {
       'user-agent': 'Callwright/0.1',
       accept: 'application/xml, text/xml, */*;q=0.1',
+      ...extraHeaders,
       'x-twilio-signature': twilioSignature(signingKey, signedUrl, params),
     };
     if (url.username || url.password) {
@@ -229,12 +322,20 @@ function discard(body: Dispatcher.ResponseData['body']): void {
 
 class BodyTooLargeError extends Error {}
 
-/** Stops at the limit instead of buffering a huge body: the rest is never read off the socket. */
 async function readBody(
   body: Dispatcher.ResponseData['body'],
   limit: number,
   truncate: boolean,
 ): Promise<string> {
+  return (await readBytes(body, limit, truncate)).toString('utf8');
+}
+
+/** Stops at the limit instead of buffering a huge body: the rest is never read off the socket. */
+async function readBytes(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+  truncate: boolean,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -251,7 +352,7 @@ async function readBody(
   } finally {
     discard(body);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function toWebhookError(

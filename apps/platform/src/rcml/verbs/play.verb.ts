@@ -4,8 +4,10 @@ import type { VerbContext, VerbDefinition } from './verb';
 
 export interface PlayVerb {
   verb: 'Play';
-  /** `sound:<http(s) url>`, `sound:<platform sound>` or `digits:<dtmf>`. */
+  /** `sound:<platform sound>` or `digits:<dtmf>`; empty when `url` is set. */
   media: string;
+  /** An app server's audio file: the platform fetches and converts it, Asterisk plays the result. */
+  url: string | null;
   loop: number;
 }
 
@@ -21,15 +23,17 @@ export const playVerb: VerbDefinition<PlayVerb> = {
       throw new RcmlSchemaError(`<Play> digits="${digits}" may only contain 0-9, *, # and w`);
     if (node.attributes.digits !== undefined && !node.text) {
       if (!digits) throw new RcmlSchemaError('<Play digits> needs at least one digit');
-      return { verb: 'Play', media: `digits:${digits}`, loop: 1 };
+      return { verb: 'Play', media: `digits:${digits}`, url: null, loop: 1 };
     }
     if (!node.text) throw new RcmlSchemaError('<Play> needs a URL');
     const sound = PLATFORM_SOUND.exec(node.text);
-    const media = sound ? `sound:${sound[1]}` : `sound:${resolveUrl(node, node.text, context, 'URL')}`;
-    return { verb: 'Play', media, loop };
+    if (sound) return { verb: 'Play', media: `sound:${sound[1]}`, url: null, loop };
+    return { verb: 'Play', media: '', url: resolveUrl(node, node.text, context, 'URL'), loop };
   },
   async execute(verb, context) {
-    await playLooped(context, verb.media, verb.loop, context.signal);
+    // Fetched once for all the loops; a file that cannot be played is skipped like Twilio does.
+    const media = verb.url ? await context.remoteMedia(verb.url) : verb.media;
+    if (media) await playLooped(context, media, verb.loop, context.signal);
     return 'continue';
   },
 };

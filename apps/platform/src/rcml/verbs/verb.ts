@@ -36,6 +36,11 @@ export interface VerbContext {
   reject(reason: 'rejected' | 'busy'): Promise<void>;
   /** Plays one media item (`sound:...`, `digits:...`) to the end, or until `signal` aborts. */
   play(media: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Turns an app server's audio URL into a playable media item, fetched by the platform; null when it
+   * cannot be played (the failure is already recorded, and the document goes on).
+   */
+  remoteMedia(url: string): Promise<string | null>;
   /** Turns text into a playable media item. */
   speech(text: string, voice: string, language: string): Promise<string>;
   collectDigits(request: DigitCollection): Promise<string>;
