@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'asterisk/**', 'jest.config.js', '.test-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'asterisk/**', 'jest.config.js', '.dependency-cruiser.cjs', '.test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
-import { RESTCOMM_API_VERSION } from '../calls/dto/call-response.dto';
+import { RESTCOMM_API_VERSION } from '../common/api-version';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { insertionOrder, type Page } from '../common/paging';
 import { newSid, sidPattern } from '../common/sid';

@@ -13,7 +13,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
-import { parseAllowList } from '../webhooks/address-policy';
+import { parseAllowList } from '../common/ip-address';
 
 /** Fails boot with the entry that is neither a CIDR block, an address nor a host name. */
 function IsAllowList(): PropertyDecorator {

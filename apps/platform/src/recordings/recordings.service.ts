@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
 import { CallEntity } from '../calls/call.entity';
-import { RESTCOMM_API_VERSION } from '../calls/dto/call-response.dto';
+import { RESTCOMM_API_VERSION } from '../common/api-version';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { insertionOrder, type Page } from '../common/paging';
 import { newSid, sidPattern } from '../common/sid';

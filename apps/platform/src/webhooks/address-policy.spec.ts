@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/app-config';
-import { AddressPolicy, parseAllowList } from './address-policy';
+import { parseAllowList } from '../common/ip-address';
+import { AddressPolicy } from './address-policy';
 
 const LOCAL = new Set(['10.1.2.3', 'fe80::1']);
 

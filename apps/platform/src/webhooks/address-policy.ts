@@ -1,8 +1,14 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { AppConfig } from '../config/app-config';
-import { canonicalAddress, Cidr, cidrContains, isPrivateAddress, parseCidr } from './private-address';
+import {
+  AllowList,
+  canonicalAddress,
+  cidrContains,
+  isPrivateAddress,
+  parseAllowList,
+  parseCidr,
+} from '../common/ip-address';
 
 /**
  * Cloud metadata services hand out instance credentials to anything that asks; no account URL may reach them,
@@ -25,27 +31,16 @@ interface InternalService {
   local: boolean;
 }
 
-export interface AllowList {
-  cidrs: Cidr[];
-  /** Lower-case host names; `*.example.com` entries match every subdomain of example.com. */
-  hosts: string[];
-}
-
-/**
- * `WEBHOOK_ALLOWED_ADDRESSES`: a comma-separated list of CIDR blocks, addresses and host names. Throws with
- * the offending entry so a typo fails at boot instead of silently allowing nothing.
- */
-export function parseAllowList(text: string): AllowList {
-  const list: AllowList = { cidrs: [], hosts: [] };
-  for (const entry of text.split(',').map((part) => part.trim().toLowerCase())) {
-    if (!entry) continue;
-    const cidr = parseCidr(entry);
-    if (cidr) list.cidrs.push(cidr);
-    else if (/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry))
-      list.hosts.push(entry);
-    else throw new Error(`not a CIDR block, address or host name: "${entry}"`);
-  }
-  return list;
+/** The settings the policy reads (a subset of AppConfig). */
+export interface AddressPolicySettings {
+  ariUrl: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseType: 'sqlite' | 'postgres';
+  databaseUrl?: string;
+  webhookBlockPrivateAddresses: boolean;
+  webhookAllowedAddresses: string;
 }
 
 /**
@@ -59,17 +54,7 @@ export class AddressPolicy {
   private readonly blockPrivate: boolean;
 
   constructor(
-    config: Pick<
-      AppConfig,
-      | 'ariUrl'
-      | 'host'
-      | 'port'
-      | 'publicUrl'
-      | 'databaseType'
-      | 'databaseUrl'
-      | 'webhookBlockPrivateAddresses'
-      | 'webhookAllowedAddresses'
-    >,
+    config: AddressPolicySettings,
     private readonly localAddresses: ReadonlySet<string> = machineAddresses(),
   ) {
     this.allowList = parseAllowList(config.webhookAllowedAddresses);

@@ -1,6 +1,8 @@
 import type { CallEntity } from '../call.entity';
 
-export const RESTCOMM_API_VERSION = '2012-04-24';
+import { RESTCOMM_API_VERSION } from '../../common/api-version';
+
+export { RESTCOMM_API_VERSION };
 
 export interface CallResponseDto {
   sid: string;

@@ -1,4 +1,4 @@
-import { RESTCOMM_API_VERSION } from '../../calls/dto/call-response.dto';
+import { RESTCOMM_API_VERSION } from '../../common/api-version';
 import type { IncomingNumberEntity } from '../incoming-number.entity';
 
 export interface IncomingNumberResponseDto {

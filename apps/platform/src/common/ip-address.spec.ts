@@ -1,4 +1,4 @@
-import { isPrivateAddress } from './private-address';
+import { isPrivateAddress } from './ip-address';
 
 describe('isPrivateAddress', () => {
   it.each([

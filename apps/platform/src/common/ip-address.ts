@@ -125,3 +125,26 @@ function ipv6ToBytes(ip: string): number[] {
     return [value >> 8, value & 0xff];
   });
 }
+
+export interface AllowList {
+  cidrs: Cidr[];
+  /** Lower-case host names; `*.example.com` entries match every subdomain of example.com. */
+  hosts: string[];
+}
+
+/**
+ * `WEBHOOK_ALLOWED_ADDRESSES`: a comma-separated list of CIDR blocks, addresses and host names. Throws with
+ * the offending entry so a typo fails at boot instead of silently allowing nothing.
+ */
+export function parseAllowList(text: string): AllowList {
+  const list: AllowList = { cidrs: [], hosts: [] };
+  for (const entry of text.split(',').map((part) => part.trim().toLowerCase())) {
+    if (!entry) continue;
+    const cidr = parseCidr(entry);
+    if (cidr) list.cidrs.push(cidr);
+    else if (/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry))
+      list.hosts.push(entry);
+    else throw new Error(`not a CIDR block, address or host name: "${entry}"`);
+  }
+  return list;
+}
