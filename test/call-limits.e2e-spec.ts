@@ -99,10 +99,21 @@ describe('Call limits and loop protection on the real stack', () => {
   });
 
   it('answers 429 with code 20429 in both dialects once max_queued calls wait, and a canceled queued call is never dialed', async () => {
-    await setLimits({ cps: 1, maxQueuedCalls: 3 });
+    // Held by concurrency, not by the clock: one live call, so every later call waits for its slot
+    // however slowly the requests arrive.
+    await setLimits({ maxConcurrentCalls: 1, maxQueuedCalls: 3 });
+    const holding = buildCallRequest({
+      To: farEndUri('answer'),
+      Url: appServer.rcml('/hold-slot.xml', '<Response><Pause length="3"/><Hangup/></Response>'),
+    });
     const request = buildCallRequest({ To: farEndUri('busy'), Url: hangupUrl });
-    const accepted: string[] = [];
-    for (let i = 0; i < 4; i++) accepted.push((await calls.create(request).expect(201)).body.sid);
+    const accepted = [(await calls.create(holding).expect(201)).body.sid as string];
+    await waitUntil(
+      async () => (await calls.fetch(accepted[0])).body.status !== 'queued',
+      5000,
+      'first call dialed',
+    );
+    for (let i = 0; i < 3; i++) accepted.push((await calls.create(request).expect(201)).body.sid);
 
     const restcomm = await calls.create(request).expect(429);
     expect(restcomm.body).toMatchObject({ code: 20429, status: 429 });
@@ -139,7 +150,7 @@ describe('Call limits and loop protection on the real stack', () => {
     expect(canceled.body.status).toBe('canceled');
 
     const finals = await Promise.all(accepted.map((sid) => calls.waitForStatus(sid, FINAL, 15000)));
-    expect(finals.map((call) => call.status)).toEqual(['busy', 'busy', 'busy', 'canceled']);
+    expect(finals.map((call) => call.status)).toEqual(['completed', 'busy', 'busy', 'canceled']);
     expect(finals[3].sip_call_id).toBeNull();
     expect(finals[3].start_time).toBeNull();
     // Only the accepted calls were stored.
