@@ -10,7 +10,7 @@ import {
   TelephonyError,
   TelephonyGateway,
 } from '../telephony/telephony-gateway.port';
-import type { WebhookClient } from '../webhooks/webhook-client.service';
+import { WebhookError, type WebhookClient } from '../webhooks/webhook-client.service';
 import type { CallEntity } from './call.entity';
 import { MediaFetchError } from '../media/play-media.service';
 import { NotificationCode } from '../notifications/notification-codes';
@@ -140,6 +140,77 @@ describe('CallSession', () => {
         params: expect.objectContaining({ CallStatus: 'completed', CallDuration: '0', CallSid: call.sid }),
       }),
     );
+  });
+
+  const progressOf = (webhooks: ReturnType<typeof setup>['webhooks']) =>
+    (webhooks.send.mock.calls as unknown as [{ params: Record<string, string> }][]).map(([request]) => [
+      request.params.SequenceNumber,
+      request.params.CallStatus,
+    ]);
+
+  it.each([
+    [
+      'the StatusCallbackEvent list stored on the record, in firing order',
+      'initiated ringing answered completed',
+      [
+        ['0', 'initiated'],
+        ['1', 'ringing'],
+        ['2', 'in-progress'],
+        ['3', 'completed'],
+      ],
+    ],
+    ['only completed when the record names no events', null, [['0', 'completed']]],
+  ])('sends %s', async (_what, statusCallbackEvent, expected) => {
+    const { gateway, webhooks, session } = setup({
+      statusCallback: 'http://app/status',
+      statusCallbackEvent,
+    });
+    await session.start();
+    gateway.emit({ kind: 'ringing' });
+    gateway.emit({ kind: 'answered' });
+    gateway.emit({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing' });
+    await session.finished;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(progressOf(webhooks)).toEqual(expected);
+  });
+
+  it('is finished while a slow callback server still holds the completed callback', async () => {
+    const { gateway, webhooks, session, call } = setup({ statusCallback: 'http://app/status' });
+    let release!: () => void;
+    webhooks.send.mockImplementation(
+      () =>
+        new Promise(
+          (resolve) => (release = () => resolve({ status: 200, body: '', contentType: '', url: '' })),
+        ),
+    );
+    await session.start();
+    gateway.emit({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await session.finished;
+    expect(call.status).toBe(CallStatus.Busy);
+    expect(webhooks.send).toHaveBeenCalledTimes(1);
+    release();
+  });
+
+  it('records notification 15003 when the callback server fails, and the next event is still sent', async () => {
+    const { gateway, webhooks, notifications, session } = setup({
+      statusCallback: 'http://app/status',
+      statusCallbackEvent: 'initiated completed',
+    });
+    webhooks.send.mockRejectedValueOnce(new WebhookError('http://app/status answered 500'));
+    await session.start();
+    gateway.emit({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await session.finished;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(notifications.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        code: NotificationCode.StatusCallbackFailure,
+        requestUrl: 'http://app/status',
+      }),
+    );
+    expect(progressOf(webhooks)).toEqual([
+      ['0', 'initiated'],
+      ['1', 'busy'],
+    ]);
   });
 
   it('gives up after Timeout seconds with no-answer and hangs the channel up', async () => {

@@ -52,7 +52,14 @@ export interface VerbContext {
   joinConference(request: ConferenceRequest): Promise<DialResult>;
 }
 
-export type ProgressEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+/** Call progress events an app can ask for (Twilio's StatusCallbackEvent), in the order they happen. */
+export const PROGRESS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'] as const;
+export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
+
+/** The words of a space- or comma-separated event list, without repeats. */
+export function splitEventList(raw: string): string[] {
+  return [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
+}
 
 export interface ProgressCallback {
   url: string;
