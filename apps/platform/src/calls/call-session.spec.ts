@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import { buildCallEntity } from '../../../../test/factories/call-entity.factory';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { RcmlApplicationService } from '../rcml/rcml-application.service';
+import type { VerbContext } from '../rcml/verbs/verb';
 import {
   ChannelEvent,
   ChannelListener,
   ChannelWatch,
+  DtmfTiming,
   OriginateRequest,
   TelephonyError,
   TelephonyGateway,
@@ -14,6 +16,7 @@ import { WebhookError, type WebhookClient } from '../webhooks/webhook-client.ser
 import type { CallEntity } from './call.entity';
 import { MediaFetchError } from '../media/play-media.service';
 import { NotificationCode } from '../notifications/notification-codes';
+import { NotificationLevel } from '../notifications/notification.entity';
 import { CallSession, CallStore, MediaSource } from './call-session';
 import { CallStatus } from './call-status';
 
@@ -46,6 +49,12 @@ class FakeGateway extends TelephonyGateway {
   async answer() {}
   async reject() {}
   async play() {}
+  readonly dtmf: Array<{ channelId: string; digits: string; timing: DtmfTiming }> = [];
+  failDtmf = false;
+  async sendDtmf(channelId: string, digits: string, timing: DtmfTiming) {
+    if (this.failDtmf) throw new TelephonyError('Send DTMF failed: Channel not found');
+    this.dtmf.push({ channelId, digits, timing });
+  }
   async stopPlayback() {}
   async record() {}
   async stopRecording() {}
@@ -211,6 +220,40 @@ describe('CallSession', () => {
       ['0', 'initiated'],
       ['1', 'busy'],
     ]);
+  });
+
+  async function runningContext(overrides: Partial<CallEntity> = {}) {
+    const fixture = setup(overrides);
+    await fixture.session.start();
+    fixture.gateway.emit({ kind: 'answered' });
+    fixture.gateway.emit({ kind: 'entered-app' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const [, context] = fixture.rcml.run.mock.calls[0] as unknown as [unknown, VerbContext];
+    return { ...fixture, context };
+  }
+
+  it('sends Play digits as DTMF on the channel and waits while Asterisk plays them out', async () => {
+    const { gateway, context } = await runningContext();
+    const started = Date.now();
+    await context.sendDtmf('12#');
+    // Three 100 ms tones with 100 ms between them.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
+    expect(gateway.dtmf).toEqual([
+      { channelId: 'chan-1', digits: '12#', timing: { durationMs: 100, betweenMs: 100 } },
+    ]);
+  });
+
+  it('records a warning when DTMF cannot be sent, and the document goes on', async () => {
+    const { gateway, notifications, context, call } = await runningContext();
+    gateway.failDtmf = true;
+    await expect(context.sendDtmf('5')).resolves.toBeUndefined();
+    expect(notifications.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        callSid: call.sid,
+        code: NotificationCode.PlaybackFailure,
+        level: NotificationLevel.Warning,
+      }),
+    );
   });
 
   it('gives up after Timeout seconds with no-answer and hangs the channel up', async () => {

@@ -469,6 +469,18 @@ export class CallSession {
           );
         }
       },
+      sendDtmf: async (digits) => {
+        const failed = await this.media.sendDtmf(digits, signal).then(
+          () => false,
+          () => true,
+        );
+        if (failed && !signal.aborted)
+          await this.notify(
+            NotificationCode.PlaybackFailure,
+            `Could not send DTMF ${digits}`,
+            NotificationLevel.Warning,
+          );
+      },
       remoteMedia: (url) => this.remoteMedia(url),
       speech: async (text, voice, language) => {
         try {
