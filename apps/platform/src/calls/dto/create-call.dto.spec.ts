@@ -1,6 +1,7 @@
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
 import { createValidationPipe } from '../../common/validation';
 import { CreateCallDto } from './create-call.dto';
+import { ModifyCallDto } from './modify-call.dto';
 
 const base = { From: '+15550001111', To: 'sip:answer@127.0.0.1:5070', Url: 'http://app.example/a.xml' };
 
@@ -40,5 +41,22 @@ describe('CreateCallDto StatusCallbackEvent', () => {
     expect(unknown.code).toBe(DomainErrorCode.InvalidStatusCallbackEvent);
     expect(unknown.message).toContain('StatusCallbackEvent');
     expect((await failure({ ...base, StatusCallbackEvent: '' })).code).toBe(21626);
+  });
+});
+
+describe('ModifyCallDto', () => {
+  it('does not take StatusCallbackEvent: as on Twilio, only the create sets the events', async () => {
+    const pipe = createValidationPipe();
+    const refused = await pipe
+      .transform(
+        { StatusCallback: 'http://app.example/s', StatusCallbackEvent: 'ringing' },
+        {
+          type: 'body',
+          metatype: ModifyCallDto,
+        },
+      )
+      .catch((error: DomainError) => error);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect((refused as DomainError).code).toBe(DomainErrorCode.InvalidParameter);
   });
 });
