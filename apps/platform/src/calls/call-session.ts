@@ -459,28 +459,21 @@ export class CallSession {
         abortableDelay(seconds * 1000, pauseSignal ? AbortSignal.any([pauseSignal, signal]) : signal),
       hangup: () => this.hangup('platform'),
       reject: (reason) => this.reject(REJECT_SIP_CODES[reason]),
-      play: async (media, playSignal) => {
-        const failed = await this.media.play(media, playSignal).catch(() => true);
-        if (failed && !signal.aborted) {
-          await this.notify(
-            NotificationCode.PlaybackFailure,
-            `Could not play ${media}`,
-            NotificationLevel.Warning,
-          );
-        }
-      },
-      sendDtmf: async (digits) => {
-        const failed = await this.media.sendDtmf(digits, signal).then(
-          () => false,
-          () => true,
-        );
-        if (failed && !signal.aborted)
-          await this.notify(
-            NotificationCode.PlaybackFailure,
-            `Could not send DTMF ${digits}`,
-            NotificationLevel.Warning,
-          );
-      },
+      play: (media, playSignal) =>
+        this.warnIfFailed(
+          this.media.play(media, playSignal).catch(() => true),
+          `Could not play ${media}`,
+          signal,
+        ),
+      sendDtmf: (digits) =>
+        this.warnIfFailed(
+          this.media.sendDtmf(digits, signal).then(
+            () => false,
+            () => true,
+          ),
+          `Could not send DTMF ${digits}`,
+          signal,
+        ),
       remoteMedia: (url) => this.remoteMedia(url),
       speech: async (text, voice, language) => {
         try {
@@ -500,6 +493,12 @@ export class CallSession {
       dial: (request) => this.deps.connector.dial(this, request, signal),
       joinConference: (request) => this.deps.connector.joinConference(this, request, signal),
     };
+  }
+
+  /** Playback or DTMF that failed is a warning on the call (unless the call or document ended); the RCML goes on. */
+  private async warnIfFailed(failed: Promise<boolean>, message: string, signal: AbortSignal): Promise<void> {
+    if ((await failed) && !signal.aborted)
+      await this.notify(NotificationCode.PlaybackFailure, message, NotificationLevel.Warning);
   }
 
   /** Inbound calls are answered by the first verb that needs media; outbound calls already are. */
