@@ -5,6 +5,7 @@ import {
 } from '../apps/platform/src/accounts/account-limits.service';
 import { farEndUri } from './factories/call-request.factory';
 import { CallsClient } from './support/calls-client';
+import { callPlatformFromFarEnd } from './support/far-end';
 import { HttpRecorder, RecordedRequest } from './support/http-recorder';
 import { RunningPlatform, startPlatform } from './support/platform';
 import { LocalRequestClient, restError } from './support/twilio-local-client';
@@ -188,6 +189,22 @@ describe('Call progress events (StatusCallbackEvent) on the Calls API', () => {
       (r) => r.path === '/slow-brief.xml' && r.body.CallSid === call.sid,
     )!;
     expect(document.receivedAt).toBeLessThan(received[1].receivedAt);
+  });
+
+  it("an inbound call sends completed only to its number's StatusCallback", async () => {
+    const progress = progressRoute();
+    const number = '+15550107777';
+    await platform
+      .http()
+      .post(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/IncomingPhoneNumbers.json`)
+      .auth(platform.accountSid, platform.authToken)
+      .type('form')
+      .send({ PhoneNumber: number, VoiceUrl: briefUrl, StatusCallback: progress.url })
+      .expect(201);
+    await callPlatformFromFarEnd(number, 'answer');
+    const received = await callbacksOf(progress.path);
+    expect(summary(received)).toEqual([['0', 'completed']]);
+    expect(received[0].body).toMatchObject({ Direction: 'inbound', To: number });
   });
 
   it("refuses an unknown event with Twilio's 21626", async () => {
