@@ -26,6 +26,7 @@ export function buildCallEntity(overrides: Partial<CallEntity> = {}): CallEntity
     fallbackMethod: 'POST',
     statusCallback: null,
     statusCallbackMethod: 'POST',
+    statusCallbackEvent: null,
     timeout: 60,
     channelId: null,
     sipCallId: null,

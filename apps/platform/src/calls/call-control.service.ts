@@ -383,6 +383,7 @@ export class CallControlService
         url: null,
         statusCallback: spec.progress?.url ?? null,
         statusCallbackMethod: spec.progress?.method ?? 'POST',
+        statusCallbackEvent: spec.progress?.events.join(' ') ?? null,
         timeout: request.timeoutSeconds,
         dateCreated: new Date(),
       }),

@@ -2,18 +2,21 @@ import { Logger } from '@nestjs/common';
 import { buildCallEntity } from '../../../../test/factories/call-entity.factory';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { RcmlApplicationService } from '../rcml/rcml-application.service';
+import type { VerbContext } from '../rcml/verbs/verb';
 import {
   ChannelEvent,
   ChannelListener,
   ChannelWatch,
+  DtmfTiming,
   OriginateRequest,
   TelephonyError,
   TelephonyGateway,
 } from '../telephony/telephony-gateway.port';
-import type { WebhookClient } from '../webhooks/webhook-client.service';
+import { WebhookError, type WebhookClient } from '../webhooks/webhook-client.service';
 import type { CallEntity } from './call.entity';
 import { MediaFetchError } from '../media/play-media.service';
 import { NotificationCode } from '../notifications/notification-codes';
+import { NotificationLevel } from '../notifications/notification.entity';
 import { CallSession, CallStore, MediaSource } from './call-session';
 import { CallStatus } from './call-status';
 
@@ -46,6 +49,12 @@ class FakeGateway extends TelephonyGateway {
   async answer() {}
   async reject() {}
   async play() {}
+  readonly dtmf: Array<{ channelId: string; digits: string; timing: DtmfTiming }> = [];
+  failDtmf = false;
+  async sendDtmf(channelId: string, digits: string, timing: DtmfTiming) {
+    if (this.failDtmf) throw new TelephonyError('Send DTMF failed: Channel not found');
+    this.dtmf.push({ channelId, digits, timing });
+  }
   async stopPlayback() {}
   async record() {}
   async stopRecording() {}
@@ -138,6 +147,111 @@ describe('CallSession', () => {
         method: 'POST',
         signingKey: 'token',
         params: expect.objectContaining({ CallStatus: 'completed', CallDuration: '0', CallSid: call.sid }),
+      }),
+    );
+  });
+
+  const progressOf = (webhooks: ReturnType<typeof setup>['webhooks']) =>
+    (webhooks.send.mock.calls as unknown as [{ params: Record<string, string> }][]).map(([request]) => [
+      request.params.SequenceNumber,
+      request.params.CallStatus,
+    ]);
+
+  it.each([
+    [
+      'the StatusCallbackEvent list stored on the record, in firing order',
+      'initiated ringing answered completed',
+      [
+        ['0', 'initiated'],
+        ['1', 'ringing'],
+        ['2', 'in-progress'],
+        ['3', 'completed'],
+      ],
+    ],
+    ['only completed when the record names no events', null, [['0', 'completed']]],
+  ])('sends %s', async (_what, statusCallbackEvent, expected) => {
+    const { gateway, webhooks, session } = setup({
+      statusCallback: 'http://app/status',
+      statusCallbackEvent,
+    });
+    await session.start();
+    gateway.emit({ kind: 'ringing' });
+    gateway.emit({ kind: 'answered' });
+    gateway.emit({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing' });
+    await session.finished;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(progressOf(webhooks)).toEqual(expected);
+  });
+
+  it('is finished while a slow callback server still holds the completed callback', async () => {
+    const { gateway, webhooks, session, call } = setup({ statusCallback: 'http://app/status' });
+    let release!: () => void;
+    webhooks.send.mockImplementation(
+      () =>
+        new Promise(
+          (resolve) => (release = () => resolve({ status: 200, body: '', contentType: '', url: '' })),
+        ),
+    );
+    await session.start();
+    gateway.emit({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await session.finished;
+    expect(call.status).toBe(CallStatus.Busy);
+    expect(webhooks.send).toHaveBeenCalledTimes(1);
+    release();
+  });
+
+  it('records notification 15003 when the callback server fails, and the next event is still sent', async () => {
+    const { gateway, webhooks, notifications, session } = setup({
+      statusCallback: 'http://app/status',
+      statusCallbackEvent: 'initiated completed',
+    });
+    webhooks.send.mockRejectedValueOnce(new WebhookError('http://app/status answered 500'));
+    await session.start();
+    gateway.emit({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await session.finished;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(notifications.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        code: NotificationCode.StatusCallbackFailure,
+        requestUrl: 'http://app/status',
+      }),
+    );
+    expect(progressOf(webhooks)).toEqual([
+      ['0', 'initiated'],
+      ['1', 'busy'],
+    ]);
+  });
+
+  async function runningContext(overrides: Partial<CallEntity> = {}) {
+    const fixture = setup(overrides);
+    await fixture.session.start();
+    fixture.gateway.emit({ kind: 'answered' });
+    fixture.gateway.emit({ kind: 'entered-app' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const [, context] = fixture.rcml.run.mock.calls[0] as unknown as [unknown, VerbContext];
+    return { ...fixture, context };
+  }
+
+  it('sends Play digits as DTMF on the channel and waits while Asterisk plays them out', async () => {
+    const { gateway, context } = await runningContext();
+    const started = Date.now();
+    await context.sendDtmf('12#');
+    // Three 100 ms tones with 100 ms between them.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
+    expect(gateway.dtmf).toEqual([
+      { channelId: 'chan-1', digits: '12#', timing: { durationMs: 100, betweenMs: 100 } },
+    ]);
+  });
+
+  it('records a warning when DTMF cannot be sent, and the document goes on', async () => {
+    const { gateway, notifications, context, call } = await runningContext();
+    gateway.failDtmf = true;
+    await expect(context.sendDtmf('5')).resolves.toBeUndefined();
+    expect(notifications.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        callSid: call.sid,
+        code: NotificationCode.PlaybackFailure,
+        level: NotificationLevel.Warning,
       }),
     );
   });

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { rfc2822 } from '../common/rfc2822';
 import { abortableDelay, SerialQueue } from '../common/serial-queue';
 import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
@@ -12,7 +11,6 @@ import type {
   DialResult,
   HttpMethod,
   ProgressCallback,
-  ProgressEvent,
   RecordingRequest,
   RecordingResult,
   VerbContext,
@@ -30,6 +28,7 @@ import { CallSignal, isTerminal, nextStatus } from './call-state-machine';
 import { CallDirection, CallStatus } from './call-status';
 import { ChannelMedia } from './channel-media';
 import { API_CALL_HOPS } from './limits/hop-policy';
+import { ProgressReporter, storedProgressEvents } from './progress-reporter';
 
 export interface CallStore {
   update(sid: string, patch: Partial<CallEntity>): Promise<void>;
@@ -74,7 +73,7 @@ export interface CallSessionOptions {
   /** Whom to call; by default the `sip:` URI in the record's To. */
   target?: DialTarget;
   headers?: Record<string, string>;
-  /** Progress webhooks; by default the record's StatusCallback on completion only. */
+  /** Progress webhooks; by default the record's StatusCallback with its StatusCallbackEvent list. */
   progress?: ProgressCallback | null;
   /** Set for a Dial leg: it runs no RCML of its own and reports to the Dial that placed it. */
   leg?: DialLegObserver;
@@ -125,9 +124,8 @@ export class CallSession {
   private rejectedWith: number | null = null;
   private applicationStarted = false;
   private recordingCount = 0;
-  private progressSequence = 0;
   private stopping = false;
-  private progress: ProgressCallback | null;
+  private readonly progress: ProgressReporter;
   /** Serialises live modifications (API requests) of this call, apart from its event queue. */
   private readonly control = new SerialQueue();
   private document: AbortController | null = null;
@@ -135,7 +133,7 @@ export class CallSession {
   private moveTarget: RcmlTarget | null = null;
   private detachedFromDial = false;
   private resolveFinished!: () => void;
-  /** Settles once the call is final, stored and its status callback has been attempted. */
+  /** Settles once the call is final and stored; its status callback may still be on its way. */
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
 
   constructor(
@@ -145,16 +143,17 @@ export class CallSession {
     private readonly options: CallSessionOptions = {},
   ) {
     this.media = new ChannelMedia(deps.gateway, () => this.call.channelId!, this.lifetime.signal);
-    this.progress =
+    const progress =
       options.progress !== undefined
         ? options.progress
         : call.statusCallback
           ? {
               url: call.statusCallback,
               method: call.statusCallbackMethod as HttpMethod,
-              events: ['completed'],
+              events: storedProgressEvents(call.statusCallbackEvent),
             }
           : null;
+    this.progress = new ProgressReporter(progress, (target, params) => this.deliverProgress(target, params));
   }
 
   get sid(): string {
@@ -230,6 +229,8 @@ export class CallSession {
       if (message) await this.notify(NotificationCode.TelephonyFailure, message, NotificationLevel.Warning);
       const startTime = by === 'error' ? { startTime: new Date() } : {};
       await this.finish({ type: 'ended', by, cause: 0 }, { sipResponseCode: sipCode, ...startTime });
+      // Queued calls ended at shutdown are ended here; the webhook client closes after them.
+      await this.progress.drained();
     });
   }
 
@@ -267,7 +268,7 @@ export class CallSession {
         await this.finish({ type: 'ended', by: 'error', cause: 0 });
         return;
       }
-      void this.emitProgress('initiated');
+      this.progress.report('initiated', this.call);
       this.noAnswerTimer = setTimeout(
         () => void this.queue.run(() => this.giveUpRinging()),
         this.call.timeout * 1000,
@@ -296,7 +297,7 @@ export class CallSession {
     if (isTerminal(this.call.status)) return;
     switch (event.kind) {
       case 'ringing':
-        if (await this.apply({ type: 'ringing' })) this.emitProgress('ringing');
+        if (await this.apply({ type: 'ringing' })) this.progress.report('ringing', this.call);
         return;
       case 'answered':
         this.clearNoAnswerTimer();
@@ -337,7 +338,7 @@ export class CallSession {
 
   private async markAnswered(): Promise<void> {
     if (!(await this.apply({ type: 'answered' }, { answerTime: new Date(), sipResponseCode: 200 }))) return;
-    void this.emitProgress('answered');
+    this.progress.report('answered', this.call);
     this.options.leg?.answered(this);
   }
 
@@ -387,11 +388,11 @@ export class CallSession {
       if (change.statusCallback !== undefined) {
         const method = change.statusCallbackMethod ?? 'POST';
         await this.save({ statusCallback: change.statusCallback, statusCallbackMethod: method });
-        this.progress = {
-          url: change.statusCallback,
+        this.progress.retarget(
+          change.statusCallback,
           method,
-          events: this.progress?.events ?? ['completed'],
-        };
+          storedProgressEvents(this.call.statusCallbackEvent),
+        );
       }
       if (change.status === 'canceled' && this.isAnswered()) return;
       if (change.status) {
@@ -458,16 +459,21 @@ export class CallSession {
         abortableDelay(seconds * 1000, pauseSignal ? AbortSignal.any([pauseSignal, signal]) : signal),
       hangup: () => this.hangup('platform'),
       reject: (reason) => this.reject(REJECT_SIP_CODES[reason]),
-      play: async (media, playSignal) => {
-        const failed = await this.media.play(media, playSignal).catch(() => true);
-        if (failed && !signal.aborted) {
-          await this.notify(
-            NotificationCode.PlaybackFailure,
-            `Could not play ${media}`,
-            NotificationLevel.Warning,
-          );
-        }
-      },
+      play: (media, playSignal) =>
+        this.warnIfFailed(
+          this.media.play(media, playSignal).catch(() => true),
+          `Could not play ${media}`,
+          signal,
+        ),
+      sendDtmf: (digits) =>
+        this.warnIfFailed(
+          this.media.sendDtmf(digits, signal).then(
+            () => false,
+            () => true,
+          ),
+          `Could not send DTMF ${digits}`,
+          signal,
+        ),
       remoteMedia: (url) => this.remoteMedia(url),
       speech: async (text, voice, language) => {
         try {
@@ -487,6 +493,12 @@ export class CallSession {
       dial: (request) => this.deps.connector.dial(this, request, signal),
       joinConference: (request) => this.deps.connector.joinConference(this, request, signal),
     };
+  }
+
+  /** Playback or DTMF that failed is a warning on the call (unless the call or document ended); the RCML goes on. */
+  private async warnIfFailed(failed: Promise<boolean>, message: string, signal: AbortSignal): Promise<void> {
+    if ((await failed) && !signal.aborted)
+      await this.notify(NotificationCode.PlaybackFailure, message, NotificationLevel.Warning);
   }
 
   /** Inbound calls are answered by the first verb that needs media; outbound calls already are. */
@@ -574,39 +586,31 @@ export class CallSession {
     const changed = await this.apply(signal, { ...patch, endTime, duration });
     if (changed) {
       this.options.leg?.ended(this);
-      await this.emitProgress('completed');
+      this.progress.report('completed', this.call);
     }
     this.resolveFinished();
   }
 
-  /**
-   * Sends a call-progress webhook if the app asked for this event. Sequence numbers follow firing
-   * order; requests go out without waiting for each other, except `completed`, awaited by `finish`.
-   */
-  private emitProgress(event: ProgressEvent): Promise<void> {
-    const progress = this.progress;
-    if (!progress || !progress.events.includes(event)) return Promise.resolve();
-    const params: Record<string, string> = {
-      ...callRequestParams(this.call),
-      CallStatus: event === 'initiated' ? 'initiated' : this.call.status,
-      Timestamp: rfc2822(new Date())!,
-      CallbackSource: 'call-progress-events',
-      SequenceNumber: String(this.progressSequence++),
-    };
-    if (event === 'completed') params.CallDuration = String(this.call.duration ?? 0);
-    if (this.call.sipResponseCode !== null) params.SipResponseCode = String(this.call.sipResponseCode);
-    if (this.call.sipCallId) params.SipCallId = this.call.sipCallId;
-    return this.deps.webhooks
-      .send({ url: progress.url, method: progress.method, params, signingKey: this.signingKey })
-      .then(() => undefined)
-      .catch(async (error) => {
-        if (!(error instanceof WebhookError)) throw error;
-        await this.notify(NotificationCode.StatusCallbackFailure, error.message, NotificationLevel.Warning, {
-          requestUrl: progress.url,
-          requestMethod: progress.method,
-          responseBody: error.response?.body,
-        });
+  /** A failing callback server is on record as notification 15003; it never stops the call. */
+  private async deliverProgress(target: ProgressCallback, params: Record<string, string>): Promise<void> {
+    try {
+      await this.deps.webhooks.send({
+        url: target.url,
+        method: target.method,
+        params,
+        signingKey: this.signingKey,
       });
+    } catch (error) {
+      if (!(error instanceof WebhookError)) {
+        this.logger.error(`Progress callback of ${this.call.sid} failed: ${error}`);
+        return;
+      }
+      await this.notify(NotificationCode.StatusCallbackFailure, error.message, NotificationLevel.Warning, {
+        requestUrl: target.url,
+        requestMethod: target.method,
+        responseBody: error.response?.body,
+      }).catch((notifyError) => this.logger.error(`${this.call.sid}: ${notifyError}`));
+    }
   }
 
   private clearNoAnswerTimer(): void {

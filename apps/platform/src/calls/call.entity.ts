@@ -71,6 +71,13 @@ export class CallEntity {
   @Column({ name: 'status_callback_method', type: 'varchar', length: 4, default: 'POST' })
   statusCallbackMethod: string;
 
+  /**
+   * The progress events StatusCallback receives, space-separated (Twilio's StatusCallbackEvent); null
+   * means `completed` only. Kept on the record so a queued call sends them once it is dialed.
+   */
+  @Column({ name: 'status_callback_event', type: 'varchar', length: 64, nullable: true })
+  statusCallbackEvent: string | null;
+
   /** Seconds to let the far end ring before giving up with no-answer. */
   @Column({ type: 'integer', default: 60 })
   timeout: number;

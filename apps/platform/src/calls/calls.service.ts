@@ -60,6 +60,7 @@ export class CallsService {
         fallbackMethod: request.FallbackMethod,
         statusCallback: request.StatusCallback ?? null,
         statusCallbackMethod: request.StatusCallbackMethod,
+        statusCallbackEvent: request.StatusCallbackEvent?.join(' ') ?? null,
         timeout: request.Timeout,
         // Millisecond precision keeps "newest first" meaningful; the column default has whole seconds.
         dateCreated: new Date(),

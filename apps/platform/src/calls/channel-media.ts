@@ -1,5 +1,15 @@
+import { abortableDelay } from '../common/serial-queue';
 import type { DigitCollection, RecordingRequest } from '../rcml/verbs/verb';
-import { ChannelEvent, RecordRequest, TelephonyGateway } from '../telephony/telephony-gateway.port';
+import {
+  ChannelEvent,
+  DtmfTiming,
+  dtmfPlayoutMs,
+  RecordRequest,
+  TelephonyGateway,
+} from '../telephony/telephony-gateway.port';
+
+/** Asterisk's own defaults for ARI DTMF, said out loud so the wait for the playout matches them. */
+const DTMF_TIMING: DtmfTiming = { durationMs: 100, betweenMs: 100 };
 
 interface PendingPlayback {
   resolve(failed: boolean): void;
@@ -74,6 +84,16 @@ export class ChannelMedia {
       throw error;
     }
     return finished;
+  }
+
+  /**
+   * Sends DTMF and waits while Asterisk plays it out (its REST answer comes before the tones), so
+   * the next verb does not cut it short; `signal` stops the wait.
+   */
+  async sendDtmf(digits: string, signal: AbortSignal): Promise<void> {
+    if (signal.aborted || this.lifetime.aborted) return;
+    await this.gateway.sendDtmf(this.channelId(), digits, DTMF_TIMING);
+    await abortableDelay(dtmfPlayoutMs(digits, DTMF_TIMING), signal);
   }
 
   /** Collects DTMF while the prompt plays; the first digit stops the prompt. */

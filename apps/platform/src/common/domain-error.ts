@@ -15,6 +15,7 @@ export enum DomainErrorCode {
   /** PhoneNumber already belongs to an IncomingPhoneNumber (of any account on this platform). */
   PhoneNumberNotAvailable = 21422,
   CallNotInProgress = 21220,
+  InvalidStatusCallbackEvent = 21626,
   AuthenticationRequired = 20003,
   /** Valid credentials of a suspended or closed account (Twilio's "Account not active"). */
   AccountNotActive = 20005,

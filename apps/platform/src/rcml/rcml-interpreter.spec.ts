@@ -31,6 +31,9 @@ class ScriptedCall implements VerbContext {
   async play(media: string) {
     this.actions.push(`play ${media}`);
   }
+  async sendDtmf(digits: string) {
+    this.actions.push(`dtmf ${digits}`);
+  }
   async remoteMedia(url: string) {
     this.actions.push(`fetch ${url}`);
     return url.includes('broken') ? null : `sound:${url.replace('http://app.example/', 'platform/')}`;
@@ -120,8 +123,16 @@ describe('RcmlInterpreter', () => {
   });
 
   it('plays platform sounds and DTMF digits', async () => {
-    const { actions } = await run('<Response><Play>sound:beep</Play><Play digits="12w#"/></Response>');
-    expect(actions).toEqual(['answer', 'play sound:beep', 'play digits:12w#', 'hangup']);
+    const { actions } = await run('<Response><Play>sound:beep</Play><Play digits="w12ww#a"/></Response>');
+    expect(actions).toEqual([
+      'answer',
+      'play sound:beep',
+      'pause 0.5',
+      'dtmf 12',
+      'pause 1',
+      'dtmf #A',
+      'hangup',
+    ]);
   });
 
   it('stops at Hangup', async () => {
@@ -250,8 +261,14 @@ describe('RcmlInterpreter', () => {
 describe('RcmlInterpreter: control characters never reach a dialed leg', () => {
   it.each([
     // A literal line break inside an attribute survives parsing: the injection a document can carry.
-    ['a callerId with a line break', '<Dial callerId="+1555\r\nX-Evil: 1"><Number>+15551234567</Number></Dial>'],
-    ['a callerId with a control character', '<Dial callerId="+1555\u0001"><Number>+15551234567</Number></Dial>'],
+    [
+      'a callerId with a line break',
+      '<Dial callerId="+1555\r\nX-Evil: 1"><Number>+15551234567</Number></Dial>',
+    ],
+    [
+      'a callerId with a control character',
+      '<Dial callerId="+1555\u0001"><Number>+15551234567</Number></Dial>',
+    ],
   ])('skips a Dial with %s', async (_name, dial) => {
     const { call, warnings } = await run(`<Response>${dial}</Response>`);
     expect(call.dialed).toHaveLength(0);

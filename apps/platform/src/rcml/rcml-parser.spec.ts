@@ -55,6 +55,7 @@ const instantCall = (): VerbContext => ({
   hangup: async () => undefined,
   reject: async () => undefined,
   play: async () => undefined,
+  sendDtmf: async () => undefined,
   remoteMedia: async (url) => `sound:${url}`,
   speech: async () => 'sound:x',
   collectDigits: async (request) => {

@@ -70,6 +70,27 @@ export interface RecordRequest {
   terminateOn: 'none' | 'any' | '#' | '*';
 }
 
+/** DTMF timing in milliseconds: each tone's length, the gap between tones, silence before and after. */
+export interface DtmfTiming {
+  durationMs: number;
+  betweenMs: number;
+  beforeMs?: number;
+  afterMs?: number;
+}
+
+/** The digits `sendDtmf` takes: RFC 4733 events 0-15. */
+export const DTMF_DIGITS = /^[0-9*#A-D]+$/;
+
+/** How long Asterisk takes to send `digits` with `timing`, from the moment it accepted them. */
+export function dtmfPlayoutMs(digits: string, timing: DtmfTiming): number {
+  return (
+    (timing.beforeMs ?? 0) +
+    digits.length * timing.durationMs +
+    Math.max(0, digits.length - 1) * timing.betweenMs +
+    (timing.afterMs ?? 0)
+  );
+}
+
 export type HangupReason =
   'normal' | 'busy' | 'no_answer' | 'rejected' | 'congestion' | 'failure' | 'unallocated';
 
@@ -98,8 +119,13 @@ export abstract class TelephonyGateway {
   abstract hangup(channelId: string, reason?: HangupReason): Promise<void>;
   /** Ends an unanswered call with an exact SIP final response (486, 603, 404...). */
   abstract reject(channelId: string, sipCode: number): Promise<void>;
-  /** `media`: `sound:<name>`, `sound:<the platform's own /media/ URL>` (never an account's URL), `digits:<dtmf>`. */
+  /** `media`: `sound:<name>` or `sound:<the platform's own /media/ URL>` (never an account's URL). */
   abstract play(channelId: string, playbackId: string, media: string): Promise<void>;
+  /**
+   * Sends DTMF to the far end as RFC 4733 events (`digits` matches DTMF_DIGITS). Resolves once Asterisk
+   * has accepted them; it sends them in the background over `dtmfPlayoutMs(digits, timing)`.
+   */
+  abstract sendDtmf(channelId: string, digits: string, timing: DtmfTiming): Promise<void>;
   abstract stopPlayback(playbackId: string): Promise<void>;
   abstract record(channelId: string, request: RecordRequest): Promise<void>;
   abstract stopRecording(name: string): Promise<void>;

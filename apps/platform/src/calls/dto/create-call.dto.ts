@@ -1,7 +1,19 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { DomainErrorCode } from '../../common/domain-error';
 import { IsHttpMethod, IsHttpUrl, IsSipUri } from '../../common/validators';
+import { PROGRESS_EVENTS, splitEventList, type ProgressEvent } from '../../rcml/verbs/verb';
 
 const code = (value: DomainErrorCode) => ({ context: { code: value } });
 
@@ -49,6 +61,28 @@ export class CreateCallDto {
   @IsOptional()
   @IsHttpMethod()
   StatusCallbackMethod: 'GET' | 'POST' = 'POST';
+
+  /**
+   * Which progress events go to StatusCallback (default: completed only). Twilio's SDKs repeat the
+   * parameter once per event; one space- or comma-separated value is accepted too.
+   */
+  @IsOptional()
+  @Transform(({ value }) =>
+    (Array.isArray(value) ? value : [value]).flatMap((item: unknown) =>
+      typeof item === 'string' ? splitEventList(item) : [item],
+    ),
+  )
+  @IsIn(PROGRESS_EVENTS as unknown as string[], {
+    each: true,
+    message: `The 'StatusCallbackEvent' parameter must be one or more of ${PROGRESS_EVENTS.join(', ')}`,
+    ...code(DomainErrorCode.InvalidStatusCallbackEvent),
+  })
+  @ArrayNotEmpty({
+    message: "The 'StatusCallbackEvent' parameter must name at least one event",
+    ...code(DomainErrorCode.InvalidStatusCallbackEvent),
+  })
+  @IsArray(code(DomainErrorCode.InvalidStatusCallbackEvent))
+  StatusCallbackEvent?: ProgressEvent[];
 
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))

@@ -17,8 +17,8 @@ import { BasicAuthGuard } from '../../accounts/basic-auth.guard';
 import { CurrentAccount } from '../../accounts/current-account.decorator';
 import { queryStringOf } from '../call-list-query';
 import { CallsService } from '../calls.service';
+import { CreateCallDto } from '../dto/create-call.dto';
 import { ModifyCallDto } from '../dto/modify-call.dto';
-import { TwilioCreateCallDto } from './twilio-call-dtos';
 import { parseTwilioCallListQuery, toTwilioCallPage, type TwilioCallPage } from './twilio-call-list';
 import { toTwilioCallResponse, twilioCallsUri, type TwilioCallResponseDto } from './twilio-call-response.dto';
 import { TwilioExceptionFilter } from './twilio-exception.filter';
@@ -33,12 +33,12 @@ import { TwilioExceptionFilter } from './twilio-exception.filter';
 export class TwilioCallsController {
   constructor(private readonly calls: CallsService) {}
 
-  /** StatusCallbackEvent is validated, then ignored: the core calls StatusCallback on completion only. */
+  /** The same parameters as RestComm's create, StatusCallbackEvent included. */
   @Post()
   @HttpCode(HttpStatus.CREATED)
   async create(
     @CurrentAccount() account: AccountEntity,
-    @Body() body: TwilioCreateCallDto,
+    @Body() body: CreateCallDto,
   ): Promise<TwilioCallResponseDto> {
     return toTwilioCallResponse(await this.calls.create(account, body));
   }

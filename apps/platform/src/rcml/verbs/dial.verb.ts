@@ -20,6 +20,7 @@ import type {
   VerbDefinition,
   VerbOutcome,
 } from './verb';
+import { PROGRESS_EVENTS, splitEventList } from './verb';
 
 export interface DialVerb {
   verb: 'Dial';
@@ -33,7 +34,6 @@ export interface DialVerb {
 export const MAX_SIP_URI = 255;
 export const MAX_SIP_HEADERS = 1024;
 
-const PROGRESS_EVENTS: ProgressEvent[] = ['initiated', 'ringing', 'answered', 'completed'];
 const SIP_URI = /^sip:(?:[^@\s;?]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?((?:;[^;?\s]+)*)$/;
 const HEADER_NAME = /^X-[A-Za-z0-9-]{1,64}$/;
 
@@ -49,7 +49,7 @@ function progressCallback(node: RcmlNode, context: ParseContext): ProgressCallba
   const url = optionalUrlAttribute(node, 'statusCallback', context);
   if (!url) return null;
   const raw = node.attributes.statusCallbackEvent;
-  const events = raw ? raw.split(/[\s,]+/).filter(Boolean) : ['completed'];
+  const events = raw ? splitEventList(raw) : ['completed'];
   const unknown = events.filter((event) => !PROGRESS_EVENTS.includes(event as ProgressEvent));
   if (unknown.length > 0)
     throw new RcmlSchemaError(

@@ -34,8 +34,13 @@ export interface VerbContext {
   hangup(): Promise<void>;
   /** Refuses an unanswered call with 486 (busy) or 603 (rejected). */
   reject(reason: 'rejected' | 'busy'): Promise<void>;
-  /** Plays one media item (`sound:...`, `digits:...`) to the end, or until `signal` aborts. */
+  /** Plays one media item (`sound:...`) to the end, or until `signal` aborts. */
   play(media: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Sends DTMF (0-9, *, #, A-D) to the far end and resolves once it has gone out, or early when the
+   * call ends or the document is replaced. A failure is recorded and the document goes on.
+   */
+  sendDtmf(digits: string): Promise<void>;
   /**
    * Turns an app server's audio URL into a playable media item, fetched by the platform; null when it
    * cannot be played (the failure is already recorded, and the document goes on).
@@ -52,7 +57,14 @@ export interface VerbContext {
   joinConference(request: ConferenceRequest): Promise<DialResult>;
 }
 
-export type ProgressEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+/** Call progress events an app can ask for (Twilio's StatusCallbackEvent), in the order they happen. */
+export const PROGRESS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'] as const;
+export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
+
+/** The words of a space- or comma-separated event list, without repeats. */
+export function splitEventList(raw: string): string[] {
+  return [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
+}
 
 export interface ProgressCallback {
   url: string;

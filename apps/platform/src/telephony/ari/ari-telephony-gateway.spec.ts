@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import * as ari from 'ari-client';
 import { loadConfig } from '../../config/app-config';
-import type { ChannelEvent } from '../telephony-gateway.port';
+import { TelephonyError, type ChannelEvent } from '../telephony-gateway.port';
 import { AriTelephonyGateway, reconnectDelayMs } from './ari-telephony-gateway';
 
 jest.mock('ari-client', () => ({ connect: jest.fn() }));
@@ -129,6 +129,7 @@ describe('AriTelephonyGateway hop header', () => {
     readonly channels = {
       list: jest.fn(async () => []),
       originate: jest.fn(async () => ({})),
+      sendDTMF: jest.fn(async () => undefined),
     };
     readonly applications = { subscribe: jest.fn(async () => ({})) };
   }
@@ -181,4 +182,26 @@ describe('AriTelephonyGateway hop header', () => {
     });
     expect(seen).toEqual([hops]);
   });
+
+  it('sends DTMF through POST /channels/{id}/dtmf with the timing asked for', async () => {
+    await gateway.sendDtmf('cw-1', '12#A', { durationMs: 100, betweenMs: 80, afterMs: 20 });
+    expect(client.channels.sendDTMF).toHaveBeenCalledWith({
+      channelId: 'cw-1',
+      dtmf: '12#A',
+      duration: 100,
+      between: 80,
+      before: 0,
+      after: 20,
+    });
+  });
+
+  it.each(['12w3', 'f', '1,2', ''])(
+    'never hands Asterisk %p, which it would read as pauses or flash',
+    async (digits) => {
+      await expect(gateway.sendDtmf('cw-1', digits, { durationMs: 100, betweenMs: 100 })).rejects.toThrow(
+        TelephonyError,
+      );
+      expect(client.channels.sendDTMF).not.toHaveBeenCalled();
+    },
+  );
 });

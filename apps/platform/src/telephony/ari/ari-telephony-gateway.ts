@@ -1,4 +1,3 @@
-import { hasControlCharacters } from '../../common/control-characters';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import * as ari from 'ari-client';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +5,8 @@ import { AppConfig } from '../../config/app-config';
 import {
   ChannelListener,
   ChannelWatch,
+  DTMF_DIGITS,
+  DtmfTiming,
   HangupReason,
   IncomingChannel,
   OriginateRequest,
@@ -17,6 +18,7 @@ import { AriEventJson, mapAriEvent } from './ari-event-mapper';
 import { ChannelWatchRegistry } from './channel-watch-registry';
 import { DialCredentials } from './dial-credentials';
 import { parseHopCount, withHopHeader } from '../hop-header';
+import { assertSipSafe } from './sip-safety';
 
 const MAX_BACKOFF_MS = 30_000;
 const OUTBOUND_APP_ARG = 'outbound';
@@ -233,6 +235,21 @@ export class AriTelephonyGateway
     await this.request('Play', (client) => client.channels.play({ channelId, playbackId, media }));
   }
 
+  /** Asterisk reads `w`, `W` and `f` in this string as pauses and flash: only true digits get through. */
+  async sendDtmf(channelId: string, digits: string, timing: DtmfTiming): Promise<void> {
+    if (!DTMF_DIGITS.test(digits)) throw new TelephonyError(`Refused to send DTMF "${digits}"`);
+    await this.request('Send DTMF', (client) =>
+      client.channels.sendDTMF({
+        channelId,
+        dtmf: digits,
+        duration: timing.durationMs,
+        between: timing.betweenMs,
+        before: timing.beforeMs ?? 0,
+        after: timing.afterMs ?? 0,
+      }),
+    );
+  }
+
   async stopPlayback(playbackId: string): Promise<void> {
     try {
       await this.request('Stop playback', (client) => client.playbacks.stop({ playbackId }));
@@ -427,27 +444,4 @@ export class AriTelephonyGateway
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
-}
-
-/**
- * The last line of defence against SIP header injection: the API and RCML layers refuse control characters
- * already, and nothing that holds one is ever handed to Asterisk.
- */
-function assertSipSafe(request: OriginateRequest): void {
-  const target = request.target;
-  const fields: Array<[string, string]> = [
-    ['caller id', request.callerId],
-    [
-      'target',
-      target.kind === 'sip' ? target.uri : target.kind === 'number' ? target.number : target.dialString,
-    ],
-    ...Object.entries(request.headers ?? {}).flatMap(([name, value]): Array<[string, string]> => [
-      ['header name', name],
-      [`header ${name}`, value],
-    ]),
-  ];
-  for (const [what, value] of fields) {
-    if (hasControlCharacters(value))
-      throw new TelephonyError(`Refused to originate: the ${what} holds control characters`);
-  }
 }
