@@ -1,4 +1,3 @@
-import { hasControlCharacters } from '../../common/control-characters';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import * as ari from 'ari-client';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +16,7 @@ import { AriEventJson, mapAriEvent } from './ari-event-mapper';
 import { ChannelWatchRegistry } from './channel-watch-registry';
 import { DialCredentials } from './dial-credentials';
 import { parseHopCount, withHopHeader } from '../hop-header';
+import { assertSipSafe } from './sip-safety';
 
 const MAX_BACKOFF_MS = 30_000;
 const OUTBOUND_APP_ARG = 'outbound';
@@ -36,6 +36,8 @@ export class AriTelephonyGateway
   private readonly watches = new ChannelWatchRegistry();
   private client: ari.Client | null = null;
   private connected = false;
+  /** When the connection was lost; channels found gone at reconnect are taken to have ended then. */
+  private lostAt: Date | null = null;
   private stopping = false;
   private wakeUp: (() => void) | null = null;
   private incomingHandler: ((channel: IncomingChannel) => void) | null = null;
@@ -303,7 +305,7 @@ export class AriTelephonyGateway
       } catch (error) {
         this.logger.warn(`ARI connection to ${this.config.ariUrl} failed: ${describe(error)}`);
       }
-      this.connected = false;
+      this.markDisconnected();
       this.closeClient();
       if (this.stopping) return;
       await this.sleep(this.retryDelayMs(attempt++));
@@ -319,8 +321,8 @@ export class AriTelephonyGateway
     // '*' carries every event in websocket order; @types/ari-client does not declare it.
     (client as unknown as NodeJS.EventEmitter).on('*', (event: AriEventJson) => this.dispatch(event));
     client.on('WebSocketReconnecting', () => {
-      this.connected = false;
-      this.logger.warn('ARI websocket lost; reconnecting');
+      if (this.connected) this.logger.warn('ARI websocket lost; reconnecting');
+      this.markDisconnected();
     });
     client.on('WebSocketConnected', () => {
       const wasDown = !this.connected;
@@ -333,6 +335,13 @@ export class AriTelephonyGateway
     onConnected();
     this.logger.log(`Connected to ARI at ${this.config.ariUrl} as app '${this.config.ariApp}'`);
     await lost;
+  }
+
+  /** Only the first loss counts: each failed retry of ari-client reports "reconnecting" again. */
+  private markDisconnected(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.lostAt ??= new Date();
   }
 
   private markConnected(): void {
@@ -384,6 +393,8 @@ export class AriTelephonyGateway
   private async reconcile(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    const lostAt = this.lostAt;
+    this.lostAt = null;
     try {
       const live = new Set((await client.channels.list()).map((channel) => channel.id));
       for (const channelId of this.watches.watchedChannelIds()) {
@@ -393,10 +404,14 @@ export class AriTelephonyGateway
             cause: 0,
             causeText: 'Channel vanished while ARI was disconnected',
             vanished: true,
+            ...(lostAt ? { endedAt: lostAt } : {}),
           });
         }
       }
     } catch (error) {
+      // Kept for the next reconnect, whose reconciliation still owes these channels their end time.
+      const since = this.lostAt as Date | null;
+      if (lostAt && (!since || lostAt < since)) this.lostAt = lostAt;
       this.logger.warn(`Reconciliation after reconnect failed: ${describe(error)}`);
     }
   }
@@ -427,27 +442,4 @@ export class AriTelephonyGateway
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
-}
-
-/**
- * The last line of defence against SIP header injection: the API and RCML layers refuse control characters
- * already, and nothing that holds one is ever handed to Asterisk.
- */
-function assertSipSafe(request: OriginateRequest): void {
-  const target = request.target;
-  const fields: Array<[string, string]> = [
-    ['caller id', request.callerId],
-    [
-      'target',
-      target.kind === 'sip' ? target.uri : target.kind === 'number' ? target.number : target.dialString,
-    ],
-    ...Object.entries(request.headers ?? {}).flatMap(([name, value]): Array<[string, string]> => [
-      ['header name', name],
-      [`header ${name}`, value],
-    ]),
-  ];
-  for (const [what, value] of fields) {
-    if (hasControlCharacters(value))
-      throw new TelephonyError(`Refused to originate: the ${what} holds control characters`);
-  }
 }
