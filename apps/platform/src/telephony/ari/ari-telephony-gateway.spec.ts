@@ -10,12 +10,15 @@ jest.mock('ari-client', () => ({ connect: jest.fn() }));
 /** Stands in for ari-client's Client: an event emitter with the few methods the adapter calls. */
 class FakeAriClient extends EventEmitter {
   started = false;
+  stops = 0;
   liveChannels: string[] = [];
   readonly channels = { list: jest.fn(async () => this.liveChannels.map((id) => ({ id }))) };
   async start(): Promise<void> {
     this.started = true;
   }
-  stop(): void {}
+  stop(): void {
+    this.stops++;
+  }
 }
 
 class FastRetryGateway extends AriTelephonyGateway {
@@ -135,6 +138,20 @@ describe('AriTelephonyGateway connection handling', () => {
     expect(hangup).toMatchObject({ kind: 'hangup', vanished: true });
     expect(hangup.endedAt!.getTime()).toBeGreaterThanOrEqual(before);
     expect(hangup.endedAt!.getTime()).toBeLessThanOrEqual(after);
+  });
+
+  it('closes a websocket that ari-client reopens after shutdown (its retry timer outlives stop())', async () => {
+    const client = new FakeAriClient();
+    connect.mockResolvedValue(client);
+    gateway = new FastRetryGateway(loadConfig({}));
+    gateway.onApplicationBootstrap();
+    await eventually(() => gateway.isConnected());
+    client.emit('WebSocketReconnecting');
+    await gateway.onApplicationShutdown();
+    expect(client.stops).toBe(1);
+    client.emit('WebSocketConnected');
+    expect(client.stops).toBe(2);
+    expect(gateway.isConnected()).toBe(false);
   });
 
   it('keeps the moment of loss when ari-client gives up and a new connection reconciles', async () => {

@@ -420,12 +420,17 @@ export class AriTelephonyGateway
     const client = this.client;
     this.client = null;
     if (!client) return;
+    const stop = () => {
+      try {
+        (client as unknown as { stop(): void }).stop();
+      } catch {
+        // already closed
+      }
+    };
     (client as unknown as NodeJS.EventEmitter).removeAllListeners();
-    try {
-      (client as unknown as { stop(): void }).stop();
-    } catch {
-      // already closed
-    }
+    // ari-client's pending reconnect timer cannot be cancelled: a websocket it opens later is closed at once.
+    client.on('WebSocketConnected', stop);
+    stop();
   }
 
   private sleep(ms: number): Promise<void> {
