@@ -7,7 +7,8 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: '.',
-      testMatch: ['<rootDir>/apps/**/*.spec.ts'],
+      // scripts/ are plain Node (npm start's supervisor): their specs are CommonJS, run untransformed.
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.cjs'],
       transform,
     },
     {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Two local Asterisk instances for Callwright: "platform" (ARI on 127.0.0.1:8088,
 # SIP 5060) and "farend" (simulated phones, SIP 5070).
-# Usage: stack.sh start|stop|status|ari-password|cli <platform|farend> "<cli command>"
+# Usage: stack.sh start|stop|stop-platform|kill-platform|status|ari-password|cli <platform|farend> "<cli command>"
+# stop-platform ("core stop now") and kill-platform (SIGKILL, as a crash would) end only the platform
+# instance, to rehearse an Asterisk outage; `start` brings the whole stack back.
 # ARI's password is ARI_PASSWORD when set, otherwise one generated per installation and kept (0600) in
 # the run folder beside the rendered configuration; `stack.sh ari-password` prints it.
 set -euo pipefail
@@ -112,10 +114,12 @@ render() { # render <instance>: templates -> run folder
   chmod 600 "$dir/etc/ari.conf" 2>/dev/null || true
 }
 
-stop_instances() { # both at once: each takes ~2 s to shut down
+stop_instances() { # stop_instances [instance...]: all by default, at once (each takes ~2 s to shut down)
   local inst pid i
   local -A pids=()
-  for inst in "${INSTANCES[@]}"; do
+  local targets=("$@")
+  ((${#targets[@]})) || targets=("${INSTANCES[@]}")
+  for inst in "${targets[@]}"; do
     if pid=$(pid_of "$inst"); then
       pids[$inst]=$pid
       ast "$inst" -rx "core stop now" >/dev/null 2>&1 || true
@@ -135,7 +139,7 @@ stop_instances() { # both at once: each takes ~2 s to shut down
     fi
     log "$inst stopped"
   done
-  for inst in "${INSTANCES[@]}"; do
+  for inst in "${targets[@]}"; do
     rm -f "$RUN_HOST/$inst/asterisk.pid" "$RUN_HOST/$inst/run/asterisk.pid" "$RUN_HOST/$inst/run/asterisk.ctl"
   done
 }
@@ -198,6 +202,18 @@ cmd_stop_resolved() { stop_instances; }
 
 cmd_stop() { resolve_env; cmd_stop_resolved; }
 
+cmd_kill_platform() {
+  resolve_env
+  local pid
+  if pid=$(pid_of platform); then
+    kill -9 "$pid"
+    local i # a zombie still answers kill -0, so the wait is bounded
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    log "platform (pid $pid) killed"
+  fi
+  rm -f "$RUN_HOST/platform/asterisk.pid" "$RUN_HOST/platform/run/asterisk.pid" "$RUN_HOST/platform/run/asterisk.ctl"
+}
+
 cmd_status() {
   resolve_env
   resolve_ari_password
@@ -219,9 +235,11 @@ cmd_cli() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  stop-platform) resolve_env; stop_instances platform ;;
+  kill-platform) cmd_kill_platform ;;
   status) cmd_status ;;
   ari-password) resolve_env >/dev/null; resolve_ari_password; echo "$ARI_PASSWORD" ;;
   ari-password-file) resolve_env >/dev/null; echo "$RUN_HOST/ari-password" ;;
   cli) shift; cmd_cli "$@" ;;
-  *) echo "usage: $0 start|stop|status|cli <platform|farend> \"<command>\"" >&2; exit 64 ;;
+  *) echo "usage: $0 start|stop|stop-platform|kill-platform|status|cli <platform|farend> \"<command>\"" >&2; exit 64 ;;
 esac

@@ -1,31 +1,36 @@
-// `npm start`: set everything up on a fresh clone and run the platform until Ctrl-C.
-import { spawn } from 'node:child_process';
+// `npm start`: set everything up on a fresh clone and run the platform until Ctrl-C. A platform that
+// crashes is restarted with backoff (scripts/supervisor.cjs) while Asterisk keeps its calls up.
 import { join } from 'node:path';
 import { build, ensureDependencies, log, root, startAsterisk, stopAsterisk } from './stack.mjs';
+import { AppSupervisor } from './supervisor.cjs';
 import { ensureSystemPackages } from './system-packages.mjs';
 
 ensureDependencies();
 ensureSystemPackages();
 build();
 const startedAsterisk = startAsterisk();
+const keepAsterisk = Boolean(process.env.CALLWRIGHT_KEEP_ASTERISK);
 
-const app = spawn(process.execPath, [join(root, 'dist', 'apps', 'platform', 'src', 'main.js')], {
-  cwd: root,
-  stdio: 'inherit',
-  env: process.env,
-});
+const supervisor = new AppSupervisor({
+  command: process.execPath,
+  args: [join(root, 'dist', 'apps', 'platform', 'src', 'main.js')],
+  spawnOptions: { cwd: root, env: process.env },
+  log,
+  // Only a stop asked for here (Ctrl-C, SIGTERM, SIGHUP) gets this far; a crash never does.
+  onStopped: () => {
+    if (startedAsterisk && !keepAsterisk) stopAsterisk();
+    else if (startedAsterisk) log('Leaving Asterisk running (CALLWRIGHT_KEEP_ASTERISK is set)');
+  },
+}).start();
 
 let stopping = false;
-function shutdown(signal) {
+async function shutdown(signal) {
   if (stopping) return;
   stopping = true;
-  log(`Received ${signal}; stopping`);
-  app.kill('SIGTERM');
+  log(`Received ${signal}; stopping the platform`);
+  const exit = await supervisor.stop('SIGTERM');
+  process.exit(exit.code && exit.code !== 0 ? exit.code : 0);
 }
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-
-app.on('exit', (code, signal) => {
-  if (startedAsterisk) stopAsterisk();
-  process.exit(code ?? (signal ? 1 : 0));
-});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(signal));
+// The app runs in its own process group; should this process end some other way, it goes too.
+process.on('exit', () => supervisor.child?.kill('SIGTERM'));

@@ -11,24 +11,24 @@ import { CallEntity } from './call.entity';
 import type { AccountEntity } from '../accounts/account.entity';
 import { AccountStatus } from '../accounts/account-status';
 import { AccountsService } from '../accounts/accounts.service';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { newSid } from '../common/sid';
 import type { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
 import { PlayMediaService } from '../media/play-media.service';
 import { SpeechCacheService } from '../media/speech-cache.service';
 import { RecordingsService } from '../recordings/recordings.service';
-import { ChannelEvent, IncomingChannel } from '../telephony/telephony-gateway.port';
+import { ChannelEvent, DialTarget, IncomingChannel } from '../telephony/telephony-gateway.port';
 import { ConferenceRoomsService } from '../dial/conference-rooms.service';
 import { DialOperation, LegLauncher } from '../dial/dial-operation';
 import type { ConferenceRequest, DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
-import { DialTarget } from '../telephony/telephony-gateway.port';
 import { ClientDirectory } from './client-directory.port';
-import { CallConnector, CallSession, CallSessionDeps, DialLegObserver } from './call-session';
+import type { CallConnector, CallModification, CallSessionDeps, DialLegObserver } from './call-session';
+import { CallSession } from './call-session';
 import { CallDirection, CallStatus } from './call-status';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import { AccountLimitsService } from '../accounts/account-limits.service';
 import { AppConfig } from '../config/app-config';
-import type { CallModification } from './call-session';
 import { API_CALL_HOPS, dialLegHops, isLoop } from './limits/hop-policy';
 import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
 
@@ -37,7 +37,6 @@ const SIP_FORBIDDEN = 403;
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
 const SIP_LOOP_DETECTED = 482;
 const SIP_SERVICE_UNAVAILABLE = 503;
-
 /** An outbound API call waiting for its turn (see limits/outbound-dispatcher.ts). */
 interface QueuedOutbound {
   sid: string;
@@ -47,9 +46,8 @@ interface QueuedOutbound {
 }
 
 export type OutboundReservation = QueueReservation<QueuedOutbound>;
-
+const ASTERISK_DOWN = 'Asterisk is not connected; no call can be placed now. Try again later';
 const SHUTDOWN_NOTICE = 'The platform shut down before this queued call was dialed';
-
 const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
 
 /** The call-control core: owns the live call sessions of this node, from origination to final status. */
@@ -146,10 +144,12 @@ export class CallControlService
   }
 
   /**
-   * A place in the account's outbound queue, taken before the call is stored: past
-   * `max_queued_calls` this throws 20429 and nothing is stored.
+   * A place in the account's outbound queue, taken before the call is stored. Nothing is stored past
+   * `max_queued_calls` (20429), nor while Asterisk is disconnected (20500; see README, Asterisk outages).
    */
-  reserveOutbound(accountSid: string): Promise<OutboundReservation> {
+  async reserveOutbound(accountSid: string): Promise<OutboundReservation> {
+    if (!this.gateway.isConnected())
+      throw new DomainError(DomainErrorCode.TelephonyUnavailable, ASTERISK_DOWN);
     return this.dispatcher.reserve(accountSid);
   }
 

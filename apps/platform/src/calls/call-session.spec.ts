@@ -25,10 +25,11 @@ class FakeGateway extends TelephonyGateway {
   readonly originated: OriginateRequest[] = [];
   readonly hungUp: string[] = [];
   failOriginate = false;
+  connected = true;
   private listeners = new Map<string, ChannelListener>();
 
   isConnected() {
-    return true;
+    return this.connected;
   }
   newChannelId() {
     return 'chan-1';
@@ -304,6 +305,97 @@ describe('CallSession', () => {
     expect(notifications.record).toHaveBeenCalledWith(
       expect.objectContaining({ message: 'Channel vanished' }),
     );
+  });
+
+  it('ends a vanished call at the moment ARI was lost, with the duration up to then, and sends completed once', async () => {
+    const { gateway, stored, webhooks, session, call } = setup({ statusCallback: 'http://app/status' });
+    await session.start();
+    gateway.emit({ kind: 'answered' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const answeredAt = call.answerTime!.getTime();
+    const lostAt = new Date(answeredAt + 7_400);
+    gateway.emit({
+      kind: 'hangup',
+      cause: 0,
+      causeText: 'Channel vanished',
+      vanished: true,
+      endedAt: lostAt,
+    });
+    await session.finished;
+    expect(call).toMatchObject({ status: CallStatus.Completed, endTime: lostAt, duration: 7 });
+    expect(stored.find((patch) => patch.status === CallStatus.Completed)).toMatchObject({
+      endTime: lostAt,
+      duration: 7,
+    });
+    const sent = webhooks.send.mock.calls as unknown as Array<[{ params: Record<string, string> }]>;
+    const completed = sent.filter(([request]) => request.params.CallStatus === 'completed');
+    expect(completed).toHaveLength(1);
+    expect(completed[0][0].params.CallDuration).toBe('7');
+  });
+
+  it('never ends a call before it was answered, whatever time the vanished event brings', async () => {
+    const { gateway, session, call } = setup();
+    await session.start();
+    gateway.emit({ kind: 'answered' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const answeredAt = call.answerTime!;
+    gateway.emit({
+      kind: 'hangup',
+      cause: 0,
+      causeText: 'Channel vanished',
+      vanished: true,
+      endedAt: new Date(answeredAt.getTime() - 60_000),
+    });
+    await session.finished;
+    expect(call).toMatchObject({ endTime: answeredAt, duration: 0 });
+  });
+
+  it.each([
+    ['Status=completed', { status: 'completed' as const }],
+    ['Url', { url: 'http://app/next.xml' }],
+    ['Url with StatusCallback', { url: 'http://app/next.xml', statusCallback: 'http://app/new-status' }],
+  ])('refuses %s with 20500 while Asterisk is disconnected, changing nothing', async (_name, change) => {
+    const { gateway, stored, session, call } = setup({ statusCallback: 'http://app/status' });
+    await session.start();
+    gateway.emit({ kind: 'answered' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = stored.length;
+    gateway.connected = false;
+    await expect(session.modify(change)).rejects.toMatchObject({ code: 20500 });
+    expect(gateway.hungUp).toEqual([]);
+    expect(stored.length).toBe(before);
+    expect(call).toMatchObject({ status: CallStatus.InProgress, statusCallback: 'http://app/status' });
+  });
+
+  it('still takes a StatusCallback change while Asterisk is disconnected: it needs no Asterisk', async () => {
+    const { gateway, session, call } = setup();
+    await session.start();
+    gateway.emit({ kind: 'answered' });
+    await new Promise((resolve) => setImmediate(resolve));
+    gateway.connected = false;
+    await session.modify({ statusCallback: 'http://app/new-status' });
+    expect(call.statusCallback).toBe('http://app/new-status');
+  });
+
+  it('answers 20500 when the connection drops under a Status=completed and the call stays up', async () => {
+    const { gateway, session } = setup();
+    await session.start();
+    gateway.emit({ kind: 'answered' });
+    await new Promise((resolve) => setImmediate(resolve));
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      gateway.hangup = async (channelId: string) => {
+        gateway.hungUp.push(channelId);
+        gateway.connected = false;
+      };
+      const result = session.modify({ status: 'completed' });
+      const settled = expect(result).rejects.toMatchObject({ code: 20500 });
+      await jest.advanceTimersByTimeAsync(5000);
+      await settled;
+      expect(gateway.hungUp).toEqual(['chan-1']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('hands Asterisk the platform URL of fetched media, asking for it with the account and its token', async () => {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { abortableDelay, SerialQueue } from '../common/serial-queue';
 import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
@@ -108,6 +109,12 @@ export interface CallSessionDeps {
 type EndedBy = Extract<CallSignal, { type: 'ended' }>['by'];
 
 const REJECT_SIP_CODES = { busy: 486, rejected: 603 } as const;
+
+const telephonyUnavailable = (callSid: string) =>
+  new DomainError(
+    DomainErrorCode.TelephonyUnavailable,
+    `Asterisk is not connected; call ${callSid} cannot be changed until the connection is back. Try again later`,
+  );
 
 /**
  * One live call leg. Channel events and commands are handled one at a time, in order, and every
@@ -329,7 +336,11 @@ export class CallSession {
         const sipCode = this.rejectedWith ?? event.sipCode;
         await this.finish(
           { type: 'ended', by: this.endRequestedBy ?? 'remote', cause: event.cause, sipCode },
-          { hangupCause: event.cause, sipResponseCode: answered ? 200 : (sipCode ?? null) },
+          {
+            hangupCause: event.cause,
+            sipResponseCode: answered ? 200 : (sipCode ?? null),
+            ...(event.endedAt ? { endTime: event.endedAt } : {}),
+          },
         );
         return;
       }
@@ -385,6 +396,12 @@ export class CallSession {
   modify(change: CallModification): Promise<void> {
     return this.control.run(async () => {
       if (isTerminal(this.call.status)) return;
+      const needsAsterisk =
+        change.url !== undefined ||
+        change.status === 'completed' ||
+        (change.status === 'canceled' && !this.isAnswered());
+      // Refused before anything changes: a 200 that hangs nothing up would be a lie.
+      if (needsAsterisk && !this.deps.gateway.isConnected()) throw telephonyUnavailable(this.call.sid);
       if (change.statusCallback !== undefined) {
         const method = change.statusCallbackMethod ?? 'POST';
         await this.save({ statusCallback: change.statusCallback, statusCallbackMethod: method });
@@ -398,6 +415,9 @@ export class CallSession {
       if (change.status) {
         await this.hangup(this.isAnswered() ? 'platform' : 'cancel');
         await Promise.race([this.finished, abortableDelay(5000, new AbortController().signal)]);
+        // The connection dropped under the hangup (the gateway drops a failed hangup quietly).
+        if (!isTerminal(this.call.status) && !this.deps.gateway.isConnected())
+          throw telephonyUnavailable(this.call.sid);
         return;
       }
       if (change.url) await this.switchDocument(change, change.moveConnectedCallLeg ?? false);
@@ -579,7 +599,10 @@ export class CallSession {
     this.clearNoAnswerTimer();
     this.lifetime.abort();
     this.watch?.stop();
-    const endTime = new Date();
+    // A vanished channel brings the moment ARI was lost; never before the call was answered or placed.
+    const known = patch.endTime ?? new Date();
+    const floor = this.call.answerTime ?? this.call.startTime;
+    const endTime = floor && known < floor ? floor : known;
     const duration = this.call.answerTime
       ? Math.round((endTime.getTime() - this.call.answerTime.getTime()) / 1000)
       : 0;

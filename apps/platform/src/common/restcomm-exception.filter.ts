@@ -32,6 +32,12 @@ export function toErrorBody(exception: unknown): ErrorBody {
   return errorBody(500, 'Internal server error');
 }
 
+/** Server errors with their stack; 503s (Asterisk down, shutting down) are expected refusals: one line. */
+export function logRefusal(logger: Logger, body: ErrorBody, exception: unknown): void {
+  if (body.status === HttpStatus.SERVICE_UNAVAILABLE) logger.warn(`503 ${body.code}: ${body.message}`);
+  else if (body.status >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+}
+
 function moreInfo(code: number): string {
   return `https://www.twilio.com/docs/errors/${code}`;
 }
@@ -49,8 +55,7 @@ export class RestcommExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const body = toErrorBody(exception);
-    if (body.status >= 500)
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    logRefusal(this.logger, body, exception);
     sendApiError(req, res, body);
   }
 }

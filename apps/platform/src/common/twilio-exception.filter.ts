@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { toErrorBody } from './restcomm-exception.filter';
+import { logRefusal, toErrorBody } from './restcomm-exception.filter';
 
 /**
  * Error bodies of the Twilio 2010-04-01 family: always JSON `{ code, message, more_info, status }`
@@ -13,8 +13,7 @@ export class TwilioExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(exception);
-    if (body.status >= 500)
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    logRefusal(this.logger, body, exception);
     if (body.status === HttpStatus.UNAUTHORIZED)
       res.setHeader('WWW-Authenticate', 'Basic realm="Callwright"');
     res.status(body.status).json(body);

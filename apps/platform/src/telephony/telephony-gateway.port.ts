@@ -9,7 +9,10 @@ export type ChannelEvent =
   | { kind: 'dtmf'; digit: string }
   | { kind: 'playback-finished'; playbackId: string; failed: boolean }
   | { kind: 'recording-finished'; name: string; durationSeconds: number; failed: boolean }
-  /** `vanished`: the channel disappeared while events could not be received (ARI reconnect). */
+  /**
+   * `vanished`: the channel disappeared while events could not be received (ARI reconnect); `endedAt`
+   * is then the moment the connection was lost, the last time the channel was known to be up.
+   */
   | {
       kind: 'hangup';
       cause: number;
@@ -17,6 +20,7 @@ export type ChannelEvent =
       sipCode?: number;
       sipCallId?: string;
       vanished?: boolean;
+      endedAt?: Date;
     };
 
 export type ChannelListener = (event: ChannelEvent) => void;
@@ -101,6 +105,7 @@ export class TelephonyError extends Error {}
  * caller before any request, so events that arrive before the REST response still reach their owner.
  */
 export abstract class TelephonyGateway {
+  /** False while the connection to Asterisk is down: commands fail and events are not received. */
   abstract isConnected(): boolean;
   /** Called each time the connection to Asterisk comes up: at boot and after every reconnect. */
   abstract onConnected(listener: () => void): void;

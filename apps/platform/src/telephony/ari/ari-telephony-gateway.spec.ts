@@ -10,12 +10,15 @@ jest.mock('ari-client', () => ({ connect: jest.fn() }));
 /** Stands in for ari-client's Client: an event emitter with the few methods the adapter calls. */
 class FakeAriClient extends EventEmitter {
   started = false;
+  stops = 0;
   liveChannels: string[] = [];
   readonly channels = { list: jest.fn(async () => this.liveChannels.map((id) => ({ id }))) };
   async start(): Promise<void> {
     this.started = true;
   }
-  stop(): void {}
+  stop(): void {
+    this.stops++;
+  }
 }
 
 class FastRetryGateway extends AriTelephonyGateway {
@@ -109,6 +112,74 @@ describe('AriTelephonyGateway connection handling', () => {
     expect(connections).toBe(2);
     await eventually(() => vanished.length === 1);
     expect(vanished[0]).toMatchObject({ kind: 'hangup', vanished: true });
+  });
+
+  it('gives vanished channels the moment the connection was lost, not the moment it came back', async () => {
+    const client = new FakeAriClient();
+    connect.mockResolvedValue(client);
+    gateway = new FastRetryGateway(loadConfig({}));
+    gateway.onApplicationBootstrap();
+    await eventually(() => gateway.isConnected());
+    const events: ChannelEvent[] = [];
+    gateway.watchChannel('chan-gone', (event) => events.push(event));
+    gateway.watchChannel('chan-alive', (event) => events.push(event));
+    client.liveChannels = ['chan-alive'];
+
+    const before = Date.now();
+    client.emit('WebSocketReconnecting');
+    const after = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    client.emit('WebSocketReconnecting'); // each failed retry says so again: the first loss counts
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    client.emit('WebSocketConnected');
+    await eventually(() => events.length === 1);
+
+    const [hangup] = events as Array<Extract<ChannelEvent, { kind: 'hangup' }>>;
+    expect(hangup).toMatchObject({ kind: 'hangup', vanished: true });
+    expect(hangup.endedAt!.getTime()).toBeGreaterThanOrEqual(before);
+    expect(hangup.endedAt!.getTime()).toBeLessThanOrEqual(after);
+  });
+
+  it('closes a websocket that ari-client reopens after shutdown (its retry timer outlives stop())', async () => {
+    const client = new FakeAriClient();
+    connect.mockResolvedValue(client);
+    gateway = new FastRetryGateway(loadConfig({}));
+    gateway.onApplicationBootstrap();
+    await eventually(() => gateway.isConnected());
+    client.emit('WebSocketReconnecting');
+    await gateway.onApplicationShutdown();
+    expect(client.stops).toBe(1);
+    client.emit('WebSocketConnected');
+    expect(client.stops).toBe(2);
+    expect(gateway.isConnected()).toBe(false);
+  });
+
+  it('keeps the moment of loss when ari-client gives up and a new connection reconciles', async () => {
+    // Like ari-client, announces the websocket from inside start().
+    class AnnouncingClient extends FakeAriClient {
+      async start(): Promise<void> {
+        this.started = true;
+        this.emit('WebSocketConnected');
+      }
+    }
+    const first = new AnnouncingClient();
+    const second = new AnnouncingClient();
+    connect.mockResolvedValueOnce(first).mockResolvedValueOnce(second);
+    gateway = new FastRetryGateway(loadConfig({}));
+    gateway.onApplicationBootstrap();
+    await eventually(() => gateway.isConnected());
+    const events: ChannelEvent[] = [];
+    gateway.watchChannel('chan-gone', (event) => events.push(event));
+
+    const before = Date.now();
+    first.emit('WebSocketReconnecting');
+    const after = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    first.emit('WebSocketMaxRetries', new Error('gone'));
+    await eventually(() => events.length === 1);
+    const endedAt = (events[0] as { endedAt?: Date }).endedAt!.getTime();
+    expect(endedAt).toBeGreaterThanOrEqual(before);
+    expect(endedAt).toBeLessThanOrEqual(after);
   });
 });
 

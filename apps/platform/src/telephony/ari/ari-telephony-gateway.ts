@@ -38,6 +38,8 @@ export class AriTelephonyGateway
   private readonly watches = new ChannelWatchRegistry();
   private client: ari.Client | null = null;
   private connected = false;
+  /** When the connection was lost; channels found gone at reconnect are taken to have ended then. */
+  private lostAt: Date | null = null;
   private stopping = false;
   private wakeUp: (() => void) | null = null;
   private incomingHandler: ((channel: IncomingChannel) => void) | null = null;
@@ -320,7 +322,7 @@ export class AriTelephonyGateway
       } catch (error) {
         this.logger.warn(`ARI connection to ${this.config.ariUrl} failed: ${describe(error)}`);
       }
-      this.connected = false;
+      this.markDisconnected();
       this.closeClient();
       if (this.stopping) return;
       await this.sleep(this.retryDelayMs(attempt++));
@@ -336,8 +338,8 @@ export class AriTelephonyGateway
     // '*' carries every event in websocket order; @types/ari-client does not declare it.
     (client as unknown as NodeJS.EventEmitter).on('*', (event: AriEventJson) => this.dispatch(event));
     client.on('WebSocketReconnecting', () => {
-      this.connected = false;
-      this.logger.warn('ARI websocket lost; reconnecting');
+      if (this.connected) this.logger.warn('ARI websocket lost; reconnecting');
+      this.markDisconnected();
     });
     client.on('WebSocketConnected', () => {
       const wasDown = !this.connected;
@@ -350,6 +352,13 @@ export class AriTelephonyGateway
     onConnected();
     this.logger.log(`Connected to ARI at ${this.config.ariUrl} as app '${this.config.ariApp}'`);
     await lost;
+  }
+
+  /** Only the first loss counts: each failed retry of ari-client reports "reconnecting" again. */
+  private markDisconnected(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.lostAt ??= new Date();
   }
 
   private markConnected(): void {
@@ -401,6 +410,8 @@ export class AriTelephonyGateway
   private async reconcile(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    const lostAt = this.lostAt;
+    this.lostAt = null;
     try {
       const live = new Set((await client.channels.list()).map((channel) => channel.id));
       for (const channelId of this.watches.watchedChannelIds()) {
@@ -410,10 +421,14 @@ export class AriTelephonyGateway
             cause: 0,
             causeText: 'Channel vanished while ARI was disconnected',
             vanished: true,
+            ...(lostAt ? { endedAt: lostAt } : {}),
           });
         }
       }
     } catch (error) {
+      // Kept for the next reconnect, whose reconciliation still owes these channels their end time.
+      const since = this.lostAt as Date | null;
+      if (lostAt && (!since || lostAt < since)) this.lostAt = lostAt;
       this.logger.warn(`Reconciliation after reconnect failed: ${describe(error)}`);
     }
   }
@@ -422,12 +437,17 @@ export class AriTelephonyGateway
     const client = this.client;
     this.client = null;
     if (!client) return;
+    const stop = () => {
+      try {
+        (client as unknown as { stop(): void }).stop();
+      } catch {
+        // already closed
+      }
+    };
     (client as unknown as NodeJS.EventEmitter).removeAllListeners();
-    try {
-      (client as unknown as { stop(): void }).stop();
-    } catch {
-      // already closed
-    }
+    // ari-client's pending reconnect timer cannot be cancelled: a websocket it opens later is closed at once.
+    client.on('WebSocketConnected', stop);
+    stop();
   }
 
   private sleep(ms: number): Promise<void> {
