@@ -4,6 +4,7 @@ import { Clients1763800000002 } from './1763800000002-clients';
 import { CallListIndexes1763800000003 } from './1763800000003-call-list-indexes';
 import { SubaccountsAndKeys1764600000100 } from './1764600000100-subaccounts-and-keys';
 import { AccountLimits1764600000300 } from './1764600000300-account-limits';
+import { CallHeartbeat1764600000600 } from './1764600000600-call-heartbeat';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CallListIndexes1763800000003,
   SubaccountsAndKeys1764600000100,
   AccountLimits1764600000300,
+  CallHeartbeat1764600000600,
 ];

@@ -68,6 +68,15 @@ class FakeGateway extends TelephonyGateway {
   async destroyBridge() {}
   async playToBridge() {}
   async recordBridge() {}
+  async labelChannel() {}
+  async inventory() {
+    return { channelIds: new Set<string>(), bridges: [] };
+  }
+  async resumeChannel() {}
+  async hangupTime() {
+    return null;
+  }
+  release() {}
   emit(event: ChannelEvent) {
     this.listeners.get('chan-1')?.(event);
   }
