@@ -124,6 +124,7 @@ describe('CallSession', () => {
         timeoutSeconds: 65,
         headers: undefined,
         hops: 1,
+        labels: { callSid: call.sid, parentCallSid: undefined },
       },
     ]);
     gateway.emit({ kind: 'ringing' });
