@@ -48,8 +48,12 @@ describe('Calls survive a platform restart (kill -9)', () => {
     appServer = await new HttpRecorder().start();
   }, 120_000);
 
-  afterAll(async () => {
+  afterEach(async () => {
     if (platform) await stopPlatformProcess(platform.child, 'SIGKILL');
+    platform = null;
+  });
+
+  afterAll(async () => {
     await appServer?.stop();
     // Nothing of this file may outlive it: hang up whatever is left in Asterisk.
     for (const channel of await liveChannels().catch(() => []))
@@ -187,4 +191,49 @@ describe('Calls survive a platform restart (kill -9)', () => {
     expect(callbackOf('redirected').body.CallSid).toBe(sids.redirected);
     expect(Number(callbackOf('lost').body.CallDuration)).toBe(lost.duration);
   }, 90_000);
+
+  it('SIGTERM leaves live calls up for the next process; with DRAIN_ON_STOP it refuses new calls, then hangs up', async () => {
+    const port = await freePort();
+    const secondDir = join(dataDir, 'rolling');
+    const start = (env: Record<string, string> = {}) =>
+      startPlatformProcess({ port, dataDir: secondDir, accountSid, authToken, env });
+    const pause = appServer.rcml('/rolling.xml', '<Response><Pause length="120"/></Response>');
+    appServer.on('/status/rolling', { status: 204 });
+    platform = await start();
+    let calls = new CallsClient(platform);
+    const request = buildCallRequest({ Url: pause, StatusCallback: `${appServer.baseUrl}/status/rolling` });
+    const sid = (await calls.create(request).expect(201)).body.sid as string;
+    await calls.waitForStatus(sid, ['in-progress'], 15_000);
+    const answeredAt = Date.now();
+    const channelId = (await channelsByCallSid()).get(sid);
+    expect(channelId).toBeDefined();
+
+    await stopPlatformProcess(platform.child, 'SIGTERM');
+    expect((await channelsByCallSid()).get(sid)).toBe(channelId);
+
+    platform = await start({ DRAIN_ON_STOP: 'true', DRAIN_TIMEOUT_S: '3' });
+    calls = new CallsClient(platform);
+    expect((await calls.fetch(sid).expect(200)).body.status).toBe('in-progress');
+    const draining = platform;
+    const exited = new Promise<number>((resolve) => draining.child.once('exit', () => resolve(Date.now())));
+    const stoppedAt = Date.now();
+    draining.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const refused = await calls.create(request);
+    expect(refused.status).toBe(503);
+    const exitedAt = await exited;
+    platform = null;
+    expect(exitedAt - stoppedAt).toBeGreaterThanOrEqual(3000);
+    expect((await channelsByCallSid()).has(sid)).toBe(false);
+
+    platform = await start();
+    calls = new CallsClient(platform);
+    const ended = (await calls.fetch(sid).expect(200)).body;
+    expect(ended.status).toBe('completed');
+    const callbacks = appServer.requestsTo('/status/rolling').filter((r) => r.body.CallStatus === 'completed');
+    expect(callbacks).toHaveLength(1);
+    const truth = (new Date(ended.end_time).getTime() - answeredAt) / 1000;
+    expect(Math.abs(Number(callbacks[0].body.CallDuration) - truth)).toBeLessThanOrEqual(2);
+    expect(Math.abs(new Date(ended.end_time).getTime() - (stoppedAt + 3000))).toBeLessThanOrEqual(2000);
+  }, 60_000);
 });

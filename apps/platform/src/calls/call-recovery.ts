@@ -11,6 +11,15 @@ export const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.
 /** How often live records get `last_seen`: the error bound of an end time nobody observed. */
 export const HEARTBEAT_MS = 2000;
 
+const HANGUP_WAIT_MS = 5000;
+
+/** Resolves when every session has finished, or after `ms`. */
+async function settled(sessions: CallSession[], ms: number): Promise<void> {
+  const done = new AbortController();
+  void Promise.all(sessions.map((session) => session.finished)).then(() => done.abort());
+  await abortableDelay(ms, done.signal);
+}
+
 /** A re-adopted Dial leg reports to no Dial: its conversation is rebuilt here. */
 export const IDLE_LEG: DialLegObserver = { answered: () => undefined, ended: () => undefined };
 
@@ -61,21 +70,24 @@ export class CallRecovery {
 
   /**
    * Shutdown: live calls are left up for the next process (nothing more is sent to Asterisk), or
-   * with `drainOnStop` given `drainTimeoutSeconds` to end before the rest are hung up.
+   * with `drainOnStop` given `drainTimeoutSeconds` to end before the rest are hung up (their final
+   * status stored and status callbacks sent, within a few seconds).
    */
   async stop(
     live: () => CallSession[],
     drain: { drainOnStop: boolean; drainTimeoutSeconds: number },
   ): Promise<void> {
-    this.stopHeartbeat();
     if (!drain.drainOnStop) {
+      this.stopHeartbeat();
       this.gateway.release();
       for (const session of live()) session.detach();
       return;
     }
-    const drained = new AbortController();
-    void Promise.all(live().map((session) => session.finished)).then(() => drained.abort());
-    await abortableDelay(drain.drainTimeoutSeconds * 1000, drained.signal);
+    await settled(live(), drain.drainTimeoutSeconds * 1000);
+    const rest = live();
+    await Promise.all(rest.map((session) => session.end('platform')));
+    await settled(rest, HANGUP_WAIT_MS);
+    this.stopHeartbeat();
     await Promise.all(live().map((session) => session.shutdown()));
   }
 
