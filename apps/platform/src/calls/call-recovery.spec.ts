@@ -58,6 +58,7 @@ function record(overrides: Partial<CallEntity>): CallEntity {
     channelId: null,
     answerTime: new Date('2026-12-01T10:00:00Z'),
     lastSeen: new Date('2026-12-01T10:01:00Z'),
+    dateCreated: new Date('2026-12-01T09:59:59Z'),
     ...overrides,
   } as CallEntity;
 }
@@ -99,6 +100,13 @@ describe('CallRecovery', () => {
     await recovery.recover();
     expect(sessions.get(kept.sid)!.calls).toEqual(['readopt']);
     expect(sessions.has('CA-ours')).toBe(false);
+  });
+
+  it('leaves calls stored after this process started to this process', async () => {
+    const fresh = record({ channelId: 'ch-1', dateCreated: new Date(Date.now() + 1000) });
+    const { recovery, sessions } = setup([fresh], { channelIds: new Set(), bridges: [] });
+    await recovery.recover();
+    expect(sessions.has(fresh.sid)).toBe(false);
   });
 
   it('closes a call whose channel is gone at the end time Asterisk noted, else at the last heartbeat', async () => {

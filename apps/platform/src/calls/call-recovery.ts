@@ -46,6 +46,8 @@ const LOST_SETUP = 'The platform restarted while this call was being set up; it 
 export class CallRecovery {
   private readonly logger = new Logger(CallRecovery.name);
   private heartbeat: NodeJS.Timeout | null = null;
+  /** Only records older than this process can be a previous process's. */
+  private readonly startedAt = new Date();
 
   constructor(
     private readonly calls: Repository<CallEntity>,
@@ -109,7 +111,7 @@ export class CallRecovery {
 
   async recover(): Promise<void> {
     const records = (await this.calls.find({ where: { status: In(LIVE_STATUSES) } })).filter(
-      (call) => !this.host.owns(call.sid),
+      (call) => call.dateCreated < this.startedAt && !this.host.owns(call.sid),
     );
     if (records.length === 0) return;
     const inventory = await this.gateway.inventory();
