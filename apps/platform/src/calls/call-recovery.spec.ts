@@ -63,12 +63,18 @@ function record(overrides: Partial<CallEntity>): CallEntity {
   } as CallEntity;
 }
 
-function setup(records: CallEntity[], inventory: TelephonyInventory, noted: Record<string, Date> = {}) {
+function setup(
+  records: CallEntity[],
+  inventory: TelephonyInventory,
+  noted: Record<string, Date> = {},
+  later: TelephonyInventory = inventory,
+) {
+  let listed = 0;
   const sessions = new Map<string, SessionDouble>();
   const gateway = {
     hungUp: [] as string[],
     removed: [] as string[],
-    inventory: async () => inventory,
+    inventory: async () => (listed++ === 0 ? inventory : later),
     hangup: async (channelId: string) => void gateway.hungUp.push(channelId),
     hangupTime: async (channelId: string) => noted[channelId] ?? null,
     resumeChannel: async () => undefined,
@@ -126,6 +132,20 @@ describe('CallRecovery', () => {
     const { recovery, sessions } = setup([call], { channelIds: new Set(), bridges: [] });
     await recovery.recover();
     expect(sessions.get(call.sid)!.lostAt).toEqual(call.answerTime);
+  });
+
+  it('closes a re-adopted call whose channel ended while recovery was under way', async () => {
+    const call = record({ channelId: 'ch-1' });
+    const endedAt = new Date('2026-12-01T10:03:00Z');
+    const { recovery, sessions } = setup(
+      [call],
+      { channelIds: new Set(['ch-1']), bridges: [] },
+      { 'ch-1': endedAt },
+      { channelIds: new Set(), bridges: [] },
+    );
+    await recovery.recover();
+    expect(sessions.get(call.sid)!.calls).toEqual(['readopt']);
+    expect(sessions.get(call.sid)!.lostAt).toEqual(endedAt);
   });
 
   it('hangs up and closes a call that was still being set up', async () => {

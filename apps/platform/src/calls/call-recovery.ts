@@ -129,8 +129,15 @@ export class CallRecovery {
       if (alive) await this.gateway.hangup(call.channelId!, 'failure');
       await this.closeLost(call, alive ? LOST_SETUP : null);
     }
-    for (const channelId of adopted.keys()) await this.gateway.resumeChannel(channelId).catch(() => undefined);
     this.rebuildConversations(adopted, inventory);
+    for (const channelId of adopted.keys()) await this.gateway.resumeChannel(channelId).catch(() => undefined);
+    // A channel that ended while the records were being read had its events delivered to nobody.
+    const still = (await this.gateway.inventory()).channelIds;
+    for (const [channelId, session] of adopted) {
+      if (still.has(channelId)) continue;
+      const noted = await this.gateway.hangupTime(channelId).catch(() => null);
+      void session.closeLost(noted ?? new Date(), LOST_NOTED);
+    }
     const lost = records.length - adopted.size;
     this.logger.log(`Re-adopted ${adopted.size} live call(s); closed ${lost} that a previous run left live`);
   }
@@ -159,8 +166,8 @@ export class CallRecovery {
     for (const session of adopted.values()) {
       if (joined.has(session)) continue;
       session.readopt();
-      // A caller left alone in its Dial's bridge: its callee hung up meanwhile, and with no document to
-      // go on with, the call ends as a Dial without an action does.
+      // Alone in a Dial's bridge (dial-operation.ts names them cw-bridge-): the other party hung up
+      // meanwhile, and with no document to go on with, this one ends as a Dial without an action does.
       const inDial = inventory.bridges.some(
         (bridge) => bridge.channelIds.includes(session.channelId) && bridge.bridgeId.startsWith('cw-bridge-'),
       );

@@ -311,6 +311,7 @@ export class CallSession {
    */
   closeLost(endTime: Date, message: string): Promise<void> {
     return this.queue.run(async () => {
+      if (isTerminal(this.call.status)) return;
       await this.notify(NotificationCode.TelephonyFailure, message, NotificationLevel.Warning);
       const by = this.call.channelId ? 'remote' : 'error';
       await this.finish({ type: 'ended', by, cause: 0 }, {}, endTime);
