@@ -197,19 +197,22 @@ describe('Calls survive a platform restart (kill -9)', () => {
     const secondDir = join(dataDir, 'rolling');
     const start = (env: Record<string, string> = {}) =>
       startPlatformProcess({ port, dataDir: secondDir, accountSid, authToken, env });
-    const pause = appServer.rcml('/rolling.xml', '<Response><Pause length="120"/></Response>');
+    const dial = appServer.rcml('/rolling.xml', `<Response><Dial><Sip>${farEndUri('answer')}</Sip></Dial></Response>`);
     appServer.on('/status/rolling', { status: 204 });
     platform = await start();
     let calls = new CallsClient(platform);
-    const request = buildCallRequest({ Url: pause, StatusCallback: `${appServer.baseUrl}/status/rolling` });
+    const request = buildCallRequest({ Url: dial, StatusCallback: `${appServer.baseUrl}/status/rolling` });
     const sid = (await calls.create(request).expect(201)).body.sid as string;
     await calls.waitForStatus(sid, ['in-progress'], 15_000);
     const answeredAt = Date.now();
+    const dialBridge = async () => (await liveBridges()).find((bridge) => bridge.channels.length === 2);
+    await waitUntil(async () => (await dialBridge()) !== undefined, 10_000, 'the Dial bridge');
     const channelId = (await channelsByCallSid()).get(sid);
     expect(channelId).toBeDefined();
 
     await stopPlatformProcess(platform.child, 'SIGTERM');
     expect((await channelsByCallSid()).get(sid)).toBe(channelId);
+    expect((await dialBridge())?.channels).toContain(channelId);
 
     platform = await start({ DRAIN_ON_STOP: 'true', DRAIN_TIMEOUT_S: '3' });
     calls = new CallsClient(platform);
@@ -225,6 +228,7 @@ describe('Calls survive a platform restart (kill -9)', () => {
     platform = null;
     expect(exitedAt - stoppedAt).toBeGreaterThanOrEqual(3000);
     expect((await channelsByCallSid()).has(sid)).toBe(false);
+    expect(await dialBridge()).toBeUndefined();
 
     platform = await start();
     calls = new CallsClient(platform);
