@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCallRequest, farEndUri } from './factories/call-request.factory';
+import { uniquePhoneNumber } from './factories/incoming-number-request.factory';
+import { callPlatformFromFarEnd } from './support/far-end';
 import { liveBridges, liveChannels } from './support/asterisk-inspector';
 import { CallsClient } from './support/calls-client';
 import { HttpRecorder } from './support/http-recorder';
@@ -239,5 +241,55 @@ describe('Calls survive a platform restart (kill -9)', () => {
     const truth = (new Date(ended.end_time).getTime() - answeredAt) / 1000;
     expect(Math.abs(Number(callbacks[0].body.CallDuration) - truth)).toBeLessThanOrEqual(2);
     expect(Math.abs(new Date(ended.end_time).getTime() - (stoppedAt + 3000))).toBeLessThanOrEqual(2000);
+  }, 60_000);
+
+  it('re-adopts an inbound call, and a redirect runs the new RCML on it', async () => {
+    const port = await freePort();
+    const start = () => startPlatformProcess({ port, dataDir: join(dataDir, 'inbound'), accountSid, authToken });
+    platform = await start();
+    const number = uniquePhoneNumber();
+    const voice = appServer.rcml('/inbound.xml', '<Response><Say>Hello</Say><Pause length="120"/></Response>');
+    const next = appServer.rcml('/inbound-next.xml', '<Response><Hangup/></Response>');
+    appServer.on('/status/inbound', { status: 204 });
+    await platform
+      .http()
+      .post(`/restcomm/2012-04-24/Accounts/${accountSid}/IncomingPhoneNumbers.json`)
+      .auth(accountSid, authToken)
+      .type('form')
+      .send({ PhoneNumber: number, VoiceUrl: voice, StatusCallback: `${appServer.baseUrl}/status/inbound` })
+      .expect(201);
+    let calls = new CallsClient(platform);
+    await callPlatformFromFarEnd(number, 'answer');
+    let sid = '';
+    await waitUntil(
+      async () => {
+        const list = await platform!.http().get(calls.path()).auth(accountSid, authToken).expect(200);
+        sid = list.body.calls.find((call: Record<string, string>) => call.to === number)?.sid ?? '';
+        return sid !== '' && list.body.calls.find((call: Record<string, string>) => call.sid === sid).status === 'in-progress';
+      },
+      15_000,
+      'the inbound call answered',
+    );
+    const channelId = (await channelsByCallSid()).get(sid);
+    expect(channelId).toBeDefined();
+
+    await stopPlatformProcess(platform.child, 'SIGKILL');
+    platform = await start();
+    calls = new CallsClient(platform);
+    expect((await calls.fetch(sid).expect(200)).body.status).toBe('in-progress');
+    expect((await channelsByCallSid()).get(sid)).toBe(channelId);
+    await platform
+      .http()
+      .post(calls.path(`/${sid}.json`))
+      .auth(accountSid, authToken)
+      .type('form')
+      .send({ Url: next })
+      .expect(200);
+    const redirected = await appServer.waitFor((r) => r.path === '/inbound-next.xml', 10_000);
+    expect(redirected.body).toMatchObject({ CallSid: sid, Direction: 'inbound' });
+    await calls.waitForStatus(sid, ['completed'], 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const completed = appServer.requestsTo('/status/inbound').filter((r) => r.body.CallStatus === 'completed');
+    expect(completed).toHaveLength(1);
   }, 60_000);
 });
