@@ -5,6 +5,7 @@ import { CallListIndexes1763800000003 } from './1763800000003-call-list-indexes'
 import { SubaccountsAndKeys1764600000100 } from './1764600000100-subaccounts-and-keys';
 import { AccountLimits1764600000300 } from './1764600000300-account-limits';
 import { StatusCallbackEvent1764600000400 } from './1764600000400-status-callback-event';
+import { CallHeartbeat1764600000600 } from './1764600000600-call-heartbeat';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   SubaccountsAndKeys1764600000100,
   AccountLimits1764600000300,
   StatusCallbackEvent1764600000400,
+  CallHeartbeat1764600000600,
 ];

@@ -42,6 +42,9 @@ export async function startPlatform(
     BOOTSTRAP_ACCOUNT_SID: accountSid,
     BOOTSTRAP_AUTH_TOKEN: authToken,
     LOG_LEVEL: 'warn',
+    // Each test file's calls end with its platform, as they did before calls outlived a restart.
+    DRAIN_ON_STOP: 'true',
+    DRAIN_TIMEOUT_S: '0',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
@@ -65,7 +68,7 @@ export async function startPlatform(
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

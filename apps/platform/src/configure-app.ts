@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { useContainer } from 'class-validator';
 import { apiPathMiddleware } from './common/api-path.middleware';
 import { answerClientErrors } from './common/client-errors';
@@ -15,7 +16,21 @@ export function configureApp(app: INestApplication): void {
   for (const handler of bodyParsers(app.get(AppConfig).httpMaxBodyBytes)) app.use(handler);
   answerClientErrors(app.getHttpServer());
   // Validators that need platform services (the internal-URL check) come from Nest's container.
-  useContainer(app, { fallbackOnErrors: true });
+  // Through ModuleRef, not the app itself: in a NestFactory app (main.ts) a failed lookup on the app
+  // is fatal, and class-validator looks up its own classes (Validator...) first.
+  const modules = app.get(ModuleRef);
+  useContainer(
+    {
+      get: (type: unknown) => {
+        try {
+          return modules.get(type as never, { strict: false });
+        } catch {
+          return undefined;
+        }
+      },
+    },
+    { fallback: true, fallbackOnErrors: true },
+  );
   app.useGlobalPipes(new ControlCharacterPipe(), createValidationPipe());
   app.useGlobalFilters(new RestcommExceptionFilter());
   app.enableShutdownHooks();

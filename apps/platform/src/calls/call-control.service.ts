@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { CallRecovery, IDLE_LEG } from './call-recovery';
 import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../notifications/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -48,7 +49,6 @@ interface QueuedOutbound {
 export type OutboundReservation = QueueReservation<QueuedOutbound>;
 const ASTERISK_DOWN = 'Asterisk is not connected; no call can be placed now. Try again later';
 const SHUTDOWN_NOTICE = 'The platform shut down before this queued call was dialed';
-const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
 
 /** The call-control core: owns the live call sessions of this node, from origination to final status. */
 @Injectable()
@@ -68,6 +68,9 @@ export class CallControlService
   private readonly hops = new Map<string, number>();
   private readonly dispatcher: OutboundDispatcher<QueuedOutbound>;
   private readonly deps: CallSessionDeps;
+  private readonly recovery: CallRecovery;
+  /** While a DRAIN_ON_STOP shutdown waits for live calls, new inbound calls are refused. */
+  private draining = false;
 
   constructor(
     @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
@@ -103,44 +106,37 @@ export class CallControlService
       dial: (queued) => this.startOutbound(queued.call, queued.signingKey),
     });
     limits.onChange((accountSid, changed) => this.dispatcher.limitsChanged(accountSid, changed));
+    this.recovery = new CallRecovery(calls, gateway, {
+      owns: (sid) => this.live.has(sid) || this.dispatcher.isWaiting(sid),
+      sessionFor: (call, options) => this.sessionFor(call, options),
+      liveCallSids: () => [...this.live.keys()],
+    });
   }
 
-  /** Calls a previous run left live cannot be followed any more: they are closed with a notification. */
-  async onApplicationBootstrap(): Promise<void> {
-    const orphans = await this.calls.find({ where: { status: In(LIVE_STATUSES) } });
-    for (const call of orphans) {
-      const answered = call.status === CallStatus.InProgress;
-      const endTime = new Date();
-      await this.calls.update(
-        { sid: call.sid },
-        {
-          status: answered ? CallStatus.Completed : CallStatus.Failed,
-          endTime,
-          duration: call.answerTime ? Math.round((endTime.getTime() - call.answerTime.getTime()) / 1000) : 0,
-        },
-      );
-      await this.notifications.record({
-        accountSid: call.accountSid,
-        callSid: call.sid,
-        level: NotificationLevel.Error,
-        code: NotificationCode.TelephonyFailure,
-        message: 'The platform restarted while this call was live; its outcome after that point is unknown',
-      });
-    }
-    if (orphans.length > 0) this.logger.warn(`Closed ${orphans.length} call(s) left live by a previous run`);
+  /** Calls a previous process left live are re-adopted or closed once Asterisk can be asked. */
+  onApplicationBootstrap(): void {
+    this.recovery.start();
   }
 
   /**
    * Queued calls that were never dialed end `failed` with a notification (and their status
-   * callback); live calls are hung up. The next start closes any record this could not finish.
+   * callback). Live calls stay up for the next process, or with DRAIN_ON_STOP are given
+   * DRAIN_TIMEOUT_S to end (new calls are refused meanwhile) and the rest are hung up.
    */
   async beforeApplicationShutdown(): Promise<void> {
     const waiting = this.dispatcher.shutdown();
-    await Promise.all([
-      ...waiting.map((queued) => this.endQueued(queued, 'error', SHUTDOWN_NOTICE)),
-      ...[...this.live.values()].map((session) => session.shutdown()),
-    ]);
+    await Promise.all(waiting.map((queued) => this.endQueued(queued, 'error', SHUTDOWN_NOTICE)));
+    this.draining = this.config.drainOnStop;
+    await this.recovery.stop(() => [...this.live.values()], this.config);
     this.live.clear();
+  }
+
+  private async sessionFor(call: CallEntity, options: { leg: boolean; tracked: boolean }) {
+    const account = await this.accounts.findBySid(call.accountSid);
+    if (!account) return null;
+    const session = new CallSession(call, account.authToken, this.deps, options.leg ? { leg: IDLE_LEG } : {});
+    if (options.tracked) this.track(session, options.leg ? dialLegHops(API_CALL_HOPS) : API_CALL_HOPS);
+    return session;
   }
 
   /**
@@ -303,7 +299,10 @@ export class CallControlService
     let sipCode: number;
     let code: NotificationCode;
     let message: string;
-    if (isLoop(channel.hops, this.config.maxCallHops)) {
+    if (this.draining) {
+      [sipCode, code] = [SIP_SERVICE_UNAVAILABLE, NotificationCode.TelephonyFailure];
+      message = `Inbound call from ${channel.from} to ${channel.to} refused with 503: the platform is shutting down`;
+    } else if (isLoop(channel.hops, this.config.maxCallHops)) {
       sipCode = SIP_LOOP_DETECTED;
       code = NotificationCode.LoopDetected;
       message = `Inbound call from ${channel.from} to ${channel.to} had gone through the platform ${channel.hops} times (MAX_CALL_HOPS ${this.config.maxCallHops}); refused with 482 Loop Detected`;

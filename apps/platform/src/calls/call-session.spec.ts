@@ -78,6 +78,15 @@ class FakeGateway extends TelephonyGateway {
   async destroyBridge() {}
   async playToBridge() {}
   async recordBridge() {}
+  async labelChannel() {}
+  async inventory() {
+    return { channelIds: new Set<string>(), bridges: [] };
+  }
+  async resumeChannel() {}
+  async hangupTime() {
+    return null;
+  }
+  release() {}
   emit(event: ChannelEvent) {
     this.listeners.get('chan-1')?.(event);
   }
@@ -125,6 +134,7 @@ describe('CallSession', () => {
         timeoutSeconds: 65,
         headers: undefined,
         hops: 1,
+        labels: { callSid: call.sid, parentCallSid: undefined },
       },
     ]);
     gateway.emit({ kind: 'ringing' });

@@ -266,6 +266,7 @@ export class CallSession {
           timeoutSeconds: this.call.timeout + 5,
           headers: this.options.headers,
           hops: this.options.hops ?? API_CALL_HOPS,
+          labels: { callSid: this.call.sid, parentCallSid: this.call.parentCallSid ?? undefined },
         });
       } catch (error) {
         await this.notify(
@@ -290,7 +291,39 @@ export class CallSession {
   adoptInbound(earlier: ChannelEvent[]): void {
     this.watch = this.deps.gateway.watchChannel(this.call.channelId!, (event) => this.enqueue(event));
     for (const event of earlier) this.enqueue(event);
+    void this.deps.gateway
+      .labelChannel(this.call.channelId!, { callSid: this.call.sid })
+      .catch((error) => this.logger.warn(`${this.call.sid}: labelling the channel failed: ${error}`));
     void this.queue.run(() => this.startApplication());
+  }
+
+  /**
+   * Takes over an answered call a previous platform process left up. Its RCML document is not
+   * resumed; a live modification starts a new one once `release` (leaving a bridge, say) is done.
+   * Returns the signal that aborts when that modification arrives.
+   */
+  readopt(release: () => Promise<void> = async () => undefined): AbortSignal {
+    this.watch = this.deps.gateway.watchChannel(this.call.channelId!, (event) => this.enqueue(event));
+    this.applicationStarted = true;
+    const document = new AbortController();
+    this.document = document;
+    this.running = new Promise<void>((resolve) =>
+      document.signal.addEventListener('abort', () => void release().catch(() => undefined).then(resolve)),
+    );
+    return document.signal;
+  }
+
+  /**
+   * Closes, through the state machine, a call whose channel ended while no process watched it:
+   * `endTime` is when it ended, as best known; the final status callback is sent.
+   */
+  closeLost(endTime: Date, message: string): Promise<void> {
+    return this.queue.run(async () => {
+      if (isTerminal(this.call.status)) return;
+      await this.notify(NotificationCode.TelephonyFailure, message, NotificationLevel.Warning);
+      const by = this.call.channelId ? 'remote' : 'error';
+      await this.finish({ type: 'ended', by, cause: 0 }, {}, endTime);
+    });
   }
 
   private enqueue(event: ChannelEvent): void {
@@ -460,6 +493,17 @@ export class CallSession {
     await this.hangup('platform').catch(() => undefined);
   }
 
+  /**
+   * The platform is shutting down and leaves this call up for the next process: nothing more is
+   * sent to Asterisk (the gateway is released first) or stored for it.
+   */
+  detach(): void {
+    this.stopping = true;
+    this.clearNoAnswerTimer();
+    this.watch?.stop();
+    this.lifetime.abort();
+  }
+
   /** The platform is shutting down: the call is hung up and nothing more is stored for it. */
   async shutdown(): Promise<void> {
     this.stopping = true;
@@ -595,18 +639,20 @@ export class CallSession {
   private async finish(
     signal: Extract<CallSignal, { type: 'ended' }>,
     patch: Partial<CallEntity> = {},
+    endTime = new Date(),
   ): Promise<void> {
     this.clearNoAnswerTimer();
     this.lifetime.abort();
     this.watch?.stop();
-    // A vanished channel brings the moment ARI was lost; never before the call was answered or placed.
-    const known = patch.endTime ?? new Date();
+    // A vanished channel brings the moment ARI was lost, a recovered one Asterisk's noted time; never
+    // before the call was answered or placed.
+    const known = patch.endTime ?? endTime;
     const floor = this.call.answerTime ?? this.call.startTime;
-    const endTime = floor && known < floor ? floor : known;
+    const ended = floor && known < floor ? floor : known;
     const duration = this.call.answerTime
-      ? Math.round((endTime.getTime() - this.call.answerTime.getTime()) / 1000)
+      ? Math.round((ended.getTime() - this.call.answerTime.getTime()) / 1000)
       : 0;
-    const changed = await this.apply(signal, { ...patch, endTime, duration });
+    const changed = await this.apply(signal, { ...patch, endTime: ended, duration });
     if (changed) {
       this.options.leg?.ended(this);
       this.progress.report('completed', this.call);

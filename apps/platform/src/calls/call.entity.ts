@@ -97,6 +97,10 @@ export class CallEntity {
   @Column({ name: 'answer_time', type: TIMESTAMP_TYPE, nullable: true })
   answerTime: Date | null;
 
+  /** Last time a platform process watched this live call (see call-recovery.ts). */
+  @Column({ name: 'last_seen', type: TIMESTAMP_TYPE, nullable: true })
+  lastSeen: Date | null;
+
   @CreateDateColumn({ name: 'date_created' })
   dateCreated: Date;
 

@@ -175,6 +175,22 @@ export class AppConfig {
   @Max(100)
   maxCallHops = 5;
 
+  /**
+   * On SIGTERM, refuse new calls and wait for live ones (then hang up the rest); by default live
+   * calls stay up for the next process to re-adopt (rolling restart).
+   */
+  @Transform(({ value }) =>
+    value === undefined ? undefined : value === true || value === 'true' || value === '1',
+  )
+  @IsBoolean()
+  drainOnStop = false;
+
+  /** With DRAIN_ON_STOP, how long shutdown waits for live calls to end before hanging them up. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  drainTimeoutSeconds = 30;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -206,6 +222,8 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   mediaCacheMaxBytes: 'MEDIA_CACHE_MAX_BYTES',
   recordingsPath: 'RECORDINGS_PATH',
   maxCallHops: 'MAX_CALL_HOPS',
+  drainOnStop: 'DRAIN_ON_STOP',
+  drainTimeoutSeconds: 'DRAIN_TIMEOUT_S',
   logLevel: 'LOG_LEVEL',
 };
 

@@ -122,6 +122,9 @@ export class DialOperation implements DialLegObserver {
     try {
       await this.gateway.addToBridge(bridgeId, this.caller.channelId);
       await this.gateway.addToBridge(bridgeId, winner.channelId);
+      // In Asterisk too, so that the conversation can be found again after a platform restart.
+      for (const party of [this.caller, winner])
+        void this.gateway.labelChannel(party.channelId, { bridgeId }).catch(() => undefined);
       if (recordingName) {
         await this.gateway.recordBridge(bridgeId, {
           name: recordingName,

@@ -51,6 +51,21 @@ export interface OriginateRequest {
    * a call that comes back to the platform can be recognised as part of a loop.
    */
   hops: number;
+  /** Stored on the channel in Asterisk, so a later platform process can tell whose it is. */
+  labels?: ChannelLabels;
+}
+
+/** What a channel carries in Asterisk about the call it belongs to (see `labelChannel`). */
+export interface ChannelLabels {
+  callSid?: string;
+  parentCallSid?: string;
+  bridgeId?: string;
+}
+
+/** The platform's channels and bridges Asterisk still holds, as listed after a platform restart. */
+export interface TelephonyInventory {
+  channelIds: ReadonlySet<string>;
+  bridges: ReadonlyArray<{ bridgeId: string; channelIds: string[] }>;
 }
 
 /** A call that arrived at Asterisk and entered the platform's app. */
@@ -150,6 +165,19 @@ export abstract class TelephonyGateway {
   /** Plays media to everyone in a bridge (a conference beep). */
   abstract playToBridge(bridgeId: string, playbackId: string, media: string): Promise<void>;
   abstract recordBridge(bridgeId: string, request: RecordRequest): Promise<void>;
+  /**
+   * Stores `labels` on the channel and has Asterisk note the time the channel is destroyed, so both
+   * outlive this process (see `hangupTime`).
+   */
+  abstract labelChannel(channelId: string, labels: ChannelLabels): Promise<void>;
+  /** Every channel and bridge Asterisk holds now. */
+  abstract inventory(): Promise<TelephonyInventory>;
+  /** Resumes the events of a channel a previous platform process left in the app. */
+  abstract resumeChannel(channelId: string): Promise<void>;
+  /** When Asterisk destroyed a labelled channel no process was watching, if it noted it. */
+  abstract hangupTime(channelId: string): Promise<Date | null>;
+  /** Stops every request to Asterisk for good: what is live there stays up for the next process. */
+  abstract release(): void;
   newMediaId(): string {
     return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
   }

@@ -3,6 +3,7 @@ import * as ari from 'ari-client';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import {
+  ChannelLabels,
   ChannelListener,
   ChannelWatch,
   DTMF_DIGITS,
@@ -13,7 +14,9 @@ import {
   RecordRequest,
   TelephonyError,
   TelephonyGateway,
+  TelephonyInventory,
 } from '../telephony-gateway.port';
+import { labelVariables, listInventory, takeHangupTime } from './ari-restart-support';
 import { AriEventJson, mapAriEvent } from './ari-event-mapper';
 import { ChannelWatchRegistry } from './channel-watch-registry';
 import { DialCredentials } from './dial-credentials';
@@ -88,7 +91,7 @@ export class AriTelephonyGateway
 
   async originate(request: OriginateRequest): Promise<void> {
     assertSipSafe(request);
-    const variables: Record<string, string> = {};
+    const variables: Record<string, string> = labelVariables(request.labels ?? {});
     for (const [name, value] of Object.entries(withHopHeader(request.headers, request.hops)))
       variables[`PJSIP_HEADER(add,${name})`] = value;
     const endpoint = await this.dialString(request);
@@ -294,6 +297,32 @@ export class AriTelephonyGateway
     const audio = Buffer.from(await response.arrayBuffer());
     await fetch(url, { method: 'DELETE', headers: { Authorization: auth } }).catch(() => undefined);
     return audio;
+  }
+
+  async labelChannel(channelId: string, labels: ChannelLabels): Promise<void> {
+    for (const [variable, value] of Object.entries(labelVariables(labels)))
+      await this.request('Label channel', (client) => client.channels.setChannelVar({ channelId, variable, value }));
+  }
+
+  inventory(): Promise<TelephonyInventory> {
+    return this.request('List channels', (client) => listInventory(client));
+  }
+
+  async resumeChannel(channelId: string): Promise<void> {
+    await this.request('Subscribe', (client) =>
+      client.applications.subscribe({ applicationName: this.config.ariApp, eventSource: `channel:${channelId}` }),
+    );
+  }
+
+  hangupTime(channelId: string): Promise<Date | null> {
+    return this.request('Read hangup time', (client) => takeHangupTime(client, channelId));
+  }
+
+  release(): void {
+    this.stopping = true;
+    this.connected = false;
+    this.wakeUp?.();
+    this.closeClient();
   }
 
   private async request<T>(what: string, send: (client: ari.Client) => Promise<T>): Promise<T> {

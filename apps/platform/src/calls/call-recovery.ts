@@ -1,0 +1,207 @@
+import { Logger } from '@nestjs/common';
+import { In, Repository } from 'typeorm';
+import { abortableDelay } from '../common/serial-queue';
+import type { TelephonyGateway, TelephonyInventory } from '../telephony/telephony-gateway.port';
+import type { CallEntity } from './call.entity';
+import type { CallSession, DialLegObserver } from './call-session';
+import { CallDirection, CallStatus } from './call-status';
+
+export const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
+
+/** How often live records get `last_seen`: the error bound of an end time nobody observed. */
+export const HEARTBEAT_MS = 2000;
+
+const HANGUP_WAIT_MS = 5000;
+
+/** Resolves when every session has finished, or after `ms`. */
+async function settled(sessions: CallSession[], ms: number): Promise<void> {
+  const done = new AbortController();
+  void Promise.all(sessions.map((session) => session.finished)).then(() => done.abort());
+  await abortableDelay(ms, done.signal);
+}
+
+/** A re-adopted Dial leg reports to no Dial: its conversation is rebuilt here. */
+export const IDLE_LEG: DialLegObserver = { answered: () => undefined, ended: () => undefined };
+
+/** What recovery needs from the call-control core. */
+export interface RecoveryHost {
+  /** True for calls this process already runs or queues (they are not a previous process's). */
+  owns(callSid: string): boolean;
+  /** A session for a stored call; `tracked` ones count as live calls of their account. */
+  sessionFor(call: CallEntity, options: { leg: boolean; tracked: boolean }): Promise<CallSession | null>;
+  liveCallSids(): string[];
+}
+
+const LOST_SEEN =
+  'The call ended while no platform process was watching it; its end time is the last time the platform saw it';
+const LOST_NOTED =
+  'The call ended while no platform process was watching it; its end time is the one Asterisk noted';
+const LOST_SETUP = 'The platform restarted while this call was being set up; it was ended';
+
+/**
+ * Calls a previous platform process left live: those Asterisk still holds, answered, are taken over
+ * (a Dial conversation stays bridged); the others are closed through the state machine with the
+ * best known end time, and their status callbacks sent.
+ */
+export class CallRecovery {
+  private readonly logger = new Logger(CallRecovery.name);
+  private heartbeat: NodeJS.Timeout | null = null;
+  /** Only records older than this process can be a previous process's. */
+  private readonly startedAt = new Date();
+
+  constructor(
+    private readonly calls: Repository<CallEntity>,
+    private readonly gateway: TelephonyGateway,
+    private readonly host: RecoveryHost,
+  ) {}
+
+  /** Recovery runs once, at the first connection to Asterisk (the inventory needs it). */
+  start(): void {
+    let recovery: Promise<void> | null = null;
+    this.gateway.onConnected(() => {
+      recovery ??= this.recover().catch((error) => this.logger.error(`Re-adopting calls failed: ${error}`));
+    });
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  /**
+   * Shutdown: live calls are left up for the next process (nothing more is sent to Asterisk), or
+   * with `drainOnStop` given `drainTimeoutSeconds` to end before the rest are hung up (their final
+   * status stored and status callbacks sent, within a few seconds).
+   */
+  async stop(
+    live: () => CallSession[],
+    drain: { drainOnStop: boolean; drainTimeoutSeconds: number },
+  ): Promise<void> {
+    if (!drain.drainOnStop) {
+      this.stopHeartbeat();
+      this.gateway.release();
+      for (const session of live()) session.detach();
+      return;
+    }
+    await settled(live(), drain.drainTimeoutSeconds * 1000);
+    const rest = live();
+    await Promise.all(rest.map((session) => session.end('platform')));
+    await settled(rest, HANGUP_WAIT_MS);
+    this.stopHeartbeat();
+    await Promise.all(live().map((session) => session.shutdown()));
+  }
+
+  private async beat(): Promise<void> {
+    const sids = this.host.liveCallSids();
+    if (sids.length === 0) return;
+    try {
+      await this.calls
+        .createQueryBuilder()
+        .update()
+        // A heartbeat is not a change of the call: DateUpdated keeps its value.
+        .set({ lastSeen: new Date(), dateUpdated: () => 'date_updated' })
+        .where('sid IN (:...sids)', { sids })
+        .execute();
+    } catch (error) {
+      this.logger.warn(`Heartbeat failed: ${error}`);
+    }
+  }
+
+  async recover(): Promise<void> {
+    const records = (await this.calls.find({ where: { status: In(LIVE_STATUSES) } })).filter(
+      (call) => call.dateCreated < this.startedAt && !this.host.owns(call.sid),
+    );
+    if (records.length === 0) return;
+    const inventory = await this.gateway.inventory();
+    const adopted = new Map<string, CallSession>();
+    for (const call of records) {
+      const alive = call.channelId !== null && inventory.channelIds.has(call.channelId);
+      if (alive && call.status === CallStatus.InProgress) {
+        const session = await this.host.sessionFor(call, {
+          leg: call.direction === CallDirection.OutboundDial,
+          tracked: true,
+        });
+        if (session) adopted.set(call.channelId!, session);
+        continue;
+      }
+      if (alive) await this.gateway.hangup(call.channelId!, 'failure');
+      await this.closeLost(call, alive ? LOST_SETUP : null);
+    }
+    this.rebuildConversations(adopted, inventory);
+    for (const channelId of adopted.keys()) await this.gateway.resumeChannel(channelId).catch(() => undefined);
+    // A channel that ended while the records were being read had its events delivered to nobody.
+    const still = (await this.gateway.inventory()).channelIds;
+    for (const [channelId, session] of adopted) {
+      if (still.has(channelId)) continue;
+      const noted = await this.gateway.hangupTime(channelId).catch(() => null);
+      void session.closeLost(noted ?? new Date(), LOST_NOTED);
+    }
+    const lost = records.length - adopted.size;
+    this.logger.log(`Re-adopted ${adopted.size} live call(s); closed ${lost} that a previous run left live`);
+  }
+
+  private async closeLost(call: CallEntity, message: string | null): Promise<void> {
+    const session = await this.host.sessionFor(call, { leg: true, tracked: false });
+    if (!session) return;
+    const noted = message || !call.channelId ? null : await this.gateway.hangupTime(call.channelId).catch(() => null);
+    let endTime = noted ?? call.lastSeen ?? new Date();
+    if (call.answerTime && endTime < call.answerTime) endTime = call.answerTime;
+    await session.closeLost(endTime, message ?? (noted ? LOST_NOTED : LOST_SEEN));
+  }
+
+  /** A Dial's caller and callee still in their bridge are joined again: one hanging up ends the other. */
+  private rebuildConversations(adopted: Map<string, CallSession>, inventory: TelephonyInventory): void {
+    const joined = new Set<CallSession>();
+    for (const bridge of inventory.bridges) {
+      const members = bridge.channelIds.map((id) => adopted.get(id)).filter((s) => s !== undefined);
+      const child = members.find((s) => s.snapshot.direction === CallDirection.OutboundDial);
+      const parent = child && members.find((s) => s.sid === child.snapshot.parentCallSid);
+      if (parent && child) {
+        this.rejoin(parent, child, bridge.bridgeId);
+        joined.add(parent).add(child);
+      }
+    }
+    for (const session of adopted.values()) {
+      if (joined.has(session)) continue;
+      session.readopt();
+      // Alone in a Dial's bridge (dial-operation.ts names them cw-bridge-): the other party hung up
+      // meanwhile, and with no document to go on with, this one ends as a Dial without an action does.
+      const inDial = inventory.bridges.some(
+        (bridge) => bridge.channelIds.includes(session.channelId) && bridge.bridgeId.startsWith('cw-bridge-'),
+      );
+      if (inDial) void session.end('platform');
+    }
+  }
+
+  private rejoin(parent: CallSession, child: CallSession, bridgeId: string): void {
+    let separated = false;
+    const leave = async (session: CallSession) => {
+      await this.gateway.removeFromBridge(bridgeId, session.channelId);
+    };
+    // A redirected caller leaves the bridge first; its callee follows it (MoveConnectedCallLeg) or ends.
+    parent.readopt(async () => {
+      const first = !separated;
+      separated = true;
+      await leave(parent);
+      if (!first) return;
+      const move = parent.connectedLegTarget();
+      void (move ? child.redirect(move) : child.end('platform'));
+    });
+    child.readopt(async () => {
+      const first = !separated;
+      separated = true;
+      await leave(child);
+      if (first) void parent.end('platform');
+    });
+    const hangUpOther = (other: CallSession) => {
+      if (separated) return;
+      separated = true;
+      void other.end('platform');
+    };
+    void parent.finished.then(() => hangUpOther(child));
+    void child.finished.then(() => hangUpOther(parent));
+    void Promise.all([parent.finished, child.finished]).then(() => this.gateway.destroyBridge(bridgeId));
+  }
+}
