@@ -1,4 +1,5 @@
-import type { ChannelEvent } from '../telephony-gateway.port';
+import { parseHopCount } from '../hop-header';
+import type { ChannelEvent, IncomingChannel } from '../telephony-gateway.port';
 
 export interface AriChannelJson {
   id: string;
@@ -77,4 +78,29 @@ export function mapAriEvent(event: AriEventJson): { channelId: string; event: Ch
     default:
       return null;
   }
+}
+
+/** A call that entered the app from outside (a StasisStart the platform did not originate). */
+export function toIncomingChannel(event: AriEventJson): IncomingChannel {
+  const channel = event.channel!;
+  return {
+    channelId: channel.id,
+    to: channel.dialplan?.exten ?? '',
+    from: channel.caller?.number || 'anonymous',
+    callerName: channel.caller?.name || null,
+    sipCallId: channel.protocol_id || null,
+    // The dialplan passes the INVITE's hop header as the second Stasis argument.
+    hops: parseHopCount(event.args?.[1]),
+  };
+}
+
+/** What a watched channel that disappeared while ARI was down is told: it hung up when ARI was lost. */
+export function vanishedHangup(lostAt: Date | null): ChannelEvent {
+  return {
+    kind: 'hangup',
+    cause: 0,
+    causeText: 'Channel vanished while ARI was disconnected',
+    vanished: true,
+    ...(lostAt ? { endedAt: lostAt } : {}),
+  };
 }

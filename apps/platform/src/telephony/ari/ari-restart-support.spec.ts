@@ -16,8 +16,9 @@ describe('channel labels for restarts', () => {
     const cleared: string[] = [];
     const client = {
       asterisk: {
-        getGlobalVar: async ({ variable }: { variable: string }) =>
-          ({ value: variable === 'CALLWRIGHT_ENDED_ch-1' ? '1796165704' : '' }),
+        getGlobalVar: async ({ variable }: { variable: string }) => ({
+          value: variable === 'CALLWRIGHT_ENDED_ch-1' ? '1796165704' : '',
+        }),
         setGlobalVar: async ({ variable, value }: { variable: string; value: string }) =>
           void cleared.push(`${variable}=${value}`),
       },

@@ -17,20 +17,17 @@ import {
   TelephonyInventory,
 } from '../telephony-gateway.port';
 import { labelVariables, listInventory, takeHangupTime } from './ari-restart-support';
-import { AriEventJson, mapAriEvent } from './ari-event-mapper';
+import { describeError as describe, reconnectDelayMs, stopAriClient } from './ari-connection';
+import { AriEventJson, mapAriEvent, toIncomingChannel, vanishedHangup } from './ari-event-mapper';
+
+export { reconnectDelayMs } from './ari-connection';
 import { ChannelWatchRegistry } from './channel-watch-registry';
 import { DialCredentials } from './dial-credentials';
-import { parseHopCount, withHopHeader } from '../hop-header';
+import { withHopHeader } from '../hop-header';
 import { assertSipSafe } from './sip-safety';
 
-const MAX_BACKOFF_MS = 30_000;
 const OUTBOUND_APP_ARG = 'outbound';
 const REJECT_CONTEXT = 'callwright-reject';
-
-/** Exponential backoff with ±50 % jitter so a fleet of platforms does not reconnect in lockstep. */
-export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
-  return Math.round(Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt) * (0.5 + random()));
-}
 
 @Injectable()
 export class AriTelephonyGateway
@@ -156,11 +153,7 @@ export class AriTelephonyGateway
   }
 
   async stopMusicOnHold(channelId: string): Promise<void> {
-    try {
-      await this.request('Stop MOH', (client) => client.channels.stopMoh({ channelId }));
-    } catch (error) {
-      this.logger.debug(describe(error));
-    }
+    await this.quietly('Stop MOH', (client) => client.channels.stopMoh({ channelId }));
   }
 
   async createBridge(bridgeId: string): Promise<void> {
@@ -199,16 +192,7 @@ export class AriTelephonyGateway
 
   async recordBridge(bridgeId: string, request: RecordRequest): Promise<void> {
     await this.request('Record bridge', (client) =>
-      client.bridges.record({
-        bridgeId,
-        name: request.name,
-        format: 'wav',
-        maxDurationSeconds: request.maxDurationSeconds,
-        maxSilenceSeconds: request.maxSilenceSeconds,
-        beep: request.beep,
-        terminateOn: request.terminateOn,
-        ifExists: 'overwrite',
-      }),
+      client.bridges.record({ bridgeId, ...recordingOptions(request) }),
     );
   }
 
@@ -217,12 +201,8 @@ export class AriTelephonyGateway
   }
 
   async hangup(channelId: string, reason: HangupReason = 'normal'): Promise<void> {
-    try {
-      await this.request('Hangup', (client) => client.channels.hangup({ channelId, reason }));
-    } catch (error) {
-      // The channel may already be gone; its ChannelDestroyed event (or reconciliation) settles the call.
-      this.logger.debug(describe(error));
-    }
+    // The channel may already be gone; its ChannelDestroyed event (or reconciliation) settles the call.
+    await this.quietly('Hangup', (client) => client.channels.hangup({ channelId, reason }));
   }
 
   async reject(channelId: string, sipCode: number): Promise<void> {
@@ -256,35 +236,18 @@ export class AriTelephonyGateway
   }
 
   async stopPlayback(playbackId: string): Promise<void> {
-    try {
-      await this.request('Stop playback', (client) => client.playbacks.stop({ playbackId }));
-    } catch (error) {
-      // Finished in the meantime: its PlaybackFinished event already settles it.
-      this.logger.debug(describe(error));
-    }
+    // Finished in the meantime: its PlaybackFinished event already settles it.
+    await this.quietly('Stop playback', (client) => client.playbacks.stop({ playbackId }));
   }
 
   async record(channelId: string, request: RecordRequest): Promise<void> {
     await this.request('Record', (client) =>
-      client.channels.record({
-        channelId,
-        name: request.name,
-        format: 'wav',
-        maxDurationSeconds: request.maxDurationSeconds,
-        maxSilenceSeconds: request.maxSilenceSeconds,
-        beep: request.beep,
-        terminateOn: request.terminateOn,
-        ifExists: 'overwrite',
-      }),
+      client.channels.record({ channelId, ...recordingOptions(request) }),
     );
   }
 
   async stopRecording(name: string): Promise<void> {
-    try {
-      await this.request('Stop recording', (client) => client.recordings.stop({ recordingName: name }));
-    } catch (error) {
-      this.logger.debug(describe(error));
-    }
+    await this.quietly('Stop recording', (client) => client.recordings.stop({ recordingName: name }));
   }
 
   /** ari-client decodes every body as text, so the WAV is fetched with plain HTTP. */
@@ -301,7 +264,9 @@ export class AriTelephonyGateway
 
   async labelChannel(channelId: string, labels: ChannelLabels): Promise<void> {
     for (const [variable, value] of Object.entries(labelVariables(labels)))
-      await this.request('Label channel', (client) => client.channels.setChannelVar({ channelId, variable, value }));
+      await this.request('Label channel', (client) =>
+        client.channels.setChannelVar({ channelId, variable, value }),
+      );
   }
 
   inventory(): Promise<TelephonyInventory> {
@@ -310,7 +275,10 @@ export class AriTelephonyGateway
 
   async resumeChannel(channelId: string): Promise<void> {
     await this.request('Subscribe', (client) =>
-      client.applications.subscribe({ applicationName: this.config.ariApp, eventSource: `channel:${channelId}` }),
+      client.applications.subscribe({
+        applicationName: this.config.ariApp,
+        eventSource: `channel:${channelId}`,
+      }),
     );
   }
 
@@ -332,6 +300,11 @@ export class AriTelephonyGateway
     } catch (error) {
       throw new TelephonyError(`${what} failed: ${describe(error)}`);
     }
+  }
+
+  /** For requests whose failure means the thing is already over (stopping what has stopped). */
+  private async quietly(what: string, send: (client: ari.Client) => Promise<unknown>): Promise<void> {
+    await this.request(what, send).catch((error) => this.logger.debug(describe(error)));
   }
 
   protected retryDelayMs(attempt: number): number {
@@ -424,15 +397,7 @@ export class AriTelephonyGateway
         eventSource: `channel:${channel.id}`,
       }),
     ).catch((error) => this.logger.warn(describe(error)));
-    this.incomingHandler({
-      channelId: channel.id,
-      to: channel.dialplan?.exten ?? '',
-      from: channel.caller?.number || 'anonymous',
-      callerName: channel.caller?.name || null,
-      sipCallId: channel.protocol_id || null,
-      // The dialplan passes the INVITE's hop header as the second Stasis argument.
-      hops: parseHopCount(raw.args?.[1]),
-    });
+    this.incomingHandler(toIncomingChannel(raw));
   }
 
   /** Events are lost while the websocket is down: channels that vanished meanwhile are reported as hung up. */
@@ -444,15 +409,7 @@ export class AriTelephonyGateway
     try {
       const live = new Set((await client.channels.list()).map((channel) => channel.id));
       for (const channelId of this.watches.watchedChannelIds()) {
-        if (!live.has(channelId)) {
-          this.watches.deliver(channelId, {
-            kind: 'hangup',
-            cause: 0,
-            causeText: 'Channel vanished while ARI was disconnected',
-            vanished: true,
-            ...(lostAt ? { endedAt: lostAt } : {}),
-          });
-        }
+        if (!live.has(channelId)) this.watches.deliver(channelId, vanishedHangup(lostAt));
       }
     } catch (error) {
       // Kept for the next reconnect, whose reconciliation still owes these channels their end time.
@@ -465,18 +422,7 @@ export class AriTelephonyGateway
   private closeClient(): void {
     const client = this.client;
     this.client = null;
-    if (!client) return;
-    const stop = () => {
-      try {
-        (client as unknown as { stop(): void }).stop();
-      } catch {
-        // already closed
-      }
-    };
-    (client as unknown as NodeJS.EventEmitter).removeAllListeners();
-    // ari-client's pending reconnect timer cannot be cancelled: a websocket it opens later is closed at once.
-    client.on('WebSocketConnected', stop);
-    stop();
+    if (client) stopAriClient(client);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -490,7 +436,14 @@ export class AriTelephonyGateway
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+function recordingOptions(request: RecordRequest) {
+  return {
+    name: request.name,
+    format: 'wav',
+    maxDurationSeconds: request.maxDurationSeconds,
+    maxSilenceSeconds: request.maxSilenceSeconds,
+    beep: request.beep,
+    terminateOn: request.terminateOn,
+    ifExists: 'overwrite',
+  };
 }
