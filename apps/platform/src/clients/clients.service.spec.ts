@@ -5,6 +5,7 @@ import type { SipUserDirectory } from '../telephony/sip-user-directory.port';
 import type { TelephonyGateway } from '../telephony/telephony-gateway.port';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
+import { refusal } from '../../../../test/support/domain-refusal';
 
 function clientsRepository(): Repository<ClientEntity> {
   const rows: ClientEntity[] = [];
@@ -24,15 +25,6 @@ const directory = {
 const account = (sid: string) => ({ sid }) as AccountEntity;
 const request = (Login: string) =>
   ({ Login, Password: 'Secret-123456', VoiceMethod: 'POST', Status: 'active' }) as never;
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${error}`);
-  return error;
-}
 
 describe('ClientsService: a Login taken is "not available", whoever holds it', () => {
   const holder = account('AC' + 'a'.repeat(32));

@@ -1,8 +1,8 @@
 import type { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
-import { DomainError } from '../common/domain-error';
 import { IncomingNumberEntity } from './incoming-number.entity';
 import { IncomingNumbersService } from './incoming-numbers.service';
+import { refusal } from '../../../../test/support/domain-refusal';
 
 /** An in-memory repository with the platform-wide unique PhoneNumber of the real table. */
 function numbersRepository(): Repository<IncomingNumberEntity> {
@@ -18,15 +18,6 @@ function numbersRepository(): Repository<IncomingNumberEntity> {
 const account = (sid: string) => ({ sid }) as AccountEntity;
 const request = (PhoneNumber: string) =>
   ({ PhoneNumber, VoiceMethod: 'POST', VoiceFallbackMethod: 'POST', StatusCallbackMethod: 'POST' }) as never;
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${error}`);
-  return error;
-}
 
 describe('IncomingNumbersService: a number taken is "not available", whoever holds it', () => {
   const holder = account('AC' + 'a'.repeat(32));
