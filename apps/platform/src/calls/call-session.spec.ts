@@ -69,7 +69,17 @@ class FakeGateway extends TelephonyGateway {
   async answerHeaders() {
     return {};
   }
-  async setMuted() {}
+  async mute() {}
+  async unmute() {}
+  async hold() {}
+  async unhold() {}
+  async redirect() {}
+  async reportTransferProgress() {}
+  async snoop() {}
+  async createChannel() {}
+  async dial() {}
+  async pauseRecording() {}
+  async resumeRecording() {}
   async startMusicOnHold() {}
   async stopMusicOnHold() {}
   async createBridge() {}

@@ -123,7 +123,9 @@ export class ConferenceRoomsService {
 
   async setMuted(accountSid: string, sid: string, callSid: string, muted: boolean): Promise<Participant> {
     const participant = this.participant(accountSid, sid, callSid);
-    await this.gateway.setMuted(participant.call.channelId, muted);
+    await (muted
+      ? this.gateway.mute(participant.call.channelId, 'in')
+      : this.gateway.unmute(participant.call.channelId, 'in'));
     participant.muted = muted;
     return participant;
   }
@@ -148,7 +150,7 @@ export class ConferenceRoomsService {
     await this.gateway.stopMusicOnHold(participant.call.channelId);
     await this.gateway.addToBridge(room.bridgeId, participant.call.channelId);
     participant.inBridge = true;
-    if (participant.muted) await this.gateway.setMuted(participant.call.channelId, true);
+    if (participant.muted) await this.gateway.mute(participant.call.channelId, 'in');
     if (request.beep === 'true' || request.beep === 'onEnter') await this.beep(room);
   }
 
@@ -174,7 +176,7 @@ export class ConferenceRoomsService {
     if (participant.inBridge) await this.gateway.removeFromBridge(room.bridgeId, participant.call.channelId);
     else await this.gateway.stopMusicOnHold(participant.call.channelId);
     if (participant.muted && !participant.call.signal.aborted)
-      await this.gateway.setMuted(participant.call.channelId, false).catch(() => undefined);
+      await this.gateway.unmute(participant.call.channelId, 'in').catch(() => undefined);
     if (participant.endConferenceOnExit) for (const other of room.participants.values()) other.leave();
     if (room.participants.size === 0) {
       this.rooms.delete(`${room.accountSid}/${room.name}`);

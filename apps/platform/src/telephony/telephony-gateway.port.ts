@@ -10,6 +10,21 @@ export type ChannelEvent =
   | { kind: 'playback-finished'; playbackId: string; failed: boolean }
   | { kind: 'recording-finished'; name: string; durationSeconds: number; failed: boolean }
   /**
+   * A provisional response to an outbound leg's INVITE (Dial RINGING / PROGRESS): `statusLine` as the far
+   * end sent it, for example `SIP/2.0 183 Session Progress`.
+   */
+  | { kind: 'provisional'; sipCode: number; statusLine: string }
+  | { kind: 'entered-bridge'; bridgeId: string }
+  | { kind: 'left-bridge'; bridgeId: string }
+  /** The phone on this channel put the call on hold (re-INVITE sendonly/inactive) or took it off. */
+  | { kind: 'phone-held' }
+  | { kind: 'phone-unheld' }
+  /**
+   * The phone on this channel sent a REFER (handled by the platform, never by Asterisk); answer it with
+   * `reportTransferProgress(channelId, ...)`.
+   */
+  | { kind: 'transfer-requested'; transfer: PhoneTransferRequest }
+  /**
    * `vanished`: the channel disappeared while events could not be received (ARI reconnect); `endedAt`
    * is then the moment the connection was lost, the last time the channel was known to be up.
    */
@@ -22,6 +37,34 @@ export type ChannelEvent =
       vanished?: boolean;
       endedAt?: Date;
     };
+
+/** A REFER from a phone: blind (to a target) or attended (replacing another of the platform's channels). */
+export type PhoneTransferRequest =
+  | { mode: 'blind'; target: string; referredBy?: string }
+  | { mode: 'attended'; replacesChannelId: string | null; referredBy?: string };
+
+/** What the REFERring phone is told (a NOTIFY sipfrag): the target answered, declined, could not be reached. */
+export type TransferProgress = 'answered' | 'declined' | 'unavailable' | 'failed';
+
+/** Which way audio is cut: `in` = from the phone into the platform, `out` = towards the phone. */
+export type AudioDirection = 'in' | 'out' | 'both';
+
+export interface HoldOptions {
+  /**
+   * True: the phone is told in SIP (re-INVITE a=sendonly, back to sendrecv on unhold) and plays its own
+   * hold treatment; false: Asterisk plays music on hold to it and SIP is untouched.
+   */
+  sipVisible: boolean;
+}
+
+export interface SnoopRequest {
+  /** The new channel's id (it enters the app like any other, as a snoop of `channelId`). */
+  snoopChannelId: string;
+  /** What the snoop hears of the channel: its inbound audio, outbound audio, both, or none. */
+  spy: AudioDirection | 'none';
+  /** Which way the snoop's own audio is injected into the channel ("whisper"). */
+  whisper: AudioDirection | 'none';
+}
 
 export type ChannelListener = (event: ChannelEvent) => void;
 
@@ -78,6 +121,12 @@ export interface IncomingChannel {
   sipCallId: string | null;
   /** The hop count the INVITE carried (0 when it came from outside the platform). */
   hops: number;
+}
+
+/** A leg created but not dialled yet, so it can be bridged first and its early media heard (`dial`). */
+export interface CreateChannelRequest extends OriginateRequest {
+  /** The channel this leg is placed for (Asterisk links them: codecs, caller id, CDR). */
+  originatorChannelId?: string;
 }
 
 export interface RecordRequest {
@@ -149,13 +198,37 @@ export abstract class TelephonyGateway {
   abstract stopPlayback(playbackId: string): Promise<void>;
   abstract record(channelId: string, request: RecordRequest): Promise<void>;
   abstract stopRecording(name: string): Promise<void>;
+  /** Pauses a live recording (channel or bridge): the paused span is left out of the file. */
+  abstract pauseRecording(name: string): Promise<void>;
+  abstract resumeRecording(name: string): Promise<void>;
   /** Takes a finished recording off Asterisk: its WAV bytes, then deletes it there. */
   abstract takeRecording(name: string): Promise<Buffer>;
   /** Sends 180 Ringing to an unanswered caller. */
   abstract indicateRinging(channelId: string): Promise<void>;
   /** The X- headers of the 200 OK that answered an outbound leg. */
   abstract answerHeaders(channelId: string): Promise<Record<string, string>>;
-  abstract setMuted(channelId: string, muted: boolean): Promise<void>;
+  /** Mutes the phone's audio into the platform (`in`), the audio sent to it (`out`) or both. */
+  abstract mute(channelId: string, direction: AudioDirection): Promise<void>;
+  abstract unmute(channelId: string, direction: AudioDirection): Promise<void>;
+  /**
+   * Puts the phone on this channel on hold (see HoldOptions): it hears hold treatment instead of its
+   * bridge, and the bridge no longer hears it. A channel already held stays held.
+   */
+  abstract hold(channelId: string, options: HoldOptions): Promise<void>;
+  abstract unhold(channelId: string): Promise<void>;
+  /**
+   * Sends the phone elsewhere: a REFER when the call is answered, a 302 when it is still ringing.
+   * Asterisk reports no outcome; the channel usually hangs up once the phone has followed it.
+   */
+  abstract redirect(channelId: string, target: DialTarget): Promise<void>;
+  /** Tells a phone that REFERred (`transfer-requested`) how its transfer went. */
+  abstract reportTransferProgress(channelId: string, progress: TransferProgress): Promise<void>;
+  /** A new channel that hears (and may whisper to) `channelId`; it enters the app with the id asked. */
+  abstract snoop(channelId: string, request: SnoopRequest): Promise<void>;
+  /** Creates an outbound leg without dialling it (early media: create, bridge, then `dial`). */
+  abstract createChannel(request: CreateChannelRequest): Promise<void>;
+  /** Dials a leg made by `createChannel`; its progress arrives as channel events. */
+  abstract dial(channelId: string, timeoutSeconds: number): Promise<void>;
   abstract startMusicOnHold(channelId: string): Promise<void>;
   abstract stopMusicOnHold(channelId: string): Promise<void>;
   abstract createBridge(bridgeId: string): Promise<void>;

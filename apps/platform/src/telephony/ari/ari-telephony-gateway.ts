@@ -3,6 +3,7 @@ import * as ari from 'ari-client';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import {
+  AudioDirection,
   ChannelLabels,
   ChannelListener,
   ChannelWatch,
@@ -140,12 +141,41 @@ export class AriTelephonyGateway
     return headers;
   }
 
-  async setMuted(channelId: string, muted: boolean): Promise<void> {
-    await this.request('Mute', (client) =>
-      muted
-        ? client.channels.mute({ channelId, direction: 'in' })
-        : client.channels.unmute({ channelId, direction: 'in' }),
-    );
+  async mute(channelId: string, direction: AudioDirection): Promise<void> {
+    await this.request('Mute', (client) => client.channels.mute({ channelId, direction }));
+  }
+
+  async unmute(channelId: string, direction: AudioDirection): Promise<void> {
+    await this.request('Unmute', (client) => client.channels.unmute({ channelId, direction }));
+  }
+
+  // PBX operations land with the adapter work of issue 6/14; until then they refuse plainly.
+  async hold(): Promise<void> {
+    throw new TelephonyError('Hold is not available on this gateway yet');
+  }
+  async unhold(): Promise<void> {
+    throw new TelephonyError('Unhold is not available on this gateway yet');
+  }
+  async redirect(): Promise<void> {
+    throw new TelephonyError('Redirect is not available on this gateway yet');
+  }
+  async reportTransferProgress(): Promise<void> {
+    throw new TelephonyError('Transfer progress is not available on this gateway yet');
+  }
+  async snoop(): Promise<void> {
+    throw new TelephonyError('Snoop is not available on this gateway yet');
+  }
+  async createChannel(): Promise<void> {
+    throw new TelephonyError('Create channel is not available on this gateway yet');
+  }
+  async dial(): Promise<void> {
+    throw new TelephonyError('Dial is not available on this gateway yet');
+  }
+  async pauseRecording(): Promise<void> {
+    throw new TelephonyError('Pause recording is not available on this gateway yet');
+  }
+  async resumeRecording(): Promise<void> {
+    throw new TelephonyError('Resume recording is not available on this gateway yet');
   }
 
   async startMusicOnHold(channelId: string): Promise<void> {
