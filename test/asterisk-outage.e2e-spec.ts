@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Repository } from 'typeorm';
-import { CallEntity } from '../apps/platform/src/calls/call.entity';
+import { CallEntity } from '../apps/platform/src/call-control/legs/call.entity';
 import { TelephonyGateway } from '../apps/platform/src/telephony/telephony-gateway.port';
 import { buildCallRequest, farEndUri } from './factories/call-request.factory';
 import { CallsClient } from './support/calls-client';

@@ -1,8 +1,8 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { XMLParser } from 'fast-xml-parser';
 import type { Repository } from 'typeorm';
-import { CallEntity } from '../apps/platform/src/calls/call.entity';
-import { CALL_STATUSES } from '../apps/platform/src/calls/call-status';
+import { CallEntity } from '../apps/platform/src/call-control/legs/call.entity';
+import { CALL_STATUSES } from '../apps/platform/src/call-control/legs/call-status';
 import { newSid } from '../apps/platform/src/common/sid';
 import { buildCallLog, LOG_FROM, LOG_TO } from './factories/call-log.factory';
 import { RunningPlatform, startPlatform } from './support/platform';

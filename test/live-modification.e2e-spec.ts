@@ -1,6 +1,6 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { CallEntity } from '../apps/platform/src/calls/call.entity';
+import { CallEntity } from '../apps/platform/src/call-control/legs/call.entity';
 import { buildCallRequest, farEndUri } from './factories/call-request.factory';
 import { buildToneWav } from './factories/wav.factory';
 import { CallsClient } from './support/calls-client';

@@ -1,7 +1,7 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
 import twilio from 'twilio';
 import type { Repository } from 'typeorm';
-import { CallEntity } from '../apps/platform/src/calls/call.entity';
+import { CallEntity } from '../apps/platform/src/call-control/legs/call.entity';
 import { newSid } from '../apps/platform/src/common/sid';
 import { buildCallLog, LOG_TO } from './factories/call-log.factory';
 import { farEndUri } from './factories/call-request.factory';

@@ -1,5 +1,5 @@
-import { CallEntity } from '../../apps/platform/src/calls/call.entity';
-import { CallDirection, CallStatus } from '../../apps/platform/src/calls/call-status';
+import { CallEntity } from '../../apps/platform/src/call-control/legs/call.entity';
+import { CallDirection, CallStatus } from '../../apps/platform/src/call-control/legs/call-status';
 import { newSid } from '../../apps/platform/src/common/sid';
 
 export function buildCallEntity(overrides: Partial<CallEntity> = {}): CallEntity {

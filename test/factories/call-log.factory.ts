@@ -1,5 +1,5 @@
-import type { CallEntity } from '../../apps/platform/src/calls/call.entity';
-import { CALL_STATUSES, CallDirection, CallStatus } from '../../apps/platform/src/calls/call-status';
+import type { CallEntity } from '../../apps/platform/src/call-control/legs/call.entity';
+import { CALL_STATUSES, CallDirection, CallStatus } from '../../apps/platform/src/call-control/legs/call-status';
 import { buildCallEntity } from './call-entity.factory';
 
 export const LOG_TO = [

@@ -1,6 +1,6 @@
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { sidPattern } from '../common/sid';
-import { CALL_STATUSES, CallStatus } from './call-status';
+import { CALL_STATUSES, CallStatus } from '../call-control/legs/call-status';
 
 /**
  * Query parameters of `GET /Accounts/{sid}/Calls`, parsed from the raw query string.

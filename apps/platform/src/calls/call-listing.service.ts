@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import type { PageMetaDto } from '../common/paging';
-import { CallEntity } from './call.entity';
+import { CallEntity } from '../call-control/legs/call.entity';
 import type { CallListCriteria, CallListQuery, TimeRange } from './call-list-query';
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -1,9 +1,9 @@
 import type { Repository } from 'typeorm';
 import type { TelephonyGateway, TelephonyInventory } from '../telephony/telephony-gateway.port';
-import type { CallEntity } from './call.entity';
+import type { CallEntity } from '../call-control/legs/call.entity';
 import { CallRecovery } from './call-recovery';
 import type { CallSession } from './call-session';
-import { CallDirection, CallStatus } from './call-status';
+import { CallDirection, CallStatus } from '../call-control/legs/call-status';
 
 /** Stands in for a CallSession: records what recovery asks of it. */
 class SessionDouble {

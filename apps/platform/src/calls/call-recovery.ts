@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { In, Repository } from 'typeorm';
 import { abortableDelay } from '../common/serial-queue';
 import type { TelephonyGateway, TelephonyInventory } from '../telephony/telephony-gateway.port';
-import type { CallEntity } from './call.entity';
+import type { CallEntity } from '../call-control/legs/call.entity';
 import type { CallSession, DialLegObserver } from './call-session';
-import { CallDirection, CallStatus } from './call-status';
+import { CallDirection, CallStatus } from '../call-control/legs/call-status';
 
 export const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
 

@@ -1,4 +1,4 @@
-import type { CallEntity } from './call.entity';
+import type { CallEntity } from '../call-control/legs/call.entity';
 
 /** The parameters every RCML request and callback carries, in Twilio's names. */
 export function callRequestParams(call: CallEntity): Record<string, string> {

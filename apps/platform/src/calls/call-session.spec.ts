@@ -13,12 +13,12 @@ import {
   TelephonyGateway,
 } from '../telephony/telephony-gateway.port';
 import { WebhookError, type WebhookClient } from '../webhooks/webhook-client.service';
-import type { CallEntity } from './call.entity';
+import type { CallEntity } from '../call-control/legs/call.entity';
 import { MediaFetchError } from '../media/play-media.service';
 import { NotificationCode } from '../notifications/notification-codes';
 import { NotificationLevel } from '../notifications/notification.entity';
 import { CallSession, CallStore, MediaSource } from './call-session';
-import { CallStatus } from './call-status';
+import { CallStatus } from '../call-control/legs/call-status';
 
 /** In-memory stand-in for the gateway port: tests play Asterisk's part by emitting channel events. */
 class FakeGateway extends TelephonyGateway {

@@ -23,10 +23,10 @@ import {
   TelephonyGateway,
 } from '../telephony/telephony-gateway.port';
 import { WebhookClient, WebhookError } from '../webhooks/webhook-client.service';
-import type { CallEntity } from './call.entity';
+import type { CallEntity } from '../call-control/legs/call.entity';
 import { callRequestParams } from './call-request-params';
-import { CallSignal, isTerminal, nextStatus } from './call-state-machine';
-import { CallDirection, CallStatus } from './call-status';
+import { CallSignal, isTerminal, nextStatus } from '../call-control/legs/call-state-machine';
+import { CallDirection, CallStatus } from '../call-control/legs/call-status';
 import { ChannelMedia } from './channel-media';
 import { API_CALL_HOPS } from './limits/hop-policy';
 import { ProgressReporter, storedProgressEvents } from './progress-reporter';

@@ -8,7 +8,7 @@ import { RcmlModule } from '../rcml/rcml.module';
 import { RecordingsModule } from '../recordings/recordings.module';
 import { AccountClosureListener } from './account-closure.listener';
 import { CallControlService } from './call-control.service';
-import { CallEntity } from './call.entity';
+import { CallEntity } from '../call-control/legs/call.entity';
 import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
 import { TwilioCallsController } from './twilio/twilio-calls.controller';

@@ -8,12 +8,12 @@ import { newSid, sidPattern } from '../common/sid';
 import { CallControlService } from './call-control.service';
 import type { CallListQuery } from './call-list-query';
 import { CallListingService, type CallListResult } from './call-listing.service';
-import { CallEntity } from './call.entity';
-import { CallDirection, CallStatus } from './call-status';
+import { CallEntity } from '../call-control/legs/call.entity';
+import { CallDirection, CallStatus } from '../call-control/legs/call-status';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import type { CreateCallDto } from './dto/create-call.dto';
 import type { ModifyCallDto } from './dto/modify-call.dto';
-import { isTerminal } from './call-state-machine';
+import { isTerminal } from '../call-control/legs/call-state-machine';
 
 @Injectable()
 export class CallsService {

@@ -1,6 +1,6 @@
 import { buildCallEntity } from '../../../../test/factories/call-entity.factory';
 import type { ProgressCallback } from '../rcml/verbs/verb';
-import { CallStatus } from './call-status';
+import { CallStatus } from '../call-control/legs/call-status';
 import { progressParams, ProgressReporter, storedProgressEvents } from './progress-reporter';
 
 const ALL: ProgressCallback = {

@@ -7,7 +7,7 @@ import {
   type ProgressCallback,
   type ProgressEvent,
 } from '../rcml/verbs/verb';
-import type { CallEntity } from './call.entity';
+import type { CallEntity } from '../call-control/legs/call.entity';
 import { callRequestParams } from './call-request-params';
 
 /** The events a record's `statusCallbackEvent` names, in firing order; `completed` alone when it names none. */

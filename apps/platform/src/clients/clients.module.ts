@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
-import { ClientDirectory } from '../calls/client-directory.port';
+import { ClientDirectory } from '../call-control/ports/client-directory.port';
 import { ClientEntity } from './client.entity';
 import { ClientsController } from './clients.controller';
 import { ClientsService } from './clients.service';

@@ -3,6 +3,8 @@ import { Transform } from 'class-transformer';
 import {
   buildMessage,
   IsIn,
+  IsOptional,
+  IsString,
   IsUrl,
   MaxLength,
   Validate,
@@ -63,5 +65,14 @@ export function IsHttpMethod(options: ValidationOptions = {}): PropertyDecorator
   return applyDecorators(
     Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value)),
     IsIn(['GET', 'POST'], { message: '$property must be GET or POST', ...options }),
+  );
+}
+
+/** An optional FriendlyName, as every resource of the API takes it. */
+export function OptionalFriendlyName(): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    IsString({ message: "The 'FriendlyName' parameter must be text" }),
+    MaxLength(255, { message: "The 'FriendlyName' parameter must be at most 255 characters" }),
   );
 }

@@ -1,7 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { ApiKeyEntity } from '../accounts/api-key.entity';
-import { CallEntity } from '../calls/call.entity';
+import { CallEntity } from '../call-control/legs/call.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { NotificationEntity } from '../notifications/notification.entity';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CallSession, DialLegObserver, RecordingSink } from '../calls/call-session';
-import { CallStatus } from '../calls/call-status';
+import { CallStatus } from '../call-control/legs/call-status';
 import type { DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
 import type { TelephonyGateway } from '../telephony/telephony-gateway.port';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
-import { CallEntity } from '../calls/call.entity';
+import { CallEntity } from '../call-control/legs/call.entity';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { insertionOrder, type Page } from '../common/paging';
 import { sidPattern } from '../common/sid';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
-import { CallEntity } from '../calls/call.entity';
+import { CallEntity } from '../call-control/legs/call.entity';
 import { NotificationEntity } from './notification.entity';
 import { AccountNotificationsController, CallNotificationsController } from './notifications.controller';
 import { NotificationQueriesService } from './notification-queries.service';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
-import { CallEntity } from '../calls/call.entity';
+import { CallEntity } from '../call-control/legs/call.entity';
 import { RecordingAccessGuard } from './recording-access.guard';
 import { RecordingEntity } from './recording.entity';
 import { CallRecordingsController, RecordingsController } from './recordings.controller';

@@ -4,7 +4,7 @@ import { stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
-import { CallEntity } from '../calls/call.entity';
+import { CallEntity } from '../call-control/legs/call.entity';
 import { RESTCOMM_API_VERSION } from '../common/api-version';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { insertionOrder, type Page } from '../common/paging';

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/paging';
-import { OptionalFriendlyName } from '../../incoming-numbers/dto/incoming-number-fields';
+import { OptionalFriendlyName } from '../../common/validators';
 import type { AccountLimits } from '../account-limits.service';
 import { ACCOUNT_STATUSES, AccountStatus } from '../account-status';
 

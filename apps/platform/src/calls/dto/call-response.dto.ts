@@ -1,4 +1,4 @@
-import type { CallEntity } from '../call.entity';
+import type { CallEntity } from '../../call-control/legs/call.entity';
 
 import { RESTCOMM_API_VERSION } from '../../common/api-version';
 

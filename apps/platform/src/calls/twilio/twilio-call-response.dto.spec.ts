@@ -1,5 +1,5 @@
 import { buildCallEntity } from '../../../../../test/factories/call-entity.factory';
-import { CallDirection } from '../call-status';
+import { CallDirection } from '../../call-control/legs/call-status';
 import { toTwilioCallResponse } from './twilio-call-response.dto';
 
 describe('toTwilioCallResponse queue_time', () => {

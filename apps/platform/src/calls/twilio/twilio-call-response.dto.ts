@@ -1,6 +1,6 @@
 import { rfc2822 } from '../../common/rfc2822';
-import type { CallEntity } from '../call.entity';
-import { CallDirection } from '../call-status';
+import type { CallEntity } from '../../call-control/legs/call.entity';
+import { CallDirection } from '../../call-control/legs/call-status';
 
 export const TWILIO_API_VERSION = '2010-04-01';
 

@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsOptional, ValidateIf } from 'class-validator';
 import { DomainErrorCode } from '../../common/domain-error';
 import { IsHttpMethod, IsHttpUrl } from '../../common/validators';
+export { OptionalFriendlyName } from '../../common/validators';
 
 export const code = (value: DomainErrorCode) => ({ context: { code: value } });
 
@@ -34,10 +35,3 @@ export function OptionalHttpMethod(name: string): PropertyDecorator {
   );
 }
 
-export function OptionalFriendlyName(): PropertyDecorator {
-  return applyDecorators(
-    IsOptional(),
-    IsString({ message: "The 'FriendlyName' parameter must be text" }),
-    MaxLength(255, { message: "The 'FriendlyName' parameter must be at most 255 characters" }),
-  );
-}

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../database/column-types';
+import { TIMESTAMP_TYPE } from '../../common/column-types';
 import { CallDirection, CallStatus } from './call-status';
 
 @Entity('calls')
