@@ -1,6 +1,6 @@
 import { NotificationLevel } from '../../apps/platform/src/notifications/notification.entity';
 import type { NotificationInput } from '../../apps/platform/src/notifications/notifications.service';
-import { NotificationCode } from '../../apps/platform/src/notifications/notification-codes';
+import { NotificationCode } from '../../apps/platform/src/common/notification-codes';
 
 export function buildNotificationInput(
   accountSid: string,

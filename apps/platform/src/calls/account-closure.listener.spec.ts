@@ -6,7 +6,8 @@ import { AccountsService } from '../accounts/accounts.service';
 import type { AppConfig } from '../config/app-config';
 import { AccountClosureListener } from './account-closure.listener';
 import type { CallControlService } from './call-control.service';
-import type { CallModification, CallSession } from './call-session';
+import type { CallModification } from '../rcml/live-modification';
+import type { RcmlProgram } from '../rcml/rcml-program';
 import { AccountLimitsService } from '../accounts/account-limits.service';
 
 /** Live sessions that only record what they were asked to do. */
@@ -15,13 +16,15 @@ function liveCalls(calls: { sid: string; accountSid: string }[]) {
   const sessions = calls.map((call) => {
     modifications[call.sid] = [];
     return {
-      snapshot: call,
-      modify: async (change: CallModification) => void modifications[call.sid].push(change),
-    } as unknown as CallSession;
+      leg: { snapshot: call, accountSid: call.accountSid },
+      modification: {
+        apply: async (change: CallModification) => void modifications[call.sid].push(change),
+      },
+    } as unknown as RcmlProgram;
   });
   const control = {
     liveSessionsOf: (accountSid: string) =>
-      sessions.filter((session) => session.snapshot.accountSid === accountSid),
+      sessions.filter((session) => session.leg.accountSid === accountSid),
   } as unknown as CallControlService;
   return { control, modifications };
 }

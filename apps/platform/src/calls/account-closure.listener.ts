@@ -22,6 +22,6 @@ export class AccountClosureListener implements OnModuleInit {
     const sessions = this.control.liveSessionsOf(change.accountSid);
     if (sessions.length > 0)
       this.logger.log(`Hanging up ${sessions.length} call(s) of closed ${change.accountSid}`);
-    await Promise.all(sessions.map((session) => session.modify({ status: 'completed' })));
+    await Promise.all(sessions.map((session) => session.modification.apply({ status: 'completed' })));
   }
 }

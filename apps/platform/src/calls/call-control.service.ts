@@ -1,9 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { CallRecovery, IDLE_LEG } from './call-recovery';
-import { NotificationLevel } from '../notifications/notification.entity';
-import { NotificationCode } from '../notifications/notification-codes';
+import { CallRecovery } from './call-recovery';
+import { NotificationCode, NotificationLevel } from '../common/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RcmlApplicationService } from '../rcml/rcml-application.service';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
@@ -13,7 +10,6 @@ import type { AccountEntity } from '../accounts/account.entity';
 import { AccountStatus } from '../accounts/account-status';
 import { AccountsService } from '../accounts/accounts.service';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
-import { newSid } from '../common/sid';
 import type { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
 import { PlayMediaService } from '../media/play-media.service';
@@ -24,9 +20,12 @@ import { ConferenceRoomsService } from '../dial/conference-rooms.service';
 import { DialOperation, LegLauncher } from '../dial/dial-operation';
 import type { ConferenceRequest, DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
 import { ClientDirectory } from '../call-control/ports/client-directory.port';
-import type { CallConnector, CallModification, CallSessionDeps, DialLegObserver } from './call-session';
-import { CallSession } from './call-session';
-import { CallDirection, CallStatus } from '../call-control/legs/call-status';
+import { CallLeg, CallLegDeps, CallLegOptions, LegObserver } from '../call-control/legs/call-leg';
+import { CallRecords } from '../call-control/legs/call-records';
+import { CallDirection } from '../call-control/legs/call-status';
+import type { CallModification } from '../rcml/live-modification';
+import { CallConnector, RcmlProgram, RcmlProgramDeps } from '../rcml/rcml-program';
+import { ProgressCallbacks } from './progress-callbacks';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import { AccountLimitsService } from '../accounts/account-limits.service';
 import { AppConfig } from '../config/app-config';
@@ -56,7 +55,7 @@ export class CallControlService
   implements OnApplicationBootstrap, BeforeApplicationShutdown, CallConnector, LegLauncher
 {
   private readonly logger = new Logger(CallControlService.name);
-  private readonly live = new Map<string, CallSession>();
+  private readonly live = new Map<string, RcmlProgram>();
   /** Live sessions per account: what the concurrency limit counts. */
   private readonly activeByAccount = new Map<string, number>();
   /**
@@ -64,16 +63,16 @@ export class CallControlService
    * arriving together cannot both take the last slot while their records are written.
    */
   private readonly inboundReserved = new Map<string, number>();
-  /** Hop count of each live session, for the Dial legs it places. */
-  private readonly hops = new Map<string, number>();
   private readonly dispatcher: OutboundDispatcher<QueuedOutbound>;
-  private readonly deps: CallSessionDeps;
+  private readonly legDeps: CallLegDeps;
+  private readonly programDeps: RcmlProgramDeps;
+  private readonly progress: ProgressCallbacks;
   private readonly recovery: CallRecovery;
   /** While a DRAIN_ON_STOP shutdown waits for live calls, new inbound calls are refused. */
   private draining = false;
 
   constructor(
-    @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
+    private readonly records: CallRecords,
     private readonly gateway: TelephonyGateway,
     rcml: RcmlApplicationService,
     private readonly notifications: NotificationsService,
@@ -88,17 +87,9 @@ export class CallControlService
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
   ) {
-    this.deps = {
-      gateway,
-      connector: this,
-      rcml,
-      notifications,
-      webhooks,
-      speech,
-      media,
-      recordings,
-      store: { update: async (sid, patch) => void (await this.calls.update({ sid }, patch)) },
-    };
+    this.legDeps = { gateway, records, notifications };
+    this.programDeps = { gateway, connector: this, rcml, speech, media, recordings };
+    this.progress = new ProgressCallbacks(webhooks, notifications);
     gateway.onIncomingChannel((channel) => this.acceptIncoming(channel));
     this.dispatcher = new OutboundDispatcher<QueuedOutbound>({
       limitsFor: (accountSid) => limits.limitsFor(accountSid),
@@ -106,7 +97,7 @@ export class CallControlService
       dial: (queued) => this.startOutbound(queued.call, queued.signingKey),
     });
     limits.onChange((accountSid, changed) => this.dispatcher.limitsChanged(accountSid, changed));
-    this.recovery = new CallRecovery(calls, gateway, {
+    this.recovery = new CallRecovery(records, gateway, {
       owns: (sid) => this.live.has(sid) || this.dispatcher.isWaiting(sid),
       sessionFor: (call, options) => this.sessionFor(call, options),
       liveCallSids: () => [...this.live.keys()],
@@ -131,12 +122,29 @@ export class CallControlService
     this.live.clear();
   }
 
+  /**
+   * A leg with its RCML program and progress callbacks; a Dial leg's program stays dormant until a
+   * redirect gives it a document of its own.
+   */
+  private newCall(
+    call: CallEntity,
+    signingKey: string,
+    options: CallLegOptions,
+    dialLeg: LegObserver | null = null,
+  ): RcmlProgram {
+    const leg = new CallLeg(call, this.legDeps, options);
+    if (dialLeg) leg.observe(dialLeg);
+    this.progress.attach(leg, signingKey);
+    return new RcmlProgram(leg, signingKey, this.programDeps, dialLeg !== null);
+  }
+
   private async sessionFor(call: CallEntity, options: { leg: boolean; tracked: boolean }) {
     const account = await this.accounts.findBySid(call.accountSid);
     if (!account) return null;
-    const session = new CallSession(call, account.authToken, this.deps, options.leg ? { leg: IDLE_LEG } : {});
-    if (options.tracked) this.track(session, options.leg ? dialLegHops(API_CALL_HOPS) : API_CALL_HOPS);
-    return session;
+    const hops = options.leg ? dialLegHops(API_CALL_HOPS) : API_CALL_HOPS;
+    const program = this.newCall(call, account.authToken, { hops }, options.leg ? {} : null);
+    if (options.tracked) this.track(program);
+    return program;
   }
 
   /**
@@ -183,25 +191,28 @@ export class CallControlService
     // The dispatcher dials this same object, so the change holds even if it is dialed meanwhile.
     Object.assign(queued.call, patch);
     if (change.status && this.dispatcher.withdraw(callSid)) {
-      await this.calls.update({ sid: callSid }, patch);
+      await this.records.patchBySid(callSid, patch);
       await this.endQueued(queued, 'cancel');
       return true;
     }
-    if (Object.keys(patch).length > 0) await this.calls.update({ sid: callSid }, patch);
+    if (Object.keys(patch).length > 0) await this.records.patchBySid(callSid, patch);
     return !change.status;
   }
 
   private startOutbound(call: CallEntity, signingKey: string): void {
-    const session = new CallSession(call, signingKey, this.deps);
-    this.track(session, API_CALL_HOPS);
-    void session.start().catch((error) => this.logger.error(`Starting ${call.sid} failed: ${error}`));
+    const program = this.newCall(call, signingKey, { hops: API_CALL_HOPS });
+    this.track(program);
+    void program.leg.start().catch((error) => this.logger.error(`Starting ${call.sid} failed: ${error}`));
   }
 
   private async endQueued(queued: QueuedOutbound, by: 'error' | 'cancel', message?: string): Promise<void> {
-    const session = new CallSession(queued.call, queued.signingKey, this.deps);
-    await session
+    const leg = new CallLeg(queued.call, this.legDeps, { hops: API_CALL_HOPS });
+    const progress = this.progress.attach(leg, queued.signingKey);
+    await leg
       .endBeforeDialing(by, null, message)
       .catch((error) => this.logger.error(`Ending queued call ${queued.sid} failed: ${error}`));
+    // Queued calls ended at shutdown are ended here; the webhook client closes after them.
+    await progress.drained();
   }
 
   /**
@@ -213,7 +224,7 @@ export class CallControlService
     const buffering = this.gateway.watchChannel(channel.channelId, (event) => earlier.push(event));
     void this.routeIncoming(channel, earlier)
       .then((session) => {
-        if (session) session.adoptInbound(earlier.splice(0));
+        if (session) session.leg.adoptInbound(earlier.splice(0));
         else buffering.stop();
       })
       .catch(async (error) => {
@@ -228,7 +239,7 @@ export class CallControlService
   private async routeIncoming(
     channel: IncomingChannel,
     earlier: ChannelEvent[],
-  ): Promise<CallSession | null> {
+  ): Promise<RcmlProgram | null> {
     const number = await this.numbers.findByNumber(channel.to);
     const account = number && (await this.accounts.findBySid(number.accountSid));
     if (!number || !account) {
@@ -262,36 +273,30 @@ export class CallControlService
     earlier: ChannelEvent[],
     number: IncomingNumberEntity,
     account: AccountEntity,
-  ): Promise<CallSession> {
+  ): Promise<RcmlProgram> {
     if (earlier.some((event) => event.kind === 'hangup'))
       this.logger.debug(`Caller hung up before ${channel.to} was routed`);
-    const call = await this.calls.save(
-      this.calls.create({
-        sid: newSid('CA'),
-        accountSid: account.sid,
-        parentCallSid: null,
-        to: channel.to,
-        from: channel.from,
-        callerName: channel.callerName,
-        status: CallStatus.Ringing,
-        direction: CallDirection.Inbound,
-        apiVersion: RESTCOMM_API_VERSION,
-        phoneNumberSid: number.sid,
-        url: number.voiceUrl,
-        method: number.voiceMethod,
-        fallbackUrl: number.voiceFallbackUrl,
-        fallbackMethod: number.voiceFallbackMethod,
-        statusCallback: number.statusCallback,
-        statusCallbackMethod: number.statusCallbackMethod,
-        channelId: channel.channelId,
-        sipCallId: channel.sipCallId,
-        startTime: new Date(),
-        dateCreated: new Date(),
-      }),
-    );
-    const session = new CallSession(call, account.authToken, this.deps);
-    this.track(session, channel.hops);
-    return session;
+    const call = await this.records.create({
+      accountSid: account.sid,
+      to: channel.to,
+      from: channel.from,
+      callerName: channel.callerName,
+      direction: CallDirection.Inbound,
+      apiVersion: RESTCOMM_API_VERSION,
+      phoneNumberSid: number.sid,
+      url: number.voiceUrl,
+      method: number.voiceMethod,
+      fallbackUrl: number.voiceFallbackUrl,
+      fallbackMethod: number.voiceFallbackMethod,
+      statusCallback: number.statusCallback,
+      statusCallbackMethod: number.statusCallbackMethod,
+      channelId: channel.channelId,
+      sipCallId: channel.sipCallId,
+      startTime: new Date(),
+    });
+    const program = this.newCall(call, account.authToken, { hops: channel.hops });
+    this.track(program);
+    return program;
   }
 
   /** Loops (SIP 482) and calls over the account's concurrency limit (SIP 503) are refused unanswered. */
@@ -344,16 +349,23 @@ export class CallControlService
   }
 
   /** Live calls of one account (Dial legs included: they carry their caller's account). */
-  liveSessionsOf(accountSid: string): CallSession[] {
-    return [...this.live.values()].filter((session) => session.snapshot.accountSid === accountSid);
+  liveSessionsOf(accountSid: string): RcmlProgram[] {
+    return [...this.live.values()].filter((program) => program.leg.accountSid === accountSid);
   }
 
-  dial(caller: CallSession, request: DialRequest, document: AbortSignal): Promise<DialResult> {
-    return new DialOperation(caller, request, document, this, this.gateway, this.deps.recordings).run();
+  dial(caller: RcmlProgram, request: DialRequest, document: AbortSignal): Promise<DialResult> {
+    return new DialOperation(
+      caller,
+      request,
+      document,
+      this,
+      this.gateway,
+      this.programDeps.recordings,
+    ).run();
   }
 
   joinConference(
-    caller: CallSession,
+    caller: RcmlProgram,
     request: ConferenceRequest,
     document: AbortSignal,
   ): Promise<DialResult> {
@@ -362,31 +374,26 @@ export class CallControlService
 
   /** A Dial leg is a call record of its own (outbound-dial, ParentCallSid set) with its own session. */
   async launchLeg(
-    caller: CallSession,
+    caller: RcmlProgram,
     spec: DialTargetSpec,
     request: DialRequest,
-    observer: DialLegObserver,
-  ): Promise<CallSession> {
-    const parent = caller.snapshot;
+    observer: LegObserver,
+  ): Promise<RcmlProgram> {
+    const parent = caller.leg.snapshot;
     const noun = spec.target;
-    const call = await this.calls.save(
-      this.calls.create({
-        sid: newSid('CA'),
-        accountSid: parent.accountSid,
-        parentCallSid: parent.sid,
-        to: noun.noun === 'Sip' ? noun.uri : noun.noun === 'Number' ? noun.number : `client:${noun.login}`,
-        from: request.callerId ?? parent.from,
-        status: CallStatus.Queued,
-        direction: CallDirection.OutboundDial,
-        apiVersion: RESTCOMM_API_VERSION,
-        url: null,
-        statusCallback: spec.progress?.url ?? null,
-        statusCallbackMethod: spec.progress?.method ?? 'POST',
-        statusCallbackEvent: spec.progress?.events.join(' ') ?? null,
-        timeout: request.timeoutSeconds,
-        dateCreated: new Date(),
-      }),
-    );
+    const call = await this.records.create({
+      accountSid: parent.accountSid,
+      parentCallSid: parent.sid,
+      to: noun.noun === 'Sip' ? noun.uri : noun.noun === 'Number' ? noun.number : `client:${noun.login}`,
+      from: request.callerId ?? parent.from,
+      direction: CallDirection.OutboundDial,
+      apiVersion: RESTCOMM_API_VERSION,
+      url: null,
+      statusCallback: spec.progress?.url ?? null,
+      statusCallbackMethod: spec.progress?.method ?? 'POST',
+      statusCallbackEvent: spec.progress?.events.join(' ') ?? null,
+      timeout: request.timeoutSeconds,
+    });
     let target: DialTarget;
     let unreachable: string | null = null;
     if (noun.noun === 'Sip') {
@@ -403,29 +410,23 @@ export class CallControlService
       if (!client) unreachable = `Client "${noun.login}" does not exist`;
       else if (!client.registered) unreachable = `Client "${noun.login}" is not registered`;
     }
-    const hops = dialLegHops(this.hops.get(parent.sid) ?? API_CALL_HOPS);
-    const session = new CallSession(call, caller.signingSecret, this.deps, {
-      hops,
-      target,
-      headers: noun.noun === 'Sip' ? noun.headers : undefined,
-      progress: spec.progress,
-      leg: observer,
-    });
-    this.track(session, hops);
-    if (unreachable) void session.endBeforeDialing('error', SIP_TEMPORARILY_UNAVAILABLE, unreachable);
-    else
-      void session.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
-    return session;
+    const hops = dialLegHops(caller.leg.hops);
+    const headers = noun.noun === 'Sip' ? noun.headers : undefined;
+    const program = this.newCall(call, caller.signingKey, { hops, target, headers }, observer);
+    this.track(program);
+    const { leg } = program;
+    if (unreachable) void leg.endBeforeDialing('error', SIP_TEMPORARILY_UNAVAILABLE, unreachable);
+    else void leg.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
+    return program;
   }
 
-  private track(session: CallSession, hops: number): void {
-    const accountSid = session.snapshot.accountSid;
-    this.live.set(session.sid, session);
-    this.hops.set(session.sid, hops);
+  private track(program: RcmlProgram): void {
+    const { leg } = program;
+    const accountSid = leg.accountSid;
+    this.live.set(leg.sid, program);
     this.activeByAccount.set(accountSid, (this.activeByAccount.get(accountSid) ?? 0) + 1);
-    void session.finished.then(() => {
-      this.live.delete(session.sid);
-      this.hops.delete(session.sid);
+    void leg.finished.then(() => {
+      this.live.delete(leg.sid);
       const left = (this.activeByAccount.get(accountSid) ?? 0) - 1;
       if (left > 0) this.activeByAccount.set(accountSid, left);
       else this.activeByAccount.delete(accountSid);
@@ -444,7 +445,7 @@ export class CallControlService
     else this.inboundReserved.delete(accountSid);
   }
 
-  liveSession(callSid: string): CallSession | undefined {
+  liveSession(callSid: string): RcmlProgram | undefined {
     return this.live.get(callSid);
   }
 }

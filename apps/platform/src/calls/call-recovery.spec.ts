@@ -1,11 +1,11 @@
-import type { Repository } from 'typeorm';
 import type { TelephonyGateway, TelephonyInventory } from '../telephony/telephony-gateway.port';
 import type { CallEntity } from '../call-control/legs/call.entity';
 import { CallRecovery } from './call-recovery';
-import type { CallSession } from './call-session';
+import type { CallRecords } from '../call-control/legs/call-records';
+import type { RcmlProgram } from '../rcml/rcml-program';
 import { CallDirection, CallStatus } from '../call-control/legs/call-status';
 
-/** Stands in for a CallSession: records what recovery asks of it. */
+/** Stands in for an RCML program and its leg (one object plays both): records what recovery asks of it. */
 class SessionDouble {
   readonly calls: string[] = [];
   lostAt: Date | null = null;
@@ -14,6 +14,9 @@ class SessionDouble {
   private resolve!: () => void;
   readonly finished = new Promise<void>((resolve) => (this.resolve = resolve));
   constructor(readonly snapshot: CallEntity) {}
+  get leg() {
+    return this;
+  }
   get sid() {
     return this.snapshot.sid;
   }
@@ -25,7 +28,7 @@ class SessionDouble {
     this.redirected = release ?? null;
     return new AbortController().signal;
   }
-  async end(by: string) {
+  async hangup(by: string) {
     this.calls.push(`end:${by}`);
     this.resolve();
   }
@@ -83,13 +86,13 @@ function setup(
     released: false,
     release: () => void (gateway.released = true),
   };
-  const repository = { find: async () => records } as unknown as Repository<CallEntity>;
+  const repository = { findLive: async () => records } as unknown as CallRecords;
   const recovery = new CallRecovery(repository, gateway as unknown as TelephonyGateway, {
     owns: (sid) => sid === 'CA-ours',
     sessionFor: async (call) => {
       const session = new SessionDouble(call);
       sessions.set(call.sid, session);
-      return session as unknown as CallSession;
+      return session as unknown as RcmlProgram;
     },
     liveCallSids: () => [],
   });
@@ -102,7 +105,10 @@ describe('CallRecovery', () => {
   it('re-adopts answered calls whose channel Asterisk still holds and leaves this process’s own calls alone', async () => {
     const kept = record({ channelId: 'ch-1' });
     const ours = record({ sid: 'CA-ours', channelId: 'ch-2' });
-    const { recovery, sessions } = setup([kept, ours], { channelIds: new Set(['ch-1', 'ch-2']), bridges: [] });
+    const { recovery, sessions } = setup([kept, ours], {
+      channelIds: new Set(['ch-1', 'ch-2']),
+      bridges: [],
+    });
     await recovery.recover();
     expect(sessions.get(kept.sid)!.calls).toEqual(['readopt']);
     expect(sessions.has('CA-ours')).toBe(false);
@@ -119,7 +125,11 @@ describe('CallRecovery', () => {
     const noted = record({ channelId: 'ch-noted' });
     const unnoted = record({ channelId: 'ch-unnoted' });
     const endedAt = new Date('2026-12-01T10:02:00Z');
-    const { recovery, sessions } = setup([noted, unnoted], { channelIds: new Set(), bridges: [] }, { 'ch-noted': endedAt });
+    const { recovery, sessions } = setup(
+      [noted, unnoted],
+      { channelIds: new Set(), bridges: [] },
+      { 'ch-noted': endedAt },
+    );
     await recovery.recover();
     expect(sessions.get(noted.sid)!.lostAt).toEqual(endedAt);
     expect(sessions.get(noted.sid)!.lostMessage).toMatch(/Asterisk noted/);
@@ -208,7 +218,7 @@ describe('CallRecovery', () => {
   describe('at shutdown', () => {
     const live = () => {
       const session = new SessionDouble(record({ channelId: 'ch-1' }));
-      return { session, list: () => [session as unknown as CallSession] };
+      return { session, list: () => [session as unknown as RcmlProgram] };
     };
 
     it('leaves live calls up for the next process and sends Asterisk nothing more', async () => {

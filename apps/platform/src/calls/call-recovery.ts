@@ -1,12 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { In, Repository } from 'typeorm';
 import { abortableDelay } from '../common/serial-queue';
 import type { TelephonyGateway, TelephonyInventory } from '../telephony/telephony-gateway.port';
 import type { CallEntity } from '../call-control/legs/call.entity';
-import type { CallSession, DialLegObserver } from './call-session';
+import type { CallRecords } from '../call-control/legs/call-records';
 import { CallDirection, CallStatus } from '../call-control/legs/call-status';
-
-export const LIVE_STATUSES = [CallStatus.Queued, CallStatus.Ringing, CallStatus.InProgress];
+import type { RcmlProgram } from '../rcml/rcml-program';
 
 /** How often live records get `last_seen`: the error bound of an end time nobody observed. */
 export const HEARTBEAT_MS = 2000;
@@ -14,21 +12,18 @@ export const HEARTBEAT_MS = 2000;
 const HANGUP_WAIT_MS = 5000;
 
 /** Resolves when every session has finished, or after `ms`. */
-async function settled(sessions: CallSession[], ms: number): Promise<void> {
+async function settled(sessions: RcmlProgram[], ms: number): Promise<void> {
   const done = new AbortController();
-  void Promise.all(sessions.map((session) => session.finished)).then(() => done.abort());
+  void Promise.all(sessions.map((session) => session.leg.finished)).then(() => done.abort());
   await abortableDelay(ms, done.signal);
 }
-
-/** A re-adopted Dial leg reports to no Dial: its conversation is rebuilt here. */
-export const IDLE_LEG: DialLegObserver = { answered: () => undefined, ended: () => undefined };
 
 /** What recovery needs from the call-control core. */
 export interface RecoveryHost {
   /** True for calls this process already runs or queues (they are not a previous process's). */
   owns(callSid: string): boolean;
   /** A session for a stored call; `tracked` ones count as live calls of their account. */
-  sessionFor(call: CallEntity, options: { leg: boolean; tracked: boolean }): Promise<CallSession | null>;
+  sessionFor(call: CallEntity, options: { leg: boolean; tracked: boolean }): Promise<RcmlProgram | null>;
   liveCallSids(): string[];
 }
 
@@ -50,7 +45,7 @@ export class CallRecovery {
   private readonly startedAt = new Date();
 
   constructor(
-    private readonly calls: Repository<CallEntity>,
+    private readonly records: CallRecords,
     private readonly gateway: TelephonyGateway,
     private readonly host: RecoveryHost,
   ) {}
@@ -76,46 +71,40 @@ export class CallRecovery {
    * status stored and status callbacks sent, within a few seconds).
    */
   async stop(
-    live: () => CallSession[],
+    live: () => RcmlProgram[],
     drain: { drainOnStop: boolean; drainTimeoutSeconds: number },
   ): Promise<void> {
     if (!drain.drainOnStop) {
       this.stopHeartbeat();
       this.gateway.release();
-      for (const session of live()) session.detach();
+      for (const session of live()) session.leg.detach();
       return;
     }
     await settled(live(), drain.drainTimeoutSeconds * 1000);
     const rest = live();
-    await Promise.all(rest.map((session) => session.end('platform')));
+    await Promise.all(rest.map((session) => session.leg.hangup('platform')));
     await settled(rest, HANGUP_WAIT_MS);
     this.stopHeartbeat();
-    await Promise.all(live().map((session) => session.shutdown()));
+    await Promise.all(live().map((session) => session.leg.shutdown()));
   }
 
   private async beat(): Promise<void> {
     const sids = this.host.liveCallSids();
     if (sids.length === 0) return;
     try {
-      await this.calls
-        .createQueryBuilder()
-        .update()
-        // A heartbeat is not a change of the call: DateUpdated keeps its value.
-        .set({ lastSeen: new Date(), dateUpdated: () => 'date_updated' })
-        .where('sid IN (:...sids)', { sids })
-        .execute();
+      await this.records.heartbeat(sids);
     } catch (error) {
       this.logger.warn(`Heartbeat failed: ${error}`);
     }
   }
 
   async recover(): Promise<void> {
-    const records = (await this.calls.find({ where: { status: In(LIVE_STATUSES) } })).filter(
+    const records = (await this.records.findLive()).filter(
       (call) => call.dateCreated < this.startedAt && !this.host.owns(call.sid),
     );
     if (records.length === 0) return;
     const inventory = await this.gateway.inventory();
-    const adopted = new Map<string, CallSession>();
+    const adopted = new Map<string, RcmlProgram>();
     for (const call of records) {
       const alive = call.channelId !== null && inventory.channelIds.has(call.channelId);
       if (alive && call.status === CallStatus.InProgress) {
@@ -130,13 +119,14 @@ export class CallRecovery {
       await this.closeLost(call, alive ? LOST_SETUP : null);
     }
     this.rebuildConversations(adopted, inventory);
-    for (const channelId of adopted.keys()) await this.gateway.resumeChannel(channelId).catch(() => undefined);
+    for (const channelId of adopted.keys())
+      await this.gateway.resumeChannel(channelId).catch(() => undefined);
     // A channel that ended while the records were being read had its events delivered to nobody.
     const still = (await this.gateway.inventory()).channelIds;
     for (const [channelId, session] of adopted) {
       if (still.has(channelId)) continue;
       const noted = await this.gateway.hangupTime(channelId).catch(() => null);
-      void session.closeLost(noted ?? new Date(), LOST_NOTED);
+      void session.leg.closeLost(noted ?? new Date(), LOST_NOTED);
     }
     const lost = records.length - adopted.size;
     this.logger.log(`Re-adopted ${adopted.size} live call(s); closed ${lost} that a previous run left live`);
@@ -145,19 +135,20 @@ export class CallRecovery {
   private async closeLost(call: CallEntity, message: string | null): Promise<void> {
     const session = await this.host.sessionFor(call, { leg: true, tracked: false });
     if (!session) return;
-    const noted = message || !call.channelId ? null : await this.gateway.hangupTime(call.channelId).catch(() => null);
+    const noted =
+      message || !call.channelId ? null : await this.gateway.hangupTime(call.channelId).catch(() => null);
     let endTime = noted ?? call.lastSeen ?? new Date();
     if (call.answerTime && endTime < call.answerTime) endTime = call.answerTime;
-    await session.closeLost(endTime, message ?? (noted ? LOST_NOTED : LOST_SEEN));
+    await session.leg.closeLost(endTime, message ?? (noted ? LOST_NOTED : LOST_SEEN));
   }
 
   /** A Dial's caller and callee still in their bridge are joined again: one hanging up ends the other. */
-  private rebuildConversations(adopted: Map<string, CallSession>, inventory: TelephonyInventory): void {
-    const joined = new Set<CallSession>();
+  private rebuildConversations(adopted: Map<string, RcmlProgram>, inventory: TelephonyInventory): void {
+    const joined = new Set<RcmlProgram>();
     for (const bridge of inventory.bridges) {
       const members = bridge.channelIds.map((id) => adopted.get(id)).filter((s) => s !== undefined);
-      const child = members.find((s) => s.snapshot.direction === CallDirection.OutboundDial);
-      const parent = child && members.find((s) => s.sid === child.snapshot.parentCallSid);
+      const child = members.find((s) => s.leg.snapshot.direction === CallDirection.OutboundDial);
+      const parent = child && members.find((s) => s.leg.sid === child.leg.snapshot.parentCallSid);
       if (parent && child) {
         this.rejoin(parent, child, bridge.bridgeId);
         joined.add(parent).add(child);
@@ -169,16 +160,17 @@ export class CallRecovery {
       // Alone in a Dial's bridge (dial-operation.ts names them cw-bridge-): the other party hung up
       // meanwhile, and with no document to go on with, this one ends as a Dial without an action does.
       const inDial = inventory.bridges.some(
-        (bridge) => bridge.channelIds.includes(session.channelId) && bridge.bridgeId.startsWith('cw-bridge-'),
+        (bridge) =>
+          bridge.channelIds.includes(session.leg.channelId) && bridge.bridgeId.startsWith('cw-bridge-'),
       );
-      if (inDial) void session.end('platform');
+      if (inDial) void session.leg.hangup('platform');
     }
   }
 
-  private rejoin(parent: CallSession, child: CallSession, bridgeId: string): void {
+  private rejoin(parent: RcmlProgram, child: RcmlProgram, bridgeId: string): void {
     let separated = false;
-    const leave = async (session: CallSession) => {
-      await this.gateway.removeFromBridge(bridgeId, session.channelId);
+    const leave = async (session: RcmlProgram) => {
+      await this.gateway.removeFromBridge(bridgeId, session.leg.channelId);
     };
     // A redirected caller leaves the bridge first; its callee follows it (MoveConnectedCallLeg) or ends.
     parent.readopt(async () => {
@@ -187,21 +179,23 @@ export class CallRecovery {
       await leave(parent);
       if (!first) return;
       const move = parent.connectedLegTarget();
-      void (move ? child.redirect(move) : child.end('platform'));
+      void (move ? child.redirect(move) : child.leg.hangup('platform'));
     });
     child.readopt(async () => {
       const first = !separated;
       separated = true;
       await leave(child);
-      if (first) void parent.end('platform');
+      if (first) void parent.leg.hangup('platform');
     });
-    const hangUpOther = (other: CallSession) => {
+    const hangUpOther = (other: RcmlProgram) => {
       if (separated) return;
       separated = true;
-      void other.end('platform');
+      void other.leg.hangup('platform');
     };
-    void parent.finished.then(() => hangUpOther(child));
-    void child.finished.then(() => hangUpOther(parent));
-    void Promise.all([parent.finished, child.finished]).then(() => this.gateway.destroyBridge(bridgeId));
+    void parent.leg.finished.then(() => hangUpOther(child));
+    void child.leg.finished.then(() => hangUpOther(parent));
+    void Promise.all([parent.leg.finished, child.leg.finished]).then(() =>
+      this.gateway.destroyBridge(bridgeId),
+    );
   }
 }

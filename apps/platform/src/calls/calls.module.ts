@@ -9,6 +9,9 @@ import { RecordingsModule } from '../recordings/recordings.module';
 import { AccountClosureListener } from './account-closure.listener';
 import { CallControlService } from './call-control.service';
 import { CallEntity } from '../call-control/legs/call.entity';
+import { CallRecords } from '../call-control/legs/call-records';
+import { NotificationSink } from '../call-control/ports/notification-sink.port';
+import { NotificationsService } from '../notifications/notifications.service';
 import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
 import { TwilioCallsController } from './twilio/twilio-calls.controller';
@@ -24,7 +27,13 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     DialModule,
   ],
   controllers: [CallsController, TwilioCallsController],
-  providers: [CallsService, CallControlService, AccountClosureListener],
+  providers: [
+    CallsService,
+    CallControlService,
+    AccountClosureListener,
+    CallRecords,
+    { provide: NotificationSink, useExisting: NotificationsService },
+  ],
   exports: [CallsService, CallControlService],
 })
 export class CallsModule {}

@@ -4,12 +4,13 @@ import { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
 import { AccountStatus } from '../accounts/account-status';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
-import { newSid, sidPattern } from '../common/sid';
+import { sidPattern } from '../common/sid';
+import { CallRecords } from '../call-control/legs/call-records';
 import { CallControlService } from './call-control.service';
 import type { CallListQuery } from './call-list-query';
 import { CallListingService, type CallListResult } from './call-listing.service';
 import { CallEntity } from '../call-control/legs/call.entity';
-import { CallDirection, CallStatus } from '../call-control/legs/call-status';
+import { CallDirection } from '../call-control/legs/call-status';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import type { CreateCallDto } from './dto/create-call.dto';
 import type { ModifyCallDto } from './dto/modify-call.dto';
@@ -20,6 +21,7 @@ export class CallsService {
   constructor(
     @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
     private readonly control: CallControlService,
+    private readonly records: CallRecords,
   ) {}
 
   /**
@@ -44,28 +46,21 @@ export class CallsService {
   }
 
   private store(account: AccountEntity, request: CreateCallDto): Promise<CallEntity> {
-    return this.calls.save(
-      this.calls.create({
-        sid: newSid('CA'),
-        accountSid: account.sid,
-        parentCallSid: null,
-        to: request.To,
-        from: request.From,
-        status: CallStatus.Queued,
-        direction: CallDirection.OutboundApi,
-        apiVersion: RESTCOMM_API_VERSION,
-        url: request.Url,
-        method: request.Method,
-        fallbackUrl: request.FallbackUrl ?? null,
-        fallbackMethod: request.FallbackMethod,
-        statusCallback: request.StatusCallback ?? null,
-        statusCallbackMethod: request.StatusCallbackMethod,
-        statusCallbackEvent: request.StatusCallbackEvent?.join(' ') ?? null,
-        timeout: request.Timeout,
-        // Millisecond precision keeps "newest first" meaningful; the column default has whole seconds.
-        dateCreated: new Date(),
-      }),
-    );
+    return this.records.create({
+      accountSid: account.sid,
+      to: request.To,
+      from: request.From,
+      direction: CallDirection.OutboundApi,
+      apiVersion: RESTCOMM_API_VERSION,
+      url: request.Url,
+      method: request.Method,
+      fallbackUrl: request.FallbackUrl ?? null,
+      fallbackMethod: request.FallbackMethod,
+      statusCallback: request.StatusCallback ?? null,
+      statusCallbackMethod: request.StatusCallbackMethod,
+      statusCallbackEvent: request.StatusCallbackEvent?.join(' ') ?? null,
+      timeout: request.Timeout,
+    });
   }
 
   async get(account: AccountEntity, callSid: string): Promise<CallEntity> {
@@ -117,7 +112,7 @@ export class CallsService {
         `Call ${callSid} is not in progress; it cannot be modified`,
       );
     }
-    await session.modify(change);
+    await session.modification.apply(change);
     return this.get(account, callSid);
   }
 

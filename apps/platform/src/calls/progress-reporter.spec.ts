@@ -1,13 +1,13 @@
 import { buildCallEntity } from '../../../../test/factories/call-entity.factory';
-import type { ProgressCallback } from '../rcml/verbs/verb';
 import { CallStatus } from '../call-control/legs/call-status';
 import { progressParams, ProgressReporter, storedProgressEvents } from './progress-reporter';
 
-const ALL: ProgressCallback = {
-  url: 'http://app/progress',
-  method: 'POST',
-  events: ['initiated', 'ringing', 'answered', 'completed'],
-};
+/** A record whose progress callbacks go to the app, for the events named. */
+const withCallbacks = (events = 'initiated ringing answered completed') => ({
+  statusCallback: 'http://app/progress',
+  statusCallbackMethod: 'POST',
+  statusCallbackEvent: events,
+});
 
 function deferred() {
   let resolve!: () => void;
@@ -75,11 +75,8 @@ describe('progressParams', () => {
 describe('ProgressReporter', () => {
   it('numbers only the events asked for, and sends the status of the moment each one happened', async () => {
     const sent: Record<string, string>[] = [];
-    const reporter = new ProgressReporter(
-      { ...ALL, events: ['ringing', 'completed'] },
-      async (_target, params) => void sent.push(params),
-    );
-    const call = buildCallEntity({ status: CallStatus.Queued });
+    const reporter = new ProgressReporter(async (_target, params) => void sent.push(params));
+    const call = buildCallEntity({ status: CallStatus.Queued, ...withCallbacks('ringing completed') });
     reporter.report('initiated', call);
     call.status = CallStatus.Ringing;
     reporter.report('ringing', call);
@@ -97,11 +94,11 @@ describe('ProgressReporter', () => {
   it('sends one request at a time in firing order: a slow server holds back the later ones, not the caller', async () => {
     const first = deferred();
     const started: string[] = [];
-    const reporter = new ProgressReporter(ALL, async (_target, params) => {
+    const reporter = new ProgressReporter(async (_target, params) => {
       started.push(params.CallStatus);
       if (params.CallStatus === 'initiated') await first.promise;
     });
-    const call = buildCallEntity({ status: CallStatus.Queued });
+    const call = buildCallEntity({ status: CallStatus.Queued, ...withCallbacks() });
     reporter.report('initiated', call);
     call.status = CallStatus.Ringing;
     reporter.report('ringing', call);
@@ -115,11 +112,11 @@ describe('ProgressReporter', () => {
 
   it('goes on with the next callback after one fails', async () => {
     const sent: string[] = [];
-    const reporter = new ProgressReporter(ALL, async (_target, params) => {
+    const reporter = new ProgressReporter(async (_target, params) => {
       if (params.CallStatus === 'initiated') throw new Error('refused');
       sent.push(params.CallStatus);
     });
-    const call = buildCallEntity({ status: CallStatus.Queued });
+    const call = buildCallEntity({ status: CallStatus.Queued, ...withCallbacks() });
     reporter.report('initiated', call);
     call.status = CallStatus.Ringing;
     reporter.report('ringing', call);
@@ -129,15 +126,16 @@ describe('ProgressReporter', () => {
 
   it('sends nothing without a StatusCallback; a later one (live modification) keeps the stored events', async () => {
     const targets: string[] = [];
-    const reporter = new ProgressReporter(null, async (target) => void targets.push(target.url));
-    const call = buildCallEntity({ status: CallStatus.Ringing });
+    const reporter = new ProgressReporter(async (target) => void targets.push(`${target.method} ${target.url}`));
+    const call = buildCallEntity({ status: CallStatus.Ringing, statusCallbackEvent: 'ringing completed' });
     reporter.report('ringing', call);
-    reporter.retarget('http://app/new', 'GET', ['ringing', 'completed']);
+    Object.assign(call, { statusCallback: 'http://app/new', statusCallbackMethod: 'GET' });
     call.status = CallStatus.Completed;
     reporter.report('completed', call);
-    reporter.retarget('http://app/newer', 'POST', ['initiated']);
+    reporter.report('initiated', call);
+    Object.assign(call, { statusCallback: 'http://app/newer', statusCallbackMethod: 'POST' });
     reporter.report('completed', call);
     await reporter.drained();
-    expect(targets).toEqual(['http://app/new', 'http://app/newer']);
+    expect(targets).toEqual(['GET http://app/new', 'POST http://app/newer']);
   });
 });

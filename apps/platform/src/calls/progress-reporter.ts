@@ -8,7 +8,7 @@ import {
   type ProgressEvent,
 } from '../rcml/verbs/verb';
 import type { CallEntity } from '../call-control/legs/call.entity';
-import { callRequestParams } from './call-request-params';
+import { callRequestParams } from '../rcml/call-request-params';
 
 /** The events a record's `statusCallbackEvent` names, in firing order; `completed` alone when it names none. */
 export function storedProgressEvents(stored: string | null): ProgressEvent[] {
@@ -46,6 +46,16 @@ export function progressParams(
   return params;
 }
 
+/** Where a record's progress callbacks go, if anywhere. */
+export function progressTarget(call: Readonly<CallEntity>): ProgressCallback | null {
+  if (!call.statusCallback) return null;
+  return {
+    url: call.statusCallback,
+    method: call.statusCallbackMethod as HttpMethod,
+    events: storedProgressEvents(call.statusCallbackEvent),
+  };
+}
+
 export type ProgressSender = (target: ProgressCallback, params: Record<string, string>) => Promise<void>;
 
 /**
@@ -58,18 +68,14 @@ export class ProgressReporter {
   private readonly deliveries = new SerialQueue();
   private last: Promise<void> = Promise.resolve();
 
-  constructor(
-    private target: ProgressCallback | null,
-    private readonly send: ProgressSender,
-  ) {}
+  constructor(private readonly send: ProgressSender) {}
 
-  /** A new StatusCallback (live modification): later events go there; the events asked for stay. */
-  retarget(url: string, method: HttpMethod, events: ProgressEvent[]): void {
-    this.target = { url, method, events: this.target?.events ?? events };
-  }
-
+  /**
+   * Reports `event` to the record's StatusCallback as it is now (a live modification may have changed
+   * it), for the events the record's StatusCallbackEvent asks for.
+   */
   report(event: ProgressEvent, call: Readonly<CallEntity>): void {
-    const target = this.target;
+    const target = progressTarget(call);
     if (!target || !target.events.includes(event)) return;
     const params = progressParams(event, call, this.sequence++, new Date());
     this.last = this.deliveries.run(() => this.send(target, params)).catch(() => undefined);

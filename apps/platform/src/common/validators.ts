@@ -1,7 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
+  ArrayNotEmpty,
   buildMessage,
+  IsArray,
   IsIn,
   IsOptional,
   IsString,
@@ -12,6 +14,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { NotInternalUrlConstraint } from './account-url-policy';
+import { DomainErrorCode } from './domain-error';
+import { PROGRESS_EVENTS, splitEventList } from './progress-events';
 
 const HOST = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)`;
 const USER = String.raw`[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+`;
@@ -74,5 +78,28 @@ export function OptionalFriendlyName(): PropertyDecorator {
     IsOptional(),
     IsString({ message: "The 'FriendlyName' parameter must be text" }),
     MaxLength(255, { message: "The 'FriendlyName' parameter must be at most 255 characters" }),
+  );
+}
+
+/**
+ * Twilio's StatusCallbackEvent: which progress events go to StatusCallback (default: completed only).
+ * Twilio's SDKs repeat the parameter once per event; one space- or comma-separated value is accepted too.
+ */
+export function OptionalStatusCallbackEvents(): PropertyDecorator {
+  const invalid = { context: { code: DomainErrorCode.InvalidStatusCallbackEvent } };
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }) =>
+      (Array.isArray(value) ? value : [value]).flatMap((item: unknown) =>
+        typeof item === 'string' ? splitEventList(item) : [item],
+      ),
+    ),
+    IsIn(PROGRESS_EVENTS as unknown as string[], {
+      each: true,
+      message: `The 'StatusCallbackEvent' parameter must be one or more of ${PROGRESS_EVENTS.join(', ')}`,
+      ...invalid,
+    }),
+    ArrayNotEmpty({ message: "The 'StatusCallbackEvent' parameter must name at least one event", ...invalid }),
+    IsArray(invalid),
   );
 }

@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { CallSession } from '../calls/call-session';
+import type { RcmlProgram } from '../rcml/rcml-program';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { newSid } from '../common/sid';
 import type { ConferenceRequest, DialResult } from '../rcml/verbs/verb';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
 
 export interface Participant {
-  call: CallSession;
+  call: RcmlProgram;
   muted: boolean;
   startConferenceOnEnter: boolean;
   endConferenceOnExit: boolean;
@@ -39,8 +39,8 @@ export class ConferenceRoomsService {
 
   constructor(private readonly gateway: TelephonyGateway) {}
 
-  async join(caller: CallSession, request: ConferenceRequest, document: AbortSignal): Promise<DialResult> {
-    const accountSid = caller.snapshot.accountSid;
+  async join(caller: RcmlProgram, request: ConferenceRequest, document: AbortSignal): Promise<DialResult> {
+    const accountSid = caller.leg.snapshot.accountSid;
     const key = `${accountSid}/${request.name}`;
     let room = this.rooms.get(key);
     if (!room) {
@@ -69,11 +69,11 @@ export class ConferenceRoomsService {
       inBridge: false,
       leave,
     };
-    room.participants.set(caller.sid, participant);
+    room.participants.set(caller.leg.sid, participant);
     document.addEventListener('abort', leave);
     const timeLimit = setTimeout(leave, request.timeLimitSeconds * 1000);
     const stopStar = request.hangupOnStar
-      ? caller.channelMedia.onDigit((digit) => digit === '*' && leave())
+      ? caller.leg.media.onDigit((digit) => digit === '*' && leave())
       : () => undefined;
     const waitMusic = new AbortController();
     try {
@@ -124,8 +124,8 @@ export class ConferenceRoomsService {
   async setMuted(accountSid: string, sid: string, callSid: string, muted: boolean): Promise<Participant> {
     const participant = this.participant(accountSid, sid, callSid);
     await (muted
-      ? this.gateway.mute(participant.call.channelId, 'in')
-      : this.gateway.unmute(participant.call.channelId, 'in'));
+      ? this.gateway.mute(participant.call.leg.channelId, 'in')
+      : this.gateway.unmute(participant.call.leg.channelId, 'in'));
     participant.muted = muted;
     return participant;
   }
@@ -146,11 +146,11 @@ export class ConferenceRoomsService {
     participant: Participant,
     request: ConferenceRequest,
   ): Promise<void> {
-    if (participant.inBridge || participant.call.signal.aborted) return;
-    await this.gateway.stopMusicOnHold(participant.call.channelId);
-    await this.gateway.addToBridge(room.bridgeId, participant.call.channelId);
+    if (participant.inBridge || participant.call.leg.signal.aborted) return;
+    await this.gateway.stopMusicOnHold(participant.call.leg.channelId);
+    await this.gateway.addToBridge(room.bridgeId, participant.call.leg.channelId);
     participant.inBridge = true;
-    if (participant.muted) await this.gateway.mute(participant.call.channelId, 'in');
+    if (participant.muted) await this.gateway.mute(participant.call.leg.channelId, 'in');
     if (request.beep === 'true' || request.beep === 'onEnter') await this.beep(room);
   }
 
@@ -158,13 +158,13 @@ export class ConferenceRoomsService {
     // Fetched by the platform like <Play>; hold music stands in when the file cannot be played.
     const media = waitUrl ? await participant.call.remoteMedia(waitUrl) : null;
     if (signal.aborted || participant.inBridge) return;
-    if (!media) return this.gateway.startMusicOnHold(participant.call.channelId);
+    if (!media) return this.gateway.startMusicOnHold(participant.call.leg.channelId);
     void (async () => {
-      while (!signal.aborted && !participant.inBridge && !participant.call.signal.aborted) {
-        const failed = await participant.call.channelMedia.play(media, signal);
-        if (failed) return this.gateway.startMusicOnHold(participant.call.channelId);
+      while (!signal.aborted && !participant.inBridge && !participant.call.leg.signal.aborted) {
+        const failed = await participant.call.leg.media.play(media, signal);
+        if (failed) return this.gateway.startMusicOnHold(participant.call.leg.channelId);
       }
-    })().catch((error) => this.logger.warn(`Wait music for ${participant.call.sid} failed: ${error}`));
+    })().catch((error) => this.logger.warn(`Wait music for ${participant.call.leg.sid} failed: ${error}`));
   }
 
   private async exit(
@@ -172,11 +172,11 @@ export class ConferenceRoomsService {
     participant: Participant,
     request: ConferenceRequest,
   ): Promise<void> {
-    room.participants.delete(participant.call.sid);
-    if (participant.inBridge) await this.gateway.removeFromBridge(room.bridgeId, participant.call.channelId);
-    else await this.gateway.stopMusicOnHold(participant.call.channelId);
-    if (participant.muted && !participant.call.signal.aborted)
-      await this.gateway.unmute(participant.call.channelId, 'in').catch(() => undefined);
+    room.participants.delete(participant.call.leg.sid);
+    if (participant.inBridge) await this.gateway.removeFromBridge(room.bridgeId, participant.call.leg.channelId);
+    else await this.gateway.stopMusicOnHold(participant.call.leg.channelId);
+    if (participant.muted && !participant.call.leg.signal.aborted)
+      await this.gateway.unmute(participant.call.leg.channelId, 'in').catch(() => undefined);
     if (participant.endConferenceOnExit) for (const other of room.participants.values()) other.leave();
     if (room.participants.size === 0) {
       this.rooms.delete(`${room.accountSid}/${room.name}`);

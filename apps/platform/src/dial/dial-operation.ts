@@ -1,18 +1,20 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { CallSession, DialLegObserver, RecordingSink } from '../calls/call-session';
+import type { CallLeg, LegObserver } from '../call-control/legs/call-leg';
 import { CallStatus } from '../call-control/legs/call-status';
+import type { RecordingSink } from '../call-control/ports/media-sources.port';
+import type { RcmlProgram } from '../rcml/rcml-program';
 import type { DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
 import type { TelephonyGateway } from '../telephony/telephony-gateway.port';
 
 /** Places (or refuses) one Dial leg for a caller. Implemented by the call-control core. */
 export interface LegLauncher {
   launchLeg(
-    caller: CallSession,
+    caller: RcmlProgram,
     spec: DialTargetSpec,
     request: DialRequest,
-    observer: DialLegObserver,
-  ): Promise<CallSession>;
+    observer: LegObserver,
+  ): Promise<RcmlProgram>;
 }
 
 const RINGBACK = 'tone:ring';
@@ -21,19 +23,19 @@ const RINGBACK = 'tone:ring';
  * One `<Dial>`: every target rings at once, the first to answer (and pass screening) is bridged to
  * the caller and the others are canceled; the result feeds the Dial action.
  */
-export class DialOperation implements DialLegObserver {
+export class DialOperation implements LegObserver {
   private readonly logger = new Logger(DialOperation.name);
-  private readonly legs: CallSession[] = [];
-  private readonly specs = new Map<CallSession, DialTargetSpec>();
-  private readonly headers = new Map<CallSession, Promise<Record<string, string>>>();
-  private winner: CallSession | null = null;
-  private settle!: (winner: CallSession | null) => void;
-  private readonly decided = new Promise<CallSession | null>((resolve) => (this.settle = resolve));
+  private readonly legs: RcmlProgram[] = [];
+  private readonly specs = new Map<RcmlProgram, DialTargetSpec>();
+  private readonly headers = new Map<RcmlProgram, Promise<Record<string, string>>>();
+  private winner: RcmlProgram | null = null;
+  private settle!: (winner: RcmlProgram | null) => void;
+  private readonly decided = new Promise<RcmlProgram | null>((resolve) => (this.settle = resolve));
   private screeningInProgress = 0;
   private launched = false;
 
   constructor(
-    private readonly caller: CallSession,
+    private readonly caller: RcmlProgram,
     private readonly request: DialRequest,
     /** Aborts when the caller hangs up or its document is replaced. */
     private readonly document: AbortSignal,
@@ -47,10 +49,10 @@ export class DialOperation implements DialLegObserver {
     const callerGone = () => this.settle(null);
     this.document.addEventListener('abort', callerGone);
     try {
-      if (this.caller.isAnswered()) {
-        void this.caller.channelMedia.play(RINGBACK, ringback.signal).catch(() => undefined);
+      if (this.caller.leg.isAnswered()) {
+        void this.caller.leg.media.play(RINGBACK, ringback.signal).catch(() => undefined);
       } else {
-        await this.gateway.indicateRinging(this.caller.channelId).catch(() => undefined);
+        await this.gateway.indicateRinging(this.caller.leg.channelId).catch(() => undefined);
       }
       for (const spec of this.request.targets) {
         const leg = await this.launcher.launchLeg(this.caller, spec, this.request, this);
@@ -61,9 +63,9 @@ export class DialOperation implements DialLegObserver {
       this.checkAllEnded();
       const winner = await this.decided;
       ringback.abort();
-      await Promise.all(this.legs.filter((leg) => leg !== winner).map((leg) => leg.end('cancel')));
+      await Promise.all(this.legs.filter((leg) => leg !== winner).map((leg) => leg.leg.hangup('cancel')));
       if (!winner || this.document.aborted) {
-        if (winner) await winner.end('platform');
+        if (winner) await winner.leg.hangup('platform');
         return this.failedResult();
       }
       return await this.connect(winner);
@@ -73,8 +75,9 @@ export class DialOperation implements DialLegObserver {
     }
   }
 
-  answered(leg: CallSession): void {
-    if (this.winner) return void leg.end('cancel');
+  answered(answered: CallLeg): void {
+    const leg = this.legs.find((program) => program.leg === answered);
+    if (this.winner || !leg) return void answered.hangup('cancel');
     const spec = this.specs.get(leg);
     if (!spec?.screening) return this.win(leg);
     this.screeningInProgress++;
@@ -84,11 +87,11 @@ export class DialOperation implements DialLegObserver {
       .then(
         (accepted) => {
           if (accepted) this.win(leg);
-          else void leg.end('platform');
+          else void leg.leg.hangup('platform');
         },
         (error) => {
-          this.logger.warn(`Screening on ${leg.sid} failed: ${error}`);
-          void leg.end('platform');
+          this.logger.warn(`Screening on ${leg.leg.sid} failed: ${error}`);
+          void leg.leg.hangup('platform');
         },
       )
       .finally(() => {
@@ -101,30 +104,32 @@ export class DialOperation implements DialLegObserver {
     this.checkAllEnded();
   }
 
-  private win(leg: CallSession): void {
-    if (this.winner || leg.signal.aborted) return;
+  private win(leg: RcmlProgram): void {
+    if (this.winner || leg.leg.signal.aborted) return;
     this.winner = leg;
     this.settle(leg);
   }
 
   private checkAllEnded(): void {
     if (!this.launched || this.winner || this.screeningInProgress > 0) return;
-    if (this.legs.every((leg) => leg.signal.aborted)) this.settle(null);
+    if (this.legs.every((leg) => leg.leg.signal.aborted)) this.settle(null);
   }
 
-  private async connect(winner: CallSession): Promise<DialResult> {
+  private async connect(winner: RcmlProgram): Promise<DialResult> {
     const bridgeId = `cw-bridge-${randomUUID()}`;
     const headers = await this.answerHeadersOf(winner);
-    if (!this.caller.isAnswered()) await this.caller.answerCall();
+    if (!this.caller.leg.isAnswered()) await this.caller.leg.answer();
     await this.gateway.createBridge(bridgeId);
-    const recordingName = this.request.recordFromAnswer ? `${this.caller.sid}-dial-${winner.sid}` : null;
+    const recordingName = this.request.recordFromAnswer
+      ? `${this.caller.leg.sid}-dial-${winner.leg.sid}`
+      : null;
     let starPressed = false;
     try {
-      await this.gateway.addToBridge(bridgeId, this.caller.channelId);
-      await this.gateway.addToBridge(bridgeId, winner.channelId);
+      await this.gateway.addToBridge(bridgeId, this.caller.leg.channelId);
+      await this.gateway.addToBridge(bridgeId, winner.leg.channelId);
       // In Asterisk too, so that the conversation can be found again after a platform restart.
       for (const party of [this.caller, winner])
-        void this.gateway.labelChannel(party.channelId, { bridgeId }).catch(() => undefined);
+        void this.gateway.labelChannel(party.leg.channelId, { bridgeId }).catch(() => undefined);
       if (recordingName) {
         await this.gateway.recordBridge(bridgeId, {
           name: recordingName,
@@ -134,12 +139,15 @@ export class DialOperation implements DialLegObserver {
           terminateOn: 'none',
         });
       }
-      const timeLimit = setTimeout(() => void winner.end('platform'), this.request.timeLimitSeconds * 1000);
+      const timeLimit = setTimeout(
+        () => void winner.leg.hangup('platform'),
+        this.request.timeLimitSeconds * 1000,
+      );
       const stopListening = this.request.hangupOnStar
-        ? this.caller.channelMedia.onDigit((digit) => {
+        ? this.caller.leg.media.onDigit((digit) => {
             if (digit !== '*') return;
             starPressed = true;
-            void winner.end('platform');
+            void winner.leg.hangup('platform');
           })
         : () => undefined;
       // The caller hung up or was redirected: the callee follows the caller's new document when the
@@ -148,21 +156,21 @@ export class DialOperation implements DialLegObserver {
         this.document.addEventListener('abort', () => resolve()),
       );
       const callerLeft = released.then(() => {
-        const move = this.caller.signal.aborted ? null : this.caller.connectedLegTarget();
-        return move ? winner.redirect(move) : winner.end('platform');
+        const move = this.caller.leg.signal.aborted ? null : this.caller.connectedLegTarget();
+        return move ? winner.redirect(move) : winner.leg.hangup('platform');
       });
-      await Promise.race([winner.finished, callerLeft]);
+      await Promise.race([winner.leg.finished, callerLeft]);
       clearTimeout(timeLimit);
       stopListening();
     } finally {
-      await this.gateway.removeFromBridge(bridgeId, this.caller.channelId);
+      await this.gateway.removeFromBridge(bridgeId, this.caller.leg.channelId);
       await this.gateway.destroyBridge(bridgeId);
     }
-    const record = winner.snapshot;
+    const record = winner.leg.snapshot;
     const extraParams = recordingName ? await this.storeRecording(recordingName, record.duration ?? 0) : {};
     return {
       status: 'completed',
-      callSid: winner.sid,
+      callSid: winner.leg.sid,
       durationSeconds: record.duration ?? 0,
       sip: { callId: record.sipCallId, responseCode: 200, headers },
       callerGone: this.document.aborted && !starPressed,
@@ -174,26 +182,26 @@ export class DialOperation implements DialLegObserver {
     try {
       const audio = await this.gateway.takeRecording(name);
       const recording = await this.recordings.store({
-        accountSid: this.caller.snapshot.accountSid,
-        callSid: this.caller.sid,
+        accountSid: this.caller.leg.snapshot.accountSid,
+        callSid: this.caller.leg.sid,
         durationSeconds,
         audio,
         source: 'DialVerb',
       });
       return {
         RecordingSid: recording.sid,
-        RecordingUrl: `${this.recordings.mediaUrl({ sid: recording.sid, accountSid: this.caller.snapshot.accountSid })}.wav`,
+        RecordingUrl: `${this.recordings.mediaUrl({ sid: recording.sid, accountSid: this.caller.leg.snapshot.accountSid })}.wav`,
         RecordingDuration: String(durationSeconds),
       };
     } catch (error) {
-      this.logger.warn(`Storing the Dial recording of ${this.caller.sid} failed: ${error}`);
+      this.logger.warn(`Storing the Dial recording of ${this.caller.leg.sid} failed: ${error}`);
       return {};
     }
   }
 
   /** With several targets, the caller learns the most telling outcome: busy, then no-answer, then failed. */
   private failedResult(): DialResult {
-    const statuses = this.legs.map((leg) => leg.snapshot.status);
+    const statuses = this.legs.map((leg) => leg.leg.snapshot.status);
     const status = this.document.aborted
       ? 'canceled'
       : statuses.includes(CallStatus.Busy)
@@ -203,7 +211,7 @@ export class DialOperation implements DialLegObserver {
           : statuses.includes(CallStatus.Canceled)
             ? 'canceled'
             : 'failed';
-    const single = this.legs.length === 1 ? this.legs[0].snapshot : null;
+    const single = this.legs.length === 1 ? this.legs[0].leg.snapshot : null;
     return {
       status,
       callSid: single?.sid ?? null,
@@ -213,19 +221,19 @@ export class DialOperation implements DialLegObserver {
     };
   }
 
-  private async sipParamsOf(leg: CallSession): Promise<Record<string, string>> {
+  private async sipParamsOf(leg: RcmlProgram): Promise<Record<string, string>> {
     const params: Record<string, string> = {};
-    if (leg.snapshot.sipCallId) params.SipCallId = leg.snapshot.sipCallId;
+    if (leg.leg.snapshot.sipCallId) params.SipCallId = leg.leg.snapshot.sipCallId;
     const headers = await this.answerHeadersOf(leg);
     for (const [name, value] of Object.entries(headers)) params[`SipHeader_${name}`] = value;
     return params;
   }
 
   /** The 200 OK's X- headers, read from Asterisk once per leg (screening and the action both need them). */
-  private answerHeadersOf(leg: CallSession): Promise<Record<string, string>> {
+  private answerHeadersOf(leg: RcmlProgram): Promise<Record<string, string>> {
     let headers = this.headers.get(leg);
     if (!headers) {
-      headers = this.gateway.answerHeaders(leg.channelId).catch(() => ({}));
+      headers = this.gateway.answerHeaders(leg.leg.channelId).catch(() => ({}));
       this.headers.set(leg, headers);
     }
     return headers;

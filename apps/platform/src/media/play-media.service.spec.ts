@@ -7,7 +7,7 @@ import { validateRequest } from 'twilio';
 import { buildToneFile } from '../../../../test/factories/audio.factory';
 import { buildToneWav } from '../../../../test/factories/wav.factory';
 import { loadConfig } from '../config/app-config';
-import { NotificationCode } from '../notifications/notification-codes';
+import { NotificationCode } from '../common/notification-codes';
 import { WebhookClient } from '../webhooks/webhook-client.service';
 import { MediaFetchError, PlayMediaService } from './play-media.service';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { AppConfig } from '../config/app-config';
-import { NotificationCode } from '../notifications/notification-codes';
+import { NotificationCode } from '../common/notification-codes';
 import { MediaResponse, WebhookClient, WebhookError } from '../webhooks/webhook-client.service';
 import { convertForAsterisk, MediaFormatError } from './audio-converter';
 import { freshness } from './cache-policy';

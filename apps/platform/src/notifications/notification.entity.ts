@@ -1,9 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export enum NotificationLevel {
-  Error = 0,
-  Warning = 1,
-}
+import { NotificationLevel } from '../common/notification-codes';
+
+export { NotificationLevel };
 
 @Entity('notifications')
 @Index('idx_notifications_call', ['callSid', 'dateCreated'])

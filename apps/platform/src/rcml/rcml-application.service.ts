@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationLevel } from '../notifications/notification.entity';
-import { NotificationCode } from '../notifications/notification-codes';
+import { NotificationCode } from '../common/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
 import { WebhookClient, WebhookError } from '../webhooks/webhook-client.service';
 import { RcmlDocument, RcmlErrorCode, RcmlInterpreter, RunOptions } from './rcml-interpreter';

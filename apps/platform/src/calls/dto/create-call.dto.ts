@@ -1,8 +1,5 @@
 import { Transform } from 'class-transformer';
 import {
-  ArrayNotEmpty,
-  IsArray,
-  IsIn,
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -12,8 +9,8 @@ import {
   Min,
 } from 'class-validator';
 import { DomainErrorCode } from '../../common/domain-error';
-import { IsHttpMethod, IsHttpUrl, IsSipUri } from '../../common/validators';
-import { PROGRESS_EVENTS, splitEventList, type ProgressEvent } from '../../rcml/verbs/verb';
+import { IsHttpMethod, IsHttpUrl, IsSipUri, OptionalStatusCallbackEvents } from '../../common/validators';
+import type { ProgressEvent } from '../../common/progress-events';
 
 const code = (value: DomainErrorCode) => ({ context: { code: value } });
 
@@ -66,22 +63,7 @@ export class CreateCallDto {
    * Which progress events go to StatusCallback (default: completed only). Twilio's SDKs repeat the
    * parameter once per event; one space- or comma-separated value is accepted too.
    */
-  @IsOptional()
-  @Transform(({ value }) =>
-    (Array.isArray(value) ? value : [value]).flatMap((item: unknown) =>
-      typeof item === 'string' ? splitEventList(item) : [item],
-    ),
-  )
-  @IsIn(PROGRESS_EVENTS as unknown as string[], {
-    each: true,
-    message: `The 'StatusCallbackEvent' parameter must be one or more of ${PROGRESS_EVENTS.join(', ')}`,
-    ...code(DomainErrorCode.InvalidStatusCallbackEvent),
-  })
-  @ArrayNotEmpty({
-    message: "The 'StatusCallbackEvent' parameter must name at least one event",
-    ...code(DomainErrorCode.InvalidStatusCallbackEvent),
-  })
-  @IsArray(code(DomainErrorCode.InvalidStatusCallbackEvent))
+  @OptionalStatusCallbackEvents()
   StatusCallbackEvent?: ProgressEvent[];
 
   @IsOptional()

@@ -23,7 +23,7 @@ export function toConferenceResponse(room: ConferenceRoom, suffix = '') {
 
 export function toParticipantResponse(room: ConferenceRoom, participant: Participant, suffix = '') {
   return {
-    call_sid: participant.call.sid,
+    call_sid: participant.call.leg.sid,
     conference_sid: room.sid,
     account_sid: room.accountSid,
     muted: participant.muted,
@@ -31,6 +31,6 @@ export function toParticipantResponse(room: ConferenceRoom, participant: Partici
     end_conference_on_exit: participant.endConferenceOnExit,
     status: participant.inBridge ? 'connected' : 'waiting',
     date_created: participant.joinedAt.toISOString(),
-    uri: `${base(room.accountSid)}/${room.sid}/Participants/${participant.call.sid}${suffix}`,
+    uri: `${base(room.accountSid)}/${room.sid}/Participants/${participant.call.leg.sid}${suffix}`,
   };
 }

@@ -1,21 +1,9 @@
+import type { DigitCollection, RecordingRequest } from '../../call-control/legs/channel-media';
+
+export type { DigitCollection, RecordingRequest };
 import type { RcmlNode } from '../rcml-node';
 
 export type HttpMethod = 'GET' | 'POST';
-
-export interface DigitCollection {
-  numDigits: number | null;
-  finishOnKey: string;
-  timeoutSeconds: number;
-  /** Plays the nested prompts; the signal aborts on the first digit so the prompt stops at once. */
-  prompt(signal: AbortSignal): Promise<void>;
-}
-
-export interface RecordingRequest {
-  maxLengthSeconds: number;
-  silenceTimeoutSeconds: number;
-  finishOnKey: string;
-  playBeep: boolean;
-}
 
 export interface RecordingResult {
   recordingSid: string;
@@ -58,13 +46,8 @@ export interface VerbContext {
 }
 
 /** Call progress events an app can ask for (Twilio's StatusCallbackEvent), in the order they happen. */
-export const PROGRESS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'] as const;
-export type ProgressEvent = (typeof PROGRESS_EVENTS)[number];
-
-/** The words of a space- or comma-separated event list, without repeats. */
-export function splitEventList(raw: string): string[] {
-  return [...new Set(raw.split(/[\s,]+/).filter(Boolean))];
-}
+export { PROGRESS_EVENTS, splitEventList, type ProgressEvent } from '../../common/progress-events';
+import type { ProgressEvent } from '../../common/progress-events';
 
 export interface ProgressCallback {
   url: string;

@@ -1,12 +1,28 @@
-import { abortableDelay } from '../common/serial-queue';
-import type { DigitCollection, RecordingRequest } from '../rcml/verbs/verb';
+import { abortableDelay } from '../../common/serial-queue';
 import {
   ChannelEvent,
   DtmfTiming,
   dtmfPlayoutMs,
   RecordRequest,
   TelephonyGateway,
-} from '../telephony/telephony-gateway.port';
+} from '../../telephony/telephony-gateway.port';
+
+/** A `<Gather>`-style digit collection. */
+export interface DigitCollection {
+  numDigits: number | null;
+  finishOnKey: string;
+  timeoutSeconds: number;
+  /** Plays the nested prompts; the signal aborts on the first digit so the prompt stops at once. */
+  prompt(signal: AbortSignal): Promise<void>;
+}
+
+/** A `<Record>`-style recording of the channel. */
+export interface RecordingRequest {
+  maxLengthSeconds: number;
+  silenceTimeoutSeconds: number;
+  finishOnKey: string;
+  playBeep: boolean;
+}
 
 /** Asterisk's own defaults for ARI DTMF, said out loud so the wait for the playout matches them. */
 const DTMF_TIMING: DtmfTiming = { durationMs: 100, betweenMs: 100 };

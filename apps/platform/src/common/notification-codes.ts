@@ -1,3 +1,9 @@
+/** How serious a notification is; RestComm's Log values. */
+export enum NotificationLevel {
+  Error = 0,
+  Warning = 1,
+}
+
 /** Notification codes; Twilio's numbers where Twilio has one for the same failure. */
 export enum NotificationCode {
   HttpRetrievalFailure = 11200,

@@ -1,104 +1,49 @@
 import { Logger } from '@nestjs/common';
+import type { Repository } from 'typeorm';
 import { buildCallEntity } from '../../../../test/factories/call-entity.factory';
-import type { NotificationsService } from '../notifications/notifications.service';
-import type { RcmlApplicationService } from '../rcml/rcml-application.service';
-import type { VerbContext } from '../rcml/verbs/verb';
+import { CallLeg } from '../call-control/legs/call-leg';
+import { CallRecords } from '../call-control/legs/call-records';
+import type { CallEntity } from '../call-control/legs/call.entity';
+import { CallStatus } from '../call-control/legs/call-status';
+import type { MediaSource } from '../call-control/ports/media-sources.port';
+import type { NotificationSink } from '../call-control/ports/notification-sink.port';
+import { ProgressCallbacks } from '../calls/progress-callbacks';
+import { NotificationCode, NotificationLevel } from '../common/notification-codes';
+import { MediaFetchError } from '../media/play-media.service';
 import {
   ChannelEvent,
-  ChannelListener,
-  ChannelWatch,
   DtmfTiming,
   OriginateRequest,
   TelephonyError,
-  TelephonyGateway,
 } from '../telephony/telephony-gateway.port';
+import { FakeTelephonyGateway } from '../telephony/testing/fake-telephony-gateway';
 import { WebhookError, type WebhookClient } from '../webhooks/webhook-client.service';
-import type { CallEntity } from '../call-control/legs/call.entity';
-import { MediaFetchError } from '../media/play-media.service';
-import { NotificationCode } from '../notifications/notification-codes';
-import { NotificationLevel } from '../notifications/notification.entity';
-import { CallSession, CallStore, MediaSource } from './call-session';
-import { CallStatus } from '../call-control/legs/call-status';
+import type { RcmlApplicationService } from './rcml-application.service';
+import { RcmlProgram } from './rcml-program';
+import type { VerbContext } from './verbs/verb';
 
-/** In-memory stand-in for the gateway port: tests play Asterisk's part by emitting channel events. */
-class FakeGateway extends TelephonyGateway {
-  readonly originated: OriginateRequest[] = [];
+/** The shared fake with one channel, `chan-1`, whose hangups the test confirms itself. */
+class FakeGateway extends FakeTelephonyGateway {
   readonly hungUp: string[] = [];
+  readonly dtmf: Array<{ channelId: string; digits: string; timing: DtmfTiming }> = [];
   failOriginate = false;
-  connected = true;
-  private listeners = new Map<string, ChannelListener>();
-
-  isConnected() {
-    return this.connected;
-  }
+  failDtmf = false;
   newChannelId() {
     return 'chan-1';
   }
-  watchChannel(channelId: string, listener: ChannelListener): ChannelWatch {
-    this.listeners.set(channelId, listener);
-    return { stop: () => this.listeners.delete(channelId) };
-  }
   async originate(request: OriginateRequest) {
     if (this.failOriginate) throw new TelephonyError('Asterisk is not connected');
-    this.originated.push(request);
+    await super.originate(request);
   }
   async hangup(channelId: string) {
     this.hungUp.push(channelId);
   }
-  onIncomingChannel() {}
-  onConnected() {}
-  async answer() {}
-  async reject() {}
-  async play() {}
-  readonly dtmf: Array<{ channelId: string; digits: string; timing: DtmfTiming }> = [];
-  failDtmf = false;
   async sendDtmf(channelId: string, digits: string, timing: DtmfTiming) {
     if (this.failDtmf) throw new TelephonyError('Send DTMF failed: Channel not found');
     this.dtmf.push({ channelId, digits, timing });
   }
-  async stopPlayback() {}
-  async record() {}
-  async stopRecording() {}
-  async takeRecording() {
-    return Buffer.alloc(0);
-  }
-  watchBridge() {
-    return { stop: () => undefined };
-  }
-  async indicateRinging() {}
-  async answerHeaders() {
-    return {};
-  }
-  async mute() {}
-  async unmute() {}
-  async hold() {}
-  async unhold() {}
-  async redirect() {}
-  async reportTransferProgress() {}
-  async snoop() {}
-  async createChannel() {}
-  async dial() {}
-  async pauseRecording() {}
-  async resumeRecording() {}
-  async startMusicOnHold() {}
-  async stopMusicOnHold() {}
-  async createBridge() {}
-  async addToBridge() {}
-  async removeFromBridge() {}
-  async destroyBridge() {}
-  async playToBridge() {}
-  async recordBridge() {}
-  async labelChannel() {}
-  async inventory() {
-    return { channelIds: new Set<string>(), bridges: [] };
-  }
-  async resumeChannel() {}
-  async hangupTime() {
-    return null;
-  }
-  release() {}
-  emit(event: ChannelEvent) {
-    this.listeners.get('chan-1')?.(event);
+  emitToCall(event: ChannelEvent) {
+    this.emit('chan-1', event);
   }
 }
 
@@ -108,34 +53,35 @@ function setup(
 ) {
   const gateway = new FakeGateway();
   const stored: Partial<CallEntity>[] = [];
-  const store: CallStore = { update: async (_sid, patch) => void stored.push(patch) };
+  const repository = { update: async (_where: unknown, patch: Partial<CallEntity>) => stored.push(patch) };
+  const records = new CallRecords(repository as unknown as Repository<CallEntity>);
   const rcml = { run: jest.fn(async () => undefined) };
   const notifications = { record: jest.fn(async () => undefined) };
   const webhooks = { send: jest.fn(async () => ({ status: 200, body: '', contentType: '', url: '' })) };
   const call = buildCallEntity(overrides);
-  const session = new CallSession(call, 'token', {
+  const sink = notifications as unknown as NotificationSink;
+  const leg = new CallLeg(call, { gateway, records, notifications: sink }, { hops: 1 });
+  new ProgressCallbacks(webhooks as unknown as WebhookClient, sink).attach(leg, 'token');
+  const program = new RcmlProgram(leg, 'token', {
     gateway,
-    store,
     rcml: rcml as unknown as RcmlApplicationService,
-    notifications: notifications as unknown as NotificationsService,
-    webhooks: webhooks as unknown as WebhookClient,
     connector: { dial: jest.fn(), joinConference: jest.fn() },
     speech: { prepareSpeech: async () => ({ url: 'http://platform/media/tts/x.wav' }) },
     media,
     recordings: { store: async () => ({ sid: 'RE1' }), mediaUrl: () => 'http://platform/RE1' },
   });
-  return { gateway, stored, rcml, notifications, webhooks, call, session };
+  return { gateway, stored, rcml, notifications, webhooks, call, leg, program };
 }
 
 const statuses = (stored: Partial<CallEntity>[]) =>
   stored.filter((patch) => patch.status).map((patch) => patch.status);
 
-describe('CallSession', () => {
+describe('RcmlProgram on a CallLeg, with its progress callbacks', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('originates, follows ringing and answer, runs the RCML, and completes with a status callback', async () => {
-    const { gateway, stored, rcml, webhooks, call, session } = setup({ statusCallback: 'http://app/status' });
-    await session.start();
+    const { gateway, stored, rcml, webhooks, call, leg } = setup({ statusCallback: 'http://app/status' });
+    await leg.start();
     expect(gateway.originated).toEqual([
       {
         channelId: 'chan-1',
@@ -147,11 +93,11 @@ describe('CallSession', () => {
         labels: { callSid: call.sid, parentCallSid: undefined },
       },
     ]);
-    gateway.emit({ kind: 'ringing' });
-    gateway.emit({ kind: 'answered', sipCallId: 'abc@127.0.0.1' });
-    gateway.emit({ kind: 'entered-app' });
-    gateway.emit({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing' });
-    await session.finished;
+    gateway.emitToCall({ kind: 'ringing' });
+    gateway.emitToCall({ kind: 'answered', sipCallId: 'abc@127.0.0.1' });
+    gateway.emitToCall({ kind: 'entered-app' });
+    gateway.emitToCall({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing' });
+    await leg.finished;
 
     expect(statuses(stored)).toEqual([CallStatus.Ringing, CallStatus.InProgress, CallStatus.Completed]);
     expect(call).toMatchObject({
@@ -191,21 +137,21 @@ describe('CallSession', () => {
     ],
     ['only completed when the record names no events', null, [['0', 'completed']]],
   ])('sends %s', async (_what, statusCallbackEvent, expected) => {
-    const { gateway, webhooks, session } = setup({
+    const { gateway, webhooks, leg } = setup({
       statusCallback: 'http://app/status',
       statusCallbackEvent,
     });
-    await session.start();
-    gateway.emit({ kind: 'ringing' });
-    gateway.emit({ kind: 'answered' });
-    gateway.emit({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing' });
-    await session.finished;
+    await leg.start();
+    gateway.emitToCall({ kind: 'ringing' });
+    gateway.emitToCall({ kind: 'answered' });
+    gateway.emitToCall({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing' });
+    await leg.finished;
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(progressOf(webhooks)).toEqual(expected);
   });
 
   it('is finished while a slow callback server still holds the completed callback', async () => {
-    const { gateway, webhooks, session, call } = setup({ statusCallback: 'http://app/status' });
+    const { gateway, webhooks, leg, call } = setup({ statusCallback: 'http://app/status' });
     let release!: () => void;
     webhooks.send.mockImplementation(
       () =>
@@ -213,23 +159,23 @@ describe('CallSession', () => {
           (resolve) => (release = () => resolve({ status: 200, body: '', contentType: '', url: '' })),
         ),
     );
-    await session.start();
-    gateway.emit({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
-    await session.finished;
+    await leg.start();
+    gateway.emitToCall({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await leg.finished;
     expect(call.status).toBe(CallStatus.Busy);
     expect(webhooks.send).toHaveBeenCalledTimes(1);
     release();
   });
 
   it('records notification 15003 when the callback server fails, and the next event is still sent', async () => {
-    const { gateway, webhooks, notifications, session } = setup({
+    const { gateway, webhooks, notifications, leg } = setup({
       statusCallback: 'http://app/status',
       statusCallbackEvent: 'initiated completed',
     });
     webhooks.send.mockRejectedValueOnce(new WebhookError('http://app/status answered 500'));
-    await session.start();
-    gateway.emit({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
-    await session.finished;
+    await leg.start();
+    gateway.emitToCall({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await leg.finished;
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(notifications.record).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -245,9 +191,9 @@ describe('CallSession', () => {
 
   async function runningContext(overrides: Partial<CallEntity> = {}) {
     const fixture = setup(overrides);
-    await fixture.session.start();
-    fixture.gateway.emit({ kind: 'answered' });
-    fixture.gateway.emit({ kind: 'entered-app' });
+    await fixture.leg.start();
+    fixture.gateway.emitToCall({ kind: 'answered' });
+    fixture.gateway.emitToCall({ kind: 'entered-app' });
     await new Promise((resolve) => setImmediate(resolve));
     const [, context] = fixture.rcml.run.mock.calls[0] as unknown as [unknown, VerbContext];
     return { ...fixture, context };
@@ -278,22 +224,22 @@ describe('CallSession', () => {
   });
 
   it('gives up after Timeout seconds with no-answer and hangs the channel up', async () => {
-    const { gateway, session, call } = setup({ timeout: 1 });
-    await session.start();
-    gateway.emit({ kind: 'ringing' });
+    const { gateway, leg, call } = setup({ timeout: 1 });
+    await leg.start();
+    gateway.emitToCall({ kind: 'ringing' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(gateway.hungUp).toEqual(['chan-1']);
-    gateway.emit({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing', sipCode: 487 });
-    await session.finished;
+    gateway.emitToCall({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing', sipCode: 487 });
+    await leg.finished;
     expect(call.status).toBe(CallStatus.NoAnswer);
   });
 
   it('ends busy on a 486 without running any RCML, and ignores events after the final status', async () => {
-    const { gateway, rcml, stored, session, call } = setup();
-    await session.start();
-    gateway.emit({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
-    await session.finished;
-    gateway.emit({ kind: 'answered' });
+    const { gateway, rcml, stored, leg, call } = setup();
+    await leg.start();
+    gateway.emitToCall({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await leg.finished;
+    gateway.emitToCall({ kind: 'answered' });
     await new Promise((resolve) => setImmediate(resolve));
     expect(call).toMatchObject({ status: CallStatus.Busy, sipResponseCode: 486, duration: 0 });
     expect(statuses(stored)).toEqual([CallStatus.Busy]);
@@ -301,10 +247,10 @@ describe('CallSession', () => {
   });
 
   it('fails the call with a notification when Asterisk cannot originate', async () => {
-    const { gateway, notifications, session, call } = setup();
+    const { gateway, notifications, leg, call } = setup();
     gateway.failOriginate = true;
-    await session.start();
-    await session.finished;
+    await leg.start();
+    await leg.finished;
     expect(call.status).toBe(CallStatus.Failed);
     expect(notifications.record).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -316,11 +262,11 @@ describe('CallSession', () => {
   });
 
   it('records a notification when the channel vanished while ARI was disconnected', async () => {
-    const { gateway, notifications, session, call } = setup();
-    await session.start();
-    gateway.emit({ kind: 'answered' });
-    gateway.emit({ kind: 'hangup', cause: 0, causeText: 'Channel vanished', vanished: true });
-    await session.finished;
+    const { gateway, notifications, leg, call } = setup();
+    await leg.start();
+    gateway.emitToCall({ kind: 'answered' });
+    gateway.emitToCall({ kind: 'hangup', cause: 0, causeText: 'Channel vanished', vanished: true });
+    await leg.finished;
     expect(call.status).toBe(CallStatus.Completed);
     expect(notifications.record).toHaveBeenCalledWith(
       expect.objectContaining({ message: 'Channel vanished' }),
@@ -328,20 +274,20 @@ describe('CallSession', () => {
   });
 
   it('ends a vanished call at the moment ARI was lost, with the duration up to then, and sends completed once', async () => {
-    const { gateway, stored, webhooks, session, call } = setup({ statusCallback: 'http://app/status' });
-    await session.start();
-    gateway.emit({ kind: 'answered' });
+    const { gateway, stored, webhooks, leg, call } = setup({ statusCallback: 'http://app/status' });
+    await leg.start();
+    gateway.emitToCall({ kind: 'answered' });
     await new Promise((resolve) => setImmediate(resolve));
     const answeredAt = call.answerTime!.getTime();
     const lostAt = new Date(answeredAt + 7_400);
-    gateway.emit({
+    gateway.emitToCall({
       kind: 'hangup',
       cause: 0,
       causeText: 'Channel vanished',
       vanished: true,
       endedAt: lostAt,
     });
-    await session.finished;
+    await leg.finished;
     expect(call).toMatchObject({ status: CallStatus.Completed, endTime: lostAt, duration: 7 });
     expect(stored.find((patch) => patch.status === CallStatus.Completed)).toMatchObject({
       endTime: lostAt,
@@ -354,19 +300,19 @@ describe('CallSession', () => {
   });
 
   it('never ends a call before it was answered, whatever time the vanished event brings', async () => {
-    const { gateway, session, call } = setup();
-    await session.start();
-    gateway.emit({ kind: 'answered' });
+    const { gateway, leg, call } = setup();
+    await leg.start();
+    gateway.emitToCall({ kind: 'answered' });
     await new Promise((resolve) => setImmediate(resolve));
     const answeredAt = call.answerTime!;
-    gateway.emit({
+    gateway.emitToCall({
       kind: 'hangup',
       cause: 0,
       causeText: 'Channel vanished',
       vanished: true,
       endedAt: new Date(answeredAt.getTime() - 60_000),
     });
-    await session.finished;
+    await leg.finished;
     expect(call).toMatchObject({ endTime: answeredAt, duration: 0 });
   });
 
@@ -375,32 +321,32 @@ describe('CallSession', () => {
     ['Url', { url: 'http://app/next.xml' }],
     ['Url with StatusCallback', { url: 'http://app/next.xml', statusCallback: 'http://app/new-status' }],
   ])('refuses %s with 20500 while Asterisk is disconnected, changing nothing', async (_name, change) => {
-    const { gateway, stored, session, call } = setup({ statusCallback: 'http://app/status' });
-    await session.start();
-    gateway.emit({ kind: 'answered' });
+    const { gateway, stored, leg, program, call } = setup({ statusCallback: 'http://app/status' });
+    await leg.start();
+    gateway.emitToCall({ kind: 'answered' });
     await new Promise((resolve) => setImmediate(resolve));
     const before = stored.length;
     gateway.connected = false;
-    await expect(session.modify(change)).rejects.toMatchObject({ code: 20500 });
+    await expect(program.modification.apply(change)).rejects.toMatchObject({ code: 20500 });
     expect(gateway.hungUp).toEqual([]);
     expect(stored.length).toBe(before);
     expect(call).toMatchObject({ status: CallStatus.InProgress, statusCallback: 'http://app/status' });
   });
 
   it('still takes a StatusCallback change while Asterisk is disconnected: it needs no Asterisk', async () => {
-    const { gateway, session, call } = setup();
-    await session.start();
-    gateway.emit({ kind: 'answered' });
+    const { gateway, leg, program, call } = setup();
+    await leg.start();
+    gateway.emitToCall({ kind: 'answered' });
     await new Promise((resolve) => setImmediate(resolve));
     gateway.connected = false;
-    await session.modify({ statusCallback: 'http://app/new-status' });
+    await program.modification.apply({ statusCallback: 'http://app/new-status' });
     expect(call.statusCallback).toBe('http://app/new-status');
   });
 
   it('answers 20500 when the connection drops under a Status=completed and the call stays up', async () => {
-    const { gateway, session } = setup();
-    await session.start();
-    gateway.emit({ kind: 'answered' });
+    const { gateway, leg, program } = setup();
+    await leg.start();
+    gateway.emitToCall({ kind: 'answered' });
     await new Promise((resolve) => setImmediate(resolve));
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     try {
@@ -408,7 +354,7 @@ describe('CallSession', () => {
         gateway.hungUp.push(channelId);
         gateway.connected = false;
       };
-      const result = session.modify({ status: 'completed' });
+      const result = program.modification.apply({ status: 'completed' });
       const settled = expect(result).rejects.toMatchObject({ code: 20500 });
       await jest.advanceTimersByTimeAsync(5000);
       await settled;
@@ -420,8 +366,8 @@ describe('CallSession', () => {
 
   it('hands Asterisk the platform URL of fetched media, asking for it with the account and its token', async () => {
     const prepare = jest.fn(async () => ({ url: 'http://platform/media/play/abc.wav' }));
-    const { session, call } = setup({}, { prepare });
-    expect(await session.remoteMedia('http://app.example/a.mp3')).toBe(
+    const { program, call } = setup({}, { prepare });
+    expect(await program.remoteMedia('http://app.example/a.mp3')).toBe(
       'sound:http://platform/media/play/abc.wav',
     );
     expect(prepare).toHaveBeenCalledWith({
@@ -433,7 +379,7 @@ describe('CallSession', () => {
 
   it('records why media cannot be played and answers null, so the document goes on', async () => {
     const url = 'http://app.example/page.html';
-    const { session, notifications, call } = setup(
+    const { program, notifications, call } = setup(
       {},
       {
         prepare: async () => {
@@ -446,7 +392,7 @@ describe('CallSession', () => {
         },
       },
     );
-    expect(await session.remoteMedia(url)).toBeNull();
+    expect(await program.remoteMedia(url)).toBeNull();
     expect(notifications.record).toHaveBeenCalledWith(
       expect.objectContaining({
         accountSid: call.accountSid,

@@ -1,7 +1,7 @@
 import type { CallEntity } from '../call-control/legs/call.entity';
 
 /** The parameters every RCML request and callback carries, in Twilio's names. */
-export function callRequestParams(call: CallEntity): Record<string, string> {
+export function callRequestParams(call: Readonly<CallEntity>): Record<string, string> {
   const params: Record<string, string> = {
     CallSid: call.sid,
     AccountSid: call.accountSid,

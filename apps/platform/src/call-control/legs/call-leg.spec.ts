@@ -1,0 +1,137 @@
+import { Logger } from '@nestjs/common';
+import type { Repository } from 'typeorm';
+import { buildCallEntity } from '../../../../../test/factories/call-entity.factory';
+import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
+import type { NotificationSink } from '../ports/notification-sink.port';
+import type { CallEntity } from './call.entity';
+import { CallLeg, LegProgress } from './call-leg';
+import { CallRecords } from './call-records';
+import { CallDirection, CallStatus } from './call-status';
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup(overrides: Partial<CallEntity> = {}) {
+  const gateway = new FakeTelephonyGateway();
+  const writes: Array<Partial<CallEntity>> = [];
+  const repository = { update: async (_where: unknown, patch: Partial<CallEntity>) => writes.push(patch) };
+  const records = new CallRecords(repository as unknown as Repository<CallEntity>);
+  const notifications = { record: jest.fn(async () => undefined) };
+  const call = buildCallEntity(overrides);
+  const leg = new CallLeg(
+    call,
+    { gateway, records, notifications: notifications as unknown as NotificationSink },
+    { hops: 1 },
+  );
+  const heard: string[] = [];
+  leg.observe({
+    progress: (moment: LegProgress, record) => heard.push(`${moment}:${record.status}`),
+    answered: () => heard.push('answered-observer'),
+    ended: () => heard.push('ended-observer'),
+    channelEvent: (_leg, event) => heard.push(`event:${event.kind}`),
+  });
+  const program = { underControl: jest.fn() };
+  leg.attachProgram(program);
+  return { gateway, writes, notifications, call, leg, heard, program };
+}
+
+describe('CallLeg', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('tells observers each moment after the status is stored, and starts its program once in the app', async () => {
+    const { gateway, writes, leg, heard, program } = setup();
+    await leg.start();
+    const [{ channelId }] = gateway.originated;
+    gateway.answerLeg(channelId);
+    await flush();
+    expect(program.underControl).toHaveBeenCalledTimes(1);
+    gateway.farEndHangsUp(channelId);
+    await leg.finished;
+    expect(heard).toEqual([
+      'initiated:queued',
+      'ringing:ringing',
+      'answered:in-progress',
+      'answered-observer',
+      'ended-observer',
+      'completed:completed',
+    ]);
+    // Only the state machine writes statuses, and each write carries the change it made.
+    expect(writes.filter((write) => write.status).map((write) => write.status)).toEqual([
+      CallStatus.Ringing,
+      CallStatus.InProgress,
+      CallStatus.Completed,
+    ]);
+  });
+
+  it('passes bridge, hold and transfer events to its observers without acting on them', async () => {
+    const { gateway, leg, heard, call } = setup();
+    await leg.start();
+    const { channelId } = gateway.originated[0];
+    gateway.answerLeg(channelId);
+    gateway.emit(channelId, { kind: 'entered-bridge', bridgeId: 'b1' });
+    gateway.emit(channelId, { kind: 'phone-held' });
+    gateway.emit(channelId, { kind: 'transfer-requested', transfer: { mode: 'blind', target: '200' } });
+    await flush();
+    expect(heard.filter((entry) => entry.startsWith('event:'))).toEqual([
+      'event:entered-bridge',
+      'event:phone-held',
+      'event:transfer-requested',
+    ]);
+    expect(call.status).toBe(CallStatus.InProgress);
+  });
+
+  it('adopts an inbound channel with the events that came before its record, and runs its program', async () => {
+    const { gateway, leg, program, call } = setup({
+      direction: CallDirection.Inbound,
+      status: CallStatus.Ringing,
+      channelId: 'in-1',
+    });
+    gateway.channels.add('in-1');
+    leg.adoptInbound([{ kind: 'dtmf', digit: '5' }]);
+    await flush();
+    expect(program.underControl).toHaveBeenCalledTimes(1);
+    expect(gateway.labels.get('in-1')).toEqual({ callSid: call.sid });
+    await leg.answer();
+    expect(call.status).toBe(CallStatus.InProgress);
+    expect(gateway.commandsFor('in-1')).toEqual(['labelChannel', 'answer']);
+  });
+
+  it('rejects an unanswered inbound call with the exact SIP code and ends with it', async () => {
+    const { gateway, leg, call } = setup({
+      direction: CallDirection.Inbound,
+      status: CallStatus.Ringing,
+      channelId: 'in-2',
+    });
+    gateway.channels.add('in-2');
+    leg.adoptInbound([]);
+    await leg.reject(486);
+    await leg.finished;
+    expect(call).toMatchObject({ status: CallStatus.Busy, sipResponseCode: 486 });
+  });
+
+  it('hears nothing more once detached at shutdown, and stores nothing for the call', async () => {
+    const { gateway, writes, leg, call } = setup();
+    await leg.start();
+    const { channelId } = gateway.originated[0];
+    gateway.answerLeg(channelId);
+    await flush();
+    const stored = writes.length;
+    leg.detach();
+    gateway.farEndHangsUp(channelId);
+    await flush();
+    expect(writes.length).toBe(stored);
+    expect(call.status).toBe(CallStatus.InProgress);
+    expect(leg.signal.aborted).toBe(true);
+  });
+
+  it('keeps working when an observer throws', async () => {
+    const { gateway, leg, call } = setup();
+    const bug = () => {
+      throw new Error('listener bug');
+    };
+    leg.observe({ progress: bug, ended: bug });
+    await leg.start();
+    gateway.farEndHangsUp(gateway.originated[0].channelId);
+    await leg.finished;
+    expect(call.status).toBe(CallStatus.Failed);
+  });
+});
