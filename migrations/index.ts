@@ -6,6 +6,7 @@ import { SubaccountsAndKeys1764600000100 } from './1764600000100-subaccounts-and
 import { AccountLimits1764600000300 } from './1764600000300-account-limits';
 import { StatusCallbackEvent1764600000400 } from './1764600000400-status-callback-event';
 import { CallHeartbeat1764600000600 } from './1764600000600-call-heartbeat';
+import { NumberStatusCallbackEvent1764700000100 } from './1764700000100-number-status-callback-event';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AccountLimits1764600000300,
   StatusCallbackEvent1764600000400,
   CallHeartbeat1764600000600,
+  NumberStatusCallbackEvent1764700000100,
 ];

@@ -207,6 +207,45 @@ describe('Call progress events (StatusCallbackEvent) on the Calls API', () => {
     expect(received[0].body).toMatchObject({ Direction: 'inbound', To: number });
   });
 
+  it("an inbound call sends every event its number's StatusCallbackEvent names, in order", async () => {
+    const progress = progressRoute();
+    const number = '+15550107778';
+    const created = await platform
+      .http()
+      .post(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/IncomingPhoneNumbers.json`)
+      .auth(platform.accountSid, platform.authToken)
+      .type('form')
+      .send({
+        PhoneNumber: number,
+        VoiceUrl: briefUrl,
+        StatusCallback: progress.url,
+        StatusCallbackEvent: 'initiated ringing answered completed',
+      })
+      .expect(201);
+    expect(created.body.status_callback_event).toBe('initiated ringing answered completed');
+    await callPlatformFromFarEnd(number, 'answer');
+    const received = await callbacksOf(progress.path);
+    expect(summary(received)).toEqual([
+      ['0', 'initiated'],
+      ['1', 'ringing'],
+      ['2', 'in-progress'],
+      ['3', 'completed'],
+    ]);
+    expect(new Set(received.map((request) => request.body.CallSid)).size).toBe(1);
+    expect(received[3].body).toMatchObject({ Direction: 'inbound', To: number });
+  });
+
+  it("refuses an unknown StatusCallbackEvent on a number with Twilio's 21626", async () => {
+    const refused = await platform
+      .http()
+      .post(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/IncomingPhoneNumbers.json`)
+      .auth(platform.accountSid, platform.authToken)
+      .type('form')
+      .send({ PhoneNumber: '+15550107779', VoiceUrl: briefUrl, StatusCallbackEvent: 'hungup' })
+      .expect(400);
+    expect(refused.body).toMatchObject({ code: 21626 });
+  });
+
   it("refuses an unknown event with Twilio's 21626", async () => {
     const error = await restError(
       client.calls.create({

@@ -1,17 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CallRecovery } from './call-recovery';
+import { InboundRoute, InboundRouter } from '../call-control/inbound/inbound-router.port';
 import { NotificationCode, NotificationLevel } from '../common/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RcmlApplicationService } from '../rcml/rcml-application.service';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
 import { WebhookClient } from '../webhooks/webhook-client.service';
 import { CallEntity } from '../call-control/legs/call.entity';
-import type { AccountEntity } from '../accounts/account.entity';
-import { AccountStatus } from '../accounts/account-status';
 import { AccountsService } from '../accounts/accounts.service';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
-import type { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
-import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
 import { PlayMediaService } from '../media/play-media.service';
 import { SpeechCacheService } from '../media/speech-cache.service';
 import { RecordingsService } from '../recordings/recordings.service';
@@ -32,8 +29,6 @@ import { AppConfig } from '../config/app-config';
 import { API_CALL_HOPS, dialLegHops, isLoop } from './limits/hop-policy';
 import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
 
-const SIP_NOT_FOUND = 404;
-const SIP_FORBIDDEN = 403;
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
 const SIP_LOOP_DETECTED = 482;
 const SIP_SERVICE_UNAVAILABLE = 503;
@@ -80,7 +75,7 @@ export class CallControlService
     speech: SpeechCacheService,
     recordings: RecordingsService,
     private readonly accounts: AccountsService,
-    private readonly numbers: IncomingNumbersService,
+    private readonly router: InboundRouter,
     private readonly clients: ClientDirectory,
     private readonly conferences: ConferenceRoomsService,
     media: PlayMediaService,
@@ -240,61 +235,43 @@ export class CallControlService
     channel: IncomingChannel,
     earlier: ChannelEvent[],
   ): Promise<RcmlProgram | null> {
-    const number = await this.numbers.findByNumber(channel.to);
-    const account = number && (await this.accounts.findBySid(number.accountSid));
-    if (!number || !account) {
+    const route = await this.router.route(channel);
+    if (route.kind === 'refuse') {
       await this.gateway
-        .reject(channel.channelId, SIP_NOT_FOUND)
-        .catch(() => this.gateway.hangup(channel.channelId, 'unallocated'));
-      const operator = await this.accounts.ensureBootstrapAccount();
-      await this.notifications.record({
-        accountSid: operator.sid,
-        callSid: null,
-        level: NotificationLevel.Warning,
-        code: NotificationCode.UnknownNumber,
-        message: `Inbound call from ${channel.from} to unknown number "${channel.to}" was rejected with ${SIP_NOT_FOUND}`,
-      });
+        .reject(channel.channelId, route.sipCode)
+        .catch(() => this.gateway.hangup(channel.channelId, route.hangupReason));
+      await this.notifications.record(route.notification);
       return null;
     }
-    if (account.status !== AccountStatus.Active) {
-      await this.refuseForInactiveAccount(channel, account.sid, account.status);
-      return null;
-    }
-    if (await this.refuseOverLimits(channel, account.sid)) return null;
+    const accountSid = route.accountSid;
+    if (await this.refuseOverLimits(channel, accountSid)) return null;
     try {
-      return await this.adoptIncoming(channel, earlier, number, account);
+      return await this.adoptIncoming(channel, earlier, route);
     } finally {
-      this.countReservation(account.sid, -1);
+      this.countReservation(accountSid, -1);
     }
   }
 
   private async adoptIncoming(
     channel: IncomingChannel,
     earlier: ChannelEvent[],
-    number: IncomingNumberEntity,
-    account: AccountEntity,
+    route: Extract<InboundRoute, { kind: 'accept' }>,
   ): Promise<RcmlProgram> {
     if (earlier.some((event) => event.kind === 'hangup'))
       this.logger.debug(`Caller hung up before ${channel.to} was routed`);
     const call = await this.records.create({
-      accountSid: account.sid,
+      ...route.fields,
+      accountSid: route.accountSid,
       to: channel.to,
       from: channel.from,
       callerName: channel.callerName,
       direction: CallDirection.Inbound,
       apiVersion: RESTCOMM_API_VERSION,
-      phoneNumberSid: number.sid,
-      url: number.voiceUrl,
-      method: number.voiceMethod,
-      fallbackUrl: number.voiceFallbackUrl,
-      fallbackMethod: number.voiceFallbackMethod,
-      statusCallback: number.statusCallback,
-      statusCallbackMethod: number.statusCallbackMethod,
       channelId: channel.channelId,
       sipCallId: channel.sipCallId,
       startTime: new Date(),
     });
-    const program = this.newCall(call, account.authToken, { hops: channel.hops });
+    const program = this.newCall(call, route.signingKey, { hops: channel.hops });
     this.track(program);
     return program;
   }
@@ -333,19 +310,6 @@ export class CallControlService
       message,
     });
     return true;
-  }
-
-  private async refuseForInactiveAccount(channel: IncomingChannel, accountSid: string, status: string) {
-    await this.gateway
-      .reject(channel.channelId, SIP_FORBIDDEN)
-      .catch(() => this.gateway.hangup(channel.channelId, 'failure'));
-    await this.notifications.record({
-      accountSid,
-      callSid: null,
-      level: NotificationLevel.Warning,
-      code: NotificationCode.AccountNotActive,
-      message: `Inbound call from ${channel.from} to "${channel.to}" was rejected with ${SIP_FORBIDDEN}: the account is ${status}`,
-    });
   }
 
   /** Live calls of one account (Dial legs included: they carry their caller's account). */

@@ -10,6 +10,8 @@ import { AccountClosureListener } from './account-closure.listener';
 import { CallControlService } from './call-control.service';
 import { CallEntity } from '../call-control/legs/call.entity';
 import { CallRecords } from '../call-control/legs/call-records';
+import { InboundRouter } from '../call-control/inbound/inbound-router.port';
+import { NumbersRouter } from '../rcml/numbers-router';
 import { NotificationSink } from '../call-control/ports/notification-sink.port';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CallsController } from './calls.controller';
@@ -32,6 +34,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     CallControlService,
     AccountClosureListener,
     CallRecords,
+    { provide: InboundRouter, useClass: NumbersRouter },
     { provide: NotificationSink, useExisting: NotificationsService },
   ],
   exports: [CallsService, CallControlService],

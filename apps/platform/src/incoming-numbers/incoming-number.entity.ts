@@ -35,6 +35,10 @@ export class IncomingNumberEntity {
   @Column({ name: 'status_callback_method', type: 'varchar', length: 4, default: 'POST' })
   statusCallbackMethod: string;
 
+  /** Which progress events of its calls go to StatusCallback (space-separated); null: completed only. */
+  @Column({ name: 'status_callback_event', type: 'varchar', length: 64, nullable: true })
+  statusCallbackEvent: string | null;
+
   @Column({ name: 'api_version', type: 'varchar', length: 16 })
   apiVersion: string;
 

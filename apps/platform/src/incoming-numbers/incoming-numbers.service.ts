@@ -37,6 +37,7 @@ export class IncomingNumbersService {
       voiceFallbackMethod: request.VoiceFallbackMethod,
       statusCallback: orNull(request.StatusCallback),
       statusCallbackMethod: request.StatusCallbackMethod,
+      statusCallbackEvent: request.StatusCallbackEvent?.join(' ') ?? null,
       apiVersion: RESTCOMM_API_VERSION,
       // Millisecond precision keeps "newest first" meaningful.
       dateCreated: new Date(),
@@ -96,6 +97,8 @@ export class IncomingNumbersService {
     if (changes.VoiceFallbackUrl !== undefined) number.voiceFallbackUrl = orNull(changes.VoiceFallbackUrl);
     if (changes.VoiceFallbackMethod !== undefined) number.voiceFallbackMethod = changes.VoiceFallbackMethod;
     if (changes.StatusCallback !== undefined) number.statusCallback = orNull(changes.StatusCallback);
+    if (changes.StatusCallbackEvent !== undefined)
+      number.statusCallbackEvent = changes.StatusCallbackEvent.join(' ');
     if (changes.StatusCallbackMethod !== undefined)
       number.statusCallbackMethod = changes.StatusCallbackMethod;
     number.dateUpdated = new Date();

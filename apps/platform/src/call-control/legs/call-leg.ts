@@ -183,7 +183,12 @@ export class CallLeg {
     void this.deps.gateway
       .labelChannel(this.call.channelId!, { callSid: this.call.sid })
       .catch((error) => this.logger.warn(`${this.call.sid}: labelling the channel failed: ${error}`));
-    void this.queue.run(() => this.program?.underControl());
+    void this.queue.run(() => {
+      // An inbound call is set up and ringing by the time it is adopted: both moments at once.
+      this.report('initiated');
+      this.report('ringing');
+      this.program?.underControl();
+    });
   }
 
   /** Takes over an answered call a previous platform process left up; its events flow again. */

@@ -1,3 +1,5 @@
+import type { ProgressEvent } from '../../common/progress-events';
+import { OptionalStatusCallbackEvents } from '../../common/validators';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, Matches } from 'class-validator';
 import { DomainErrorCode } from '../../common/domain-error';
@@ -46,4 +48,8 @@ export class CreateIncomingNumberDto {
 
   @OptionalHttpMethod('StatusCallbackMethod')
   StatusCallbackMethod: 'GET' | 'POST' = 'POST';
+
+  /** Which progress events of inbound calls go to StatusCallback (default: completed only). */
+  @OptionalStatusCallbackEvents()
+  StatusCallbackEvent?: ProgressEvent[];
 }

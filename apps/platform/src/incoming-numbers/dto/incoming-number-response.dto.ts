@@ -12,6 +12,8 @@ export interface IncomingNumberResponseDto {
   voice_fallback_method: string;
   status_callback: string | null;
   status_callback_method: string;
+  /** The progress events sent to status_callback, space-separated; null means completed only. */
+  status_callback_event: string | null;
   date_created: string;
   date_updated: string;
   api_version: string;
@@ -37,6 +39,7 @@ export function toIncomingNumberResponse(
     voice_fallback_method: number.voiceFallbackMethod,
     status_callback: number.statusCallback,
     status_callback_method: number.statusCallbackMethod,
+    status_callback_event: number.statusCallbackEvent,
     date_created: new Date(number.dateCreated).toISOString(),
     date_updated: new Date(number.dateUpdated).toISOString(),
     api_version: number.apiVersion,

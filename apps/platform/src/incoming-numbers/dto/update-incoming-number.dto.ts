@@ -1,3 +1,5 @@
+import type { ProgressEvent } from '../../common/progress-events';
+import { OptionalStatusCallbackEvents } from '../../common/validators';
 import { OptionalFriendlyName, OptionalHttpMethod, OptionalHttpUrl } from './incoming-number-fields';
 
 /**
@@ -25,4 +27,8 @@ export class UpdateIncomingNumberDto {
 
   @OptionalHttpMethod('StatusCallbackMethod')
   StatusCallbackMethod?: 'GET' | 'POST';
+
+  /** Which progress events of inbound calls go to StatusCallback (default: completed only). */
+  @OptionalStatusCallbackEvents()
+  StatusCallbackEvent?: ProgressEvent[];
 }
