@@ -60,17 +60,19 @@ describe('ARI gateway PBX operations against Asterisk and SIPp', () => {
     return peer;
   }
 
+  const legTo = (peer: SippPeer, channelId: string) => ({
+    channelId,
+    target: { kind: 'sip' as const, uri: peer.uri('bob') },
+    callerId: '+15550001111',
+    timeoutSeconds: 20,
+    hops: 0,
+  });
+
   /** Places an answered call from the platform to `peer`; resolves with its channel id. */
   async function callOut(peer: SippPeer): Promise<string> {
     const channelId = gateway.newChannelId();
     watch(channelId);
-    await gateway.originate({
-      channelId,
-      target: { kind: 'sip', uri: peer.uri('bob') },
-      callerId: '+15550001111',
-      timeoutSeconds: 20,
-      hops: 0,
-    });
+    await gateway.originate(legTo(peer, channelId));
     await eventOf(channelId, 'entered-app');
     return channelId;
   }
@@ -143,13 +145,7 @@ describe('ARI gateway PBX operations against Asterisk and SIPp', () => {
     const peer = await uas('provisional');
     const channelId = gateway.newChannelId();
     const seen = watch(channelId);
-    await gateway.createChannel({
-      channelId,
-      target: { kind: 'sip', uri: peer.uri('bob') },
-      callerId: '+15550001111',
-      timeoutSeconds: 20,
-      hops: 0,
-    });
+    await gateway.createChannel(legTo(peer, channelId));
     await eventOf(channelId, 'entered-app');
     await gateway.dial(channelId, 20);
     await eventOf(channelId, 'answered');
