@@ -1,3 +1,10 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const STACK = join(__dirname, '..', '..', 'asterisk', 'stack.sh');
+
 /** Reads the platform Asterisk's live state over ARI REST, to check what the platform did to it. */
 const ARI = process.env.ARI_URL ?? 'http://127.0.0.1:8088';
 const AUTH =
@@ -26,4 +33,10 @@ export interface AriChannel {
 export async function liveChannels(): Promise<AriChannel[]> {
   const response = await fetch(`${ARI}/ari/channels`, { headers: { Authorization: AUTH } });
   return (await response.json()) as AriChannel[];
+}
+
+/** What `core show channel <name>` says: the platform Asterisk's own view of a channel (formats, app...). */
+export async function channelReport(name: string): Promise<string> {
+  const { stdout } = await run('bash', [STACK, 'cli', 'platform', `core show channel ${name}`]);
+  return stdout;
 }

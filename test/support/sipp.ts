@@ -4,6 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseInvites, parseLastInvite, SippInvite, TimedSippInvite } from './sipp-messages';
+
+export { parseInvites, parseLastInvite, sipHeader } from './sipp-messages';
+export type { SippInvite, TimedSippInvite } from './sipp-messages';
 
 /**
  * SIPp (`sipp`, Debian package `sip-tester`, installed by scripts/system-packages.mjs) as an exact
@@ -19,8 +23,29 @@ import { join } from 'node:path';
  * Always `await peer.stop()` (e.g. in afterEach): it is harmless after SIPp has exited.
  */
 
-export type SippScenario = 'answer' | 'reject' | 'digest-answer' | 'ring-forever';
+/**
+ * User agent servers. hold: answers, then expects a re-INVITE that holds it and one that resumes it,
+ * logging `CW_REINVITE a=<direction>` for each; provisional: 100, `180 Ringing Loudly`,
+ * `183 Early Media Here` (with SDP), then 200; refer: answers, then logs `CW_REFER_TO <Refer-To>` of the
+ * REFER it receives and accepts it (202).
+ */
+export type SippScenario =
+  'answer' | 'reject' | 'digest-answer' | 'ring-forever' | 'hold' | 'provisional' | 'refer';
+/**
+ * Phones that call the platform (startUac). phone-hold: once answered, holds (re-INVITE a=sendonly)
+ * and resumes (a=sendrecv) a second later each; phone-refer: once answered, REFERs the call to
+ * `referTo` and logs `CW_NOTIFY <sipfrag>` for each NOTIFY of its progress until a final one.
+ */
+export type SippPhoneScenario = 'phone-hold' | 'phone-refer';
 export type SippTransport = 'udp' | 'tcp';
+
+export interface SippUacOptions {
+  scenario: SippPhoneScenario;
+  /** The user the phone calls at the platform Asterisk (127.0.0.1:5060): the dialplan extension. */
+  to: string;
+  /** phone-refer: the Refer-To URI, e.g. `sip:carol@127.0.0.1:5060`. */
+  referTo?: string;
+}
 
 export interface SippUasOptions {
   scenario: SippScenario;
@@ -45,22 +70,6 @@ export interface SippUasOptions {
   /** digest-answer: credentials the caller must use (default alice / secret). Realm: callwright-test. */
   username?: string;
   password?: string;
-}
-
-export interface SippInvite {
-  /**
-   * Headers of the received INVITE with their names as received (Asterisk sends full names, e.g.
-   * `Call-ID`, `X-Test`); repeated headers are joined with ", ". Use {@link sipHeader} for a
-   * case-insensitive lookup. For digest-answer this is the authenticated (second) INVITE.
-   */
-  headers: Record<string, string>;
-  requestUri: string;
-  callId: string;
-}
-
-export interface TimedSippInvite extends SippInvite {
-  /** When SIPp received it (ms since the epoch, from its -trace_msg timestamps). */
-  receivedAt: number;
 }
 
 export interface SippResult {
@@ -91,32 +100,50 @@ export interface SippPeer {
 }
 
 const SCENARIO_DIR = join(__dirname, '..', 'sipp');
-const SCENARIO_FILES: Record<SippScenario, string> = {
+const SCENARIO_FILES: Record<SippScenario | SippPhoneScenario, string> = {
   answer: 'uas-answer.xml',
   reject: 'uas-reject.xml',
   'digest-answer': 'uas-digest-answer.xml',
   'ring-forever': 'uas-ring-forever.xml',
+  hold: 'uas-hold.xml',
+  provisional: 'uas-provisional.xml',
+  refer: 'uas-refer.xml',
+  'phone-hold': 'uac-phone-hold.xml',
+  'phone-refer': 'uac-phone-refer.xml',
 };
+const PLATFORM_SIP = '127.0.0.1:5060';
 /** Safety net so a forgotten peer never outlives the test run for long. */
 const GLOBAL_TIMEOUT_SECONDS = 120;
 const READY_TIMEOUT_MS = 5000;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
-/** Case-insensitive lookup in {@link SippInvite.headers}. */
-export function sipHeader(headers: Record<string, string>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === wanted);
-  return key === undefined ? undefined : headers[key];
+export function startUas(options: SippUasOptions): Promise<SippPeer> {
+  validate(options);
+  return launchWithRetries(options);
 }
 
-export async function startUas(options: SippUasOptions): Promise<SippPeer> {
-  validate(options);
+/** A phone (SIPp as user agent client) that calls the platform Asterisk and runs its scenario. */
+export function startUac(options: SippUacOptions): Promise<SippPeer> {
+  const variables: Record<string, string> = options.referTo ? { refer_to: options.referTo } : {};
+  if (options.scenario === 'phone-refer' && !options.referTo) throw new Error('phone-refer needs referTo');
+  return launchWithRetries({ scenario: options.scenario }, { service: options.to, variables });
+}
+
+interface UacPart {
+  service: string;
+  variables: Record<string, string>;
+}
+
+async function launchWithRetries(
+  options: Omit<SippUasOptions, 'scenario'> & { scenario: SippScenario | SippPhoneScenario },
+  uac?: UacPart,
+): Promise<SippPeer> {
   // Chosen ports can be taken by someone else before SIPp binds them: retry with new ones.
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
-      return await launch(options);
+      return await launch(options, uac);
     } catch (error) {
       lastError = error as Error;
     }
@@ -147,7 +174,10 @@ function validate(options: SippUasOptions): void {
   }
 }
 
-async function launch(options: SippUasOptions): Promise<SippPeer> {
+async function launch(
+  options: Omit<SippUasOptions, 'scenario'> & { scenario: SippScenario | SippPhoneScenario },
+  uac?: UacPart,
+): Promise<SippPeer> {
   const transport = options.transport ?? 'udp';
   const dir = mkdtempSync(join(tmpdir(), 'cw-sipp-uas-'));
   const files = {
@@ -216,6 +246,10 @@ async function launch(options: SippUasOptions): Promise<SippPeer> {
   }
   if (options.scenario === 'digest-answer') {
     args.push('-set', 'user', options.username ?? 'alice', '-set', 'pass', options.password ?? 'secret');
+  }
+  if (uac) {
+    args.unshift(PLATFORM_SIP, '-s', uac.service);
+    for (const [name, value] of Object.entries(uac.variables)) args.push('-set', name, value);
   }
 
   // The screen is redrawn on stdout every second; -trace_screen keeps the final one instead.
@@ -290,62 +324,6 @@ function readOptional(path: string): string {
   } catch {
     return '';
   }
-}
-
-/** Every first INVITE of a call in a -trace_msg file, with the time SIPp logged it. */
-export function parseInvites(messages: string): TimedSippInvite[] {
-  const invites: TimedSippInvite[] = [];
-  const seen = new Set<string>();
-  const parts = messages.split(/^-{20,} ?([^\n]*)\n/m);
-  // split with a capture group: [before, stamp1, block1, stamp2, block2, ...]
-  for (let i = 1; i + 1 < parts.length; i += 2) {
-    const invite = parseLastInvite(`${'-'.repeat(20)}\n${parts[i + 1]}`);
-    if (!invite || seen.has(invite.callId)) continue;
-    seen.add(invite.callId);
-    // "2026-11-22 08:54:38.181504", local time like SIPp's clock; Date takes milliseconds.
-    const stamp = parts[i]
-      .trim()
-      .replace(' ', 'T')
-      .replace(/(\.\d{3})\d*$/, '$1');
-    invites.push({ ...invite, receivedAt: new Date(stamp).getTime() });
-  }
-  return invites;
-}
-
-/**
- * The -trace_msg file holds blocks like:
- * ```
- * ----------------------------------------------- 2026-11-22 08:54:38.181504
- * UDP message received [917] bytes :
- *
- * INVITE sip:bob@127.0.0.1:34560 SIP/2.0
- * ...
- * ```
- */
-export function parseLastInvite(messages: string): SippInvite | undefined {
-  const blocks = messages.split(/^-{20,}[^\n]*\n/m);
-  let invite: SippInvite | undefined;
-  for (const block of blocks) {
-    const match = /^(?:UDP|TCP) message received \[\d+\] bytes :\n+(INVITE [^\n]*)\n([\s\S]*)$/.exec(block);
-    if (!match) continue;
-    const requestLine = match[1].replace(/\r$/, '');
-    const headers: Record<string, string> = {};
-    for (const rawLine of match[2].split('\n')) {
-      const line = rawLine.replace(/\r$/, '');
-      if (line === '') break;
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).trim();
-      const value = line.slice(colon + 1).trim();
-      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
-    invite = {
-      headers,
-      requestUri: requestLine.split(' ')[1] ?? '',
-      callId: sipHeader(headers, 'Call-ID') ?? sipHeader(headers, 'i') ?? '',
-    };
-  }
-  return invite;
 }
 
 /** Polls the kernel's socket tables until SIPp has bound every port (or has exited). */

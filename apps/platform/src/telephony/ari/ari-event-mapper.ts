@@ -1,8 +1,9 @@
 import { parseHopCount } from '../hop-header';
-import type { ChannelEvent, IncomingChannel } from '../telephony-gateway.port';
+import type { ChannelEvent, IncomingChannel, PhoneTransferRequest } from '../telephony-gateway.port';
 
 export interface AriChannelJson {
   id: string;
+  name?: string;
   state?: string;
   protocol_id?: string;
   caller?: { name?: string; number?: string };
@@ -20,6 +21,17 @@ export interface AriEventJson {
   digit?: string;
   playback?: { id: string; target_uri?: string; state?: string };
   recording?: { name: string; target_uri?: string; duration?: number; state?: string };
+  bridge?: { id: string };
+  /** Dial: the channel being dialled and how far its INVITE got (RINGING, PROGRESS, ANSWER, BUSY...). */
+  peer?: AriChannelJson;
+  dialstatus?: string;
+  /** ChannelTransfer: present only on the echoes of `transfer_progress`, never on the REFER itself. */
+  state?: string;
+  refer_to?: {
+    requested_destination?: { destination?: string; protocol_id?: string };
+    destination_channel?: AriChannelJson;
+  };
+  referred_by?: { source_channel?: AriChannelJson };
 }
 
 /** Channel events are keyed by channel id, bridge events by `bridge:<id>`. */
@@ -64,6 +76,20 @@ export function mapAriEvent(event: AriEventJson): { channelId: string; event: Ch
       return { channelId: channel.id, event: { kind: 'left-app' } };
     case 'ChannelDtmfReceived':
       return event.digit ? { channelId: channel.id, event: { kind: 'dtmf', digit: event.digit } } : null;
+    case 'ChannelEnteredBridge':
+    case 'ChannelLeftBridge':
+      if (!event.bridge?.id) return null;
+      return {
+        channelId: channel.id,
+        event: {
+          kind: event.type === 'ChannelEnteredBridge' ? 'entered-bridge' : 'left-bridge',
+          bridgeId: event.bridge.id,
+        },
+      };
+    case 'ChannelHold':
+      return { channelId: channel.id, event: { kind: 'phone-held' } };
+    case 'ChannelUnhold':
+      return { channelId: channel.id, event: { kind: 'phone-unheld' } };
     case 'ChannelDestroyed':
       return {
         channelId: channel.id,
@@ -103,4 +129,68 @@ export function vanishedHangup(lostAt: Date | null): ChannelEvent {
     vanished: true,
     ...(lostAt ? { endedAt: lostAt } : {}),
   };
+}
+
+/** A REFER a phone sent (ARI `ChannelTransfer` in ari-only transfer handling), and on which channel. */
+export interface AriTransferRequest {
+  channelId: string;
+  transfer: PhoneTransferRequest;
+  /**
+   * Attended, when Asterisk could not name the replaced channel itself: the Call-ID of the dialog the
+   * REFER's Replaces names, to be looked up among the platform's channels.
+   */
+  replacesSipCallId?: string;
+}
+
+/**
+ * The REFER behind a `ChannelTransfer`, or null for the events that are not one: Asterisk re-emits
+ * `ChannelTransfer` with a `state` for every `transfer_progress` it was sent, as an acknowledgement.
+ * (`ChannelTransfer` carries no channel of its own: it belongs to `referred_by.source_channel`.)
+ */
+export function transferRequestOf(event: AriEventJson): AriTransferRequest | null {
+  if (event.type !== 'ChannelTransfer' || event.state) return null;
+  const channelId = event.referred_by?.source_channel?.id;
+  const requested = event.refer_to?.requested_destination;
+  if (!channelId || !requested) return null;
+  // A Replaces parameter in the Refer-To (its Call-ID is protocol_id) is what makes a REFER attended.
+  if (!requested.protocol_id)
+    return { channelId, transfer: { mode: 'blind', target: requested.destination ?? '' } };
+  const replaced = event.refer_to?.destination_channel?.id;
+  if (replaced) return { channelId, transfer: { mode: 'attended', replacesChannelId: replaced } };
+  return {
+    channelId,
+    transfer: { mode: 'attended', replacesChannelId: null },
+    replacesSipCallId: requested.protocol_id,
+  };
+}
+
+const STANDARD_PROVISIONAL: Record<string, [number, string]> = {
+  RINGING: [180, 'Ringing'],
+  PROGRESS: [183, 'Session Progress'],
+};
+
+/** The channel a `Dial` event reports a provisional response for (RINGING = 180, PROGRESS = 183). */
+export function provisionalDialOf(
+  event: AriEventJson,
+): { channelId: string; channelName: string; dialstatus: string } | null {
+  if (event.type !== 'Dial' || !event.peer?.id || !event.dialstatus) return null;
+  if (!(event.dialstatus in STANDARD_PROVISIONAL)) return null;
+  return { channelId: event.peer.id, channelName: event.peer.name ?? '', dialstatus: event.dialstatus };
+}
+
+/**
+ * The provisional event from the channel's `HANGUPCAUSE(<name>,tech)`, which chan_pjsip overwrites with
+ * `SIP <code> <reason>` for every response to the INVITE. When that holds no provisional response (the
+ * read failed), the standard status line of the Dial status stands in: the code is right, the phrase
+ * the far end sent is lost.
+ */
+export function provisionalFromCause(techCause: string, dialstatus: string): ChannelEvent | null {
+  const match = /^SIP (1\d\d)(?: (.*))?$/.exec(techCause.trim());
+  if (match) {
+    const reason = match[2] ? ` ${match[2]}` : '';
+    return { kind: 'provisional', sipCode: Number(match[1]), statusLine: `SIP/2.0 ${match[1]}${reason}` };
+  }
+  const standard = STANDARD_PROVISIONAL[dialstatus];
+  if (!standard) return null;
+  return { kind: 'provisional', sipCode: standard[0], statusLine: `SIP/2.0 ${standard[0]} ${standard[1]}` };
 }

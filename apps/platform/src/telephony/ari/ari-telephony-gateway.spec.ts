@@ -200,7 +200,9 @@ describe('AriTelephonyGateway hop header', () => {
     readonly channels = {
       list: jest.fn(async () => []),
       originate: jest.fn(async () => ({})),
+      create: jest.fn(async () => ({})),
       sendDTMF: jest.fn(async () => undefined),
+      setChannelVar: jest.fn(async () => undefined),
     };
     readonly applications = { subscribe: jest.fn(async () => ({})) };
   }
@@ -236,6 +238,7 @@ describe('AriTelephonyGateway hop header', () => {
     expect(request.variables).toEqual({
       'PJSIP_HEADER(add,X-Customer)': '42',
       'PJSIP_HEADER(add,X-Callwright-Hops)': '3',
+      'PJSIP_TRANSFER_HANDLING()': 'ari-only',
     });
   });
 
@@ -275,4 +278,52 @@ describe('AriTelephonyGateway hop header', () => {
       expect(client.channels.sendDTMF).not.toHaveBeenCalled();
     },
   );
+
+  it.each([['snoop'], ['outbound']])(
+    'never takes a channel the platform made itself (Stasis argument %p) for a call that came in',
+    (arg) => {
+      const incoming: string[] = [];
+      gateway.onIncomingChannel((channel) => incoming.push(channel.channelId));
+      client.emit('*', { type: 'StasisStart', args: [arg], channel: { id: 'own-1', name: 'Snoop/x-0001' } });
+      expect(incoming).toEqual([]);
+    },
+  );
+
+  it('hands the REFERs of a phone calling in to the platform (ari-only transfer handling)', () => {
+    gateway.onIncomingChannel(() => undefined);
+    client.emit('*', {
+      type: 'StasisStart',
+      args: ['inbound', ''],
+      channel: { id: 'in-2', name: 'PJSIP/inbound-00000002', dialplan: { exten: 'phone' } },
+    });
+    expect(client.channels.setChannelVar).toHaveBeenCalledWith({
+      channelId: 'in-2',
+      variable: 'PJSIP_TRANSFER_HANDLING()',
+      value: 'ari-only',
+    });
+  });
+
+  it('creates an early-media leg as it originates one, linked to its originator, not dialled yet', async () => {
+    await gateway.createChannel({
+      channelId: 'cw-b',
+      target: { kind: 'sip', uri: 'sip:bob@127.0.0.1:5090' },
+      callerId: '+15550001111',
+      timeoutSeconds: 30,
+      hops: 1,
+      originatorChannelId: 'cw-a',
+    });
+    expect(client.channels.create).toHaveBeenCalledWith({
+      channelId: 'cw-b',
+      endpoint: 'PJSIP/outbound/sip:bob@127.0.0.1:5090',
+      app: 'callwright',
+      appArgs: 'outbound',
+      originator: 'cw-a',
+      variables: {
+        'PJSIP_HEADER(add,X-Callwright-Hops)': '1',
+        'PJSIP_TRANSFER_HANDLING()': 'ari-only',
+        'CALLERID(all)': '+15550001111',
+      },
+    });
+    expect(client.channels.originate).not.toHaveBeenCalled();
+  });
 });

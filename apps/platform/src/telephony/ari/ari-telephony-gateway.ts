@@ -7,28 +7,36 @@ import {
   ChannelLabels,
   ChannelListener,
   ChannelWatch,
+  CreateChannelRequest,
+  DialTarget,
   DTMF_DIGITS,
   DtmfTiming,
   HangupReason,
+  HoldOptions,
   IncomingChannel,
   OriginateRequest,
   RecordRequest,
+  SnoopRequest,
   TelephonyError,
   TelephonyGateway,
   TelephonyInventory,
+  TransferProgress,
 } from '../telephony-gateway.port';
 import { labelVariables, listInventory, takeHangupTime } from './ari-restart-support';
 import { describeError as describe, reconnectDelayMs, stopAriClient } from './ari-connection';
-import { AriEventJson, mapAriEvent, toIncomingChannel, vanishedHangup } from './ari-event-mapper';
+import { AriEventJson, toIncomingChannel, vanishedHangup } from './ari-event-mapper';
+import { AriEventRouter } from './ari-event-router';
+import { ARI_TRANSFER_HANDLING, AriOutboundLegs, OUTBOUND_APP_ARG } from './ari-outbound-legs';
+import { AriPbxOperations, SNOOP_APP_ARG } from './ari-pbx-operations';
+import { AriRecordings } from './ari-recordings';
+import { AriRequests, readAnswerHeaders } from './ari-requests';
+import { ChannelWatchRegistry } from './channel-watch-registry';
 
 export { reconnectDelayMs } from './ari-connection';
-import { ChannelWatchRegistry } from './channel-watch-registry';
-import { DialCredentials } from './dial-credentials';
-import { withHopHeader } from '../hop-header';
-import { assertSipSafe } from './sip-safety';
 
-const OUTBOUND_APP_ARG = 'outbound';
 const REJECT_CONTEXT = 'callwright-reject';
+/** StasisStart arguments of channels the platform made itself: none of them is a call that came in. */
+const OWN_CHANNEL_APP_ARGS = new Set([OUTBOUND_APP_ARG, SNOOP_APP_ARG]);
 
 @Injectable()
 export class AriTelephonyGateway
@@ -45,11 +53,21 @@ export class AriTelephonyGateway
   private wakeUp: (() => void) | null = null;
   private incomingHandler: ((channel: IncomingChannel) => void) | null = null;
   private readonly connectedListeners: Array<() => void> = [];
-  private readonly credentials: DialCredentials;
+  private readonly legs: AriOutboundLegs;
+  private readonly pbx: AriPbxOperations;
+  private readonly recordings: AriRecordings;
+  private readonly events: AriEventRouter;
+  private readonly requests: AriRequests = {
+    request: (what, send) => this.request(what, send),
+    quietly: (what, send) => this.quietly(what, send),
+  };
 
   constructor(private readonly config: AppConfig) {
     super();
-    this.credentials = new DialCredentials(config);
+    this.legs = new AriOutboundLegs(this.requests, config);
+    this.pbx = new AriPbxOperations(this.requests, config, this.legs);
+    this.recordings = new AriRecordings(this.requests, config);
+    this.events = new AriEventRouter(this.watches, this.requests);
   }
 
   onApplicationBootstrap(): void {
@@ -87,95 +105,52 @@ export class AriTelephonyGateway
     this.incomingHandler = handler;
   }
 
-  async originate(request: OriginateRequest): Promise<void> {
-    assertSipSafe(request);
-    const variables: Record<string, string> = labelVariables(request.labels ?? {});
-    for (const [name, value] of Object.entries(withHopHeader(request.headers, request.hops)))
-      variables[`PJSIP_HEADER(add,${name})`] = value;
-    const endpoint = await this.dialString(request);
-    try {
-      await this.request('Originate', (client) =>
-        client.channels.originate({
-          channelId: request.channelId,
-          endpoint,
-          app: this.config.ariApp,
-          appArgs: OUTBOUND_APP_ARG,
-          callerId: request.callerId,
-          timeout: request.timeoutSeconds,
-          variables,
-        }),
-      );
-    } catch (error) {
-      if (request.target.kind === 'sip' && request.target.auth)
-        await this.credentials.release(request.channelId);
-      throw error;
-    }
+  originate(request: OriginateRequest): Promise<void> {
+    return this.legs.originate(request);
   }
 
-  private async dialString(request: OriginateRequest): Promise<string> {
-    const target = request.target;
-    switch (target.kind) {
-      case 'sip':
-        if (!target.auth) return `PJSIP/${this.config.outboundEndpoint}/${target.uri}`;
-        return `PJSIP/${await this.credentials.endpointFor(request.channelId, target.auth)}/${target.uri}`;
-      case 'number':
-        return `PJSIP/${target.number}@${this.config.numberTrunkEndpoint}`;
-      case 'sip-user':
-        return target.dialString;
-    }
+  createChannel(request: CreateChannelRequest): Promise<void> {
+    return this.legs.create(request);
+  }
+
+  dial(channelId: string, timeoutSeconds: number): Promise<void> {
+    return this.legs.dial(channelId, timeoutSeconds);
   }
 
   async indicateRinging(channelId: string): Promise<void> {
     await this.request('Ring', (client) => client.channels.ring({ channelId }));
   }
 
-  async answerHeaders(channelId: string): Promise<Record<string, string>> {
-    const read = async (variable: string) =>
-      this.request('Read variable', (client) => client.channels.getChannelVar({ channelId, variable })).then(
-        (result) => (result as { value?: string }).value ?? '',
-        () => '',
-      );
-    const names = (await read('PJSIP_RESPONSE_HEADERS(X-)')).split(',').filter(Boolean);
-    const headers: Record<string, string> = {};
-    for (const name of names) headers[name] = await read(`PJSIP_RESPONSE_HEADER(read,${name})`);
-    return headers;
+  answerHeaders(channelId: string): Promise<Record<string, string>> {
+    return readAnswerHeaders(this.requests, channelId);
   }
 
-  async mute(channelId: string, direction: AudioDirection): Promise<void> {
-    await this.request('Mute', (client) => client.channels.mute({ channelId, direction }));
+  mute(channelId: string, direction: AudioDirection): Promise<void> {
+    return this.pbx.mute(channelId, direction);
   }
 
-  async unmute(channelId: string, direction: AudioDirection): Promise<void> {
-    await this.request('Unmute', (client) => client.channels.unmute({ channelId, direction }));
+  unmute(channelId: string, direction: AudioDirection): Promise<void> {
+    return this.pbx.unmute(channelId, direction);
   }
 
-  // PBX operations land with the adapter work of issue 6/14; until then they refuse plainly.
-  async hold(): Promise<void> {
-    throw new TelephonyError('Hold is not available on this gateway yet');
+  hold(channelId: string, options: HoldOptions): Promise<void> {
+    return this.pbx.hold(channelId, options);
   }
-  async unhold(): Promise<void> {
-    throw new TelephonyError('Unhold is not available on this gateway yet');
+
+  unhold(channelId: string): Promise<void> {
+    return this.pbx.unhold(channelId);
   }
-  async redirect(): Promise<void> {
-    throw new TelephonyError('Redirect is not available on this gateway yet');
+
+  redirect(channelId: string, target: DialTarget): Promise<void> {
+    return this.pbx.redirect(channelId, target);
   }
-  async reportTransferProgress(): Promise<void> {
-    throw new TelephonyError('Transfer progress is not available on this gateway yet');
+
+  reportTransferProgress(channelId: string, progress: TransferProgress): Promise<void> {
+    return this.pbx.reportTransferProgress(channelId, progress);
   }
-  async snoop(): Promise<void> {
-    throw new TelephonyError('Snoop is not available on this gateway yet');
-  }
-  async createChannel(): Promise<void> {
-    throw new TelephonyError('Create channel is not available on this gateway yet');
-  }
-  async dial(): Promise<void> {
-    throw new TelephonyError('Dial is not available on this gateway yet');
-  }
-  async pauseRecording(): Promise<void> {
-    throw new TelephonyError('Pause recording is not available on this gateway yet');
-  }
-  async resumeRecording(): Promise<void> {
-    throw new TelephonyError('Resume recording is not available on this gateway yet');
+
+  snoop(channelId: string, request: SnoopRequest): Promise<void> {
+    return this.pbx.snoop(channelId, request);
   }
 
   async startMusicOnHold(channelId: string): Promise<void> {
@@ -198,32 +173,19 @@ export class AriTelephonyGateway
     );
   }
 
+  // Leaving or destroying what is gone already is done: quietly.
   async removeFromBridge(bridgeId: string, channelId: string): Promise<void> {
-    try {
-      await this.request('Remove from bridge', (client) =>
-        client.bridges.removeChannel({ bridgeId, channel: channelId }),
-      );
-    } catch (error) {
-      this.logger.debug(describe(error));
-    }
+    await this.quietly('Remove from bridge', (client) =>
+      client.bridges.removeChannel({ bridgeId, channel: channelId }),
+    );
   }
 
   async destroyBridge(bridgeId: string): Promise<void> {
-    try {
-      await this.request('Destroy bridge', (client) => client.bridges.destroy({ bridgeId }));
-    } catch (error) {
-      this.logger.debug(describe(error));
-    }
+    await this.quietly('Destroy bridge', (client) => client.bridges.destroy({ bridgeId }));
   }
 
   async playToBridge(bridgeId: string, playbackId: string, media: string): Promise<void> {
     await this.request('Play to bridge', (client) => client.bridges.play({ bridgeId, playbackId, media }));
-  }
-
-  async recordBridge(bridgeId: string, request: RecordRequest): Promise<void> {
-    await this.request('Record bridge', (client) =>
-      client.bridges.record({ bridgeId, ...recordingOptions(request) }),
-    );
   }
 
   async answer(channelId: string): Promise<void> {
@@ -270,26 +232,28 @@ export class AriTelephonyGateway
     await this.quietly('Stop playback', (client) => client.playbacks.stop({ playbackId }));
   }
 
-  async record(channelId: string, request: RecordRequest): Promise<void> {
-    await this.request('Record', (client) =>
-      client.channels.record({ channelId, ...recordingOptions(request) }),
-    );
+  record(channelId: string, request: RecordRequest): Promise<void> {
+    return this.recordings.record(channelId, request);
   }
 
-  async stopRecording(name: string): Promise<void> {
-    await this.quietly('Stop recording', (client) => client.recordings.stop({ recordingName: name }));
+  recordBridge(bridgeId: string, request: RecordRequest): Promise<void> {
+    return this.recordings.recordBridge(bridgeId, request);
   }
 
-  /** ari-client decodes every body as text, so the WAV is fetched with plain HTTP. */
-  async takeRecording(name: string): Promise<Buffer> {
-    const url = `${this.config.ariUrl.replace(/\/$/, '')}/ari/recordings/stored/${encodeURIComponent(name)}`;
-    const auth =
-      'Basic ' + Buffer.from(`${this.config.ariUsername}:${this.config.ariPassword}`).toString('base64');
-    const response = await fetch(`${url}/file`, { headers: { Authorization: auth } });
-    if (!response.ok) throw new TelephonyError(`Fetching recording ${name} failed: HTTP ${response.status}`);
-    const audio = Buffer.from(await response.arrayBuffer());
-    await fetch(url, { method: 'DELETE', headers: { Authorization: auth } }).catch(() => undefined);
-    return audio;
+  stopRecording(name: string): Promise<void> {
+    return this.recordings.stop(name);
+  }
+
+  pauseRecording(name: string): Promise<void> {
+    return this.recordings.pause(name);
+  }
+
+  resumeRecording(name: string): Promise<void> {
+    return this.recordings.resume(name);
+  }
+
+  takeRecording(name: string): Promise<Buffer> {
+    return this.recordings.take(name);
   }
 
   async labelChannel(channelId: string, labels: ChannelLabels): Promise<void> {
@@ -400,17 +364,20 @@ export class AriTelephonyGateway
   }
 
   private dispatch(raw: AriEventJson): void {
-    const mapped = mapAriEvent(raw);
-    if (!mapped) return;
-    if (mapped.event.kind === 'hangup') void this.credentials.release(mapped.channelId);
+    const channelId = raw.channel?.id;
+    if (raw.type === 'ChannelDestroyed' && channelId) {
+      void this.legs.legEnded(channelId);
+      this.pbx.forget(channelId);
+    }
     if (
       raw.type === 'StasisStart' &&
-      !this.watches.isWatched(mapped.channelId) &&
-      raw.args?.[0] !== OUTBOUND_APP_ARG
+      channelId &&
+      !this.watches.isWatched(channelId) &&
+      !OWN_CHANNEL_APP_ARGS.has(raw.args?.[0] ?? '')
     ) {
       this.announceIncoming(raw);
     }
-    this.watches.deliver(mapped.channelId, mapped.event);
+    this.events.route(raw);
   }
 
   private announceIncoming(raw: AriEventJson): void {
@@ -421,12 +388,13 @@ export class AriTelephonyGateway
     }
     // An app only hears about a channel while it is in Stasis; subscribing keeps ChannelDestroyed
     // (with its hangup cause) coming after the channel leaves, as it does for originated channels.
-    void this.request('Subscribe', (client) =>
-      client.applications.subscribe({
-        applicationName: this.config.ariApp,
-        eventSource: `channel:${channel.id}`,
-      }),
-    ).catch((error) => this.logger.warn(describe(error)));
+    void this.resumeChannel(channel.id).catch((error) => this.logger.warn(describe(error)));
+    // A phone's REFER must reach the platform, as on the legs it places (ARI_TRANSFER_HANDLING).
+    if (channel.name?.startsWith('PJSIP/'))
+      for (const [variable, value] of Object.entries(ARI_TRANSFER_HANDLING))
+        void this.quietly('Transfer handling', (client) =>
+          client.channels.setChannelVar({ channelId: channel.id, variable, value }),
+        );
     this.incomingHandler(toIncomingChannel(raw));
   }
 
@@ -439,7 +407,7 @@ export class AriTelephonyGateway
     try {
       const live = new Set((await client.channels.list()).map((channel) => channel.id));
       for (const channelId of this.watches.watchedChannelIds()) {
-        if (!live.has(channelId)) this.watches.deliver(channelId, vanishedHangup(lostAt));
+        if (!live.has(channelId)) this.events.deliver(channelId, vanishedHangup(lostAt));
       }
     } catch (error) {
       // Kept for the next reconnect, whose reconciliation still owes these channels their end time.
@@ -464,16 +432,4 @@ export class AriTelephonyGateway
       };
     });
   }
-}
-
-function recordingOptions(request: RecordRequest) {
-  return {
-    name: request.name,
-    format: 'wav',
-    maxDurationSeconds: request.maxDurationSeconds,
-    maxSilenceSeconds: request.maxSilenceSeconds,
-    beep: request.beep,
-    terminateOn: request.terminateOn,
-    ifExists: 'overwrite',
-  };
 }

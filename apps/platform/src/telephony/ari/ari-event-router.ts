@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import type { ChannelEvent } from '../telephony-gateway.port';
+import { describeError } from './ari-connection';
+import {
+  AriEventJson,
+  AriTransferRequest,
+  mapAriEvent,
+  provisionalDialOf,
+  provisionalFromCause,
+  transferRequestOf,
+} from './ari-event-mapper';
+import { AriRequests, readChannelVariable } from './ari-requests';
+import type { ChannelWatchRegistry } from './channel-watch-registry';
+
+/**
+ * Hands each ARI event to the watcher of its channel, in the order Asterisk sent them, even when an event
+ * needs a request to Asterisk first (the status line of a provisional response, the channel an attended
+ * REFER replaces): the channel's later events wait for it.
+ */
+export class AriEventRouter {
+  private readonly logger = new Logger('AriEventRouter');
+  /** Per channel, the delivery still waiting on Asterisk; absent when events can be delivered at once. */
+  private readonly pending = new Map<string, Promise<void>>();
+  private readonly lastStatusLine = new Map<string, string>();
+
+  constructor(
+    private readonly watches: ChannelWatchRegistry,
+    private readonly ari: AriRequests,
+  ) {}
+
+  route(raw: AriEventJson): void {
+    const transfer = transferRequestOf(raw);
+    if (transfer) return this.deliverLater(transfer.channelId, this.transferEvent(transfer));
+    const dial = provisionalDialOf(raw);
+    if (dial) {
+      if (!this.watches.isWatched(dial.channelId)) return;
+      return this.deliverLater(dial.channelId, this.provisionalEvent(dial));
+    }
+    const mapped = mapAriEvent(raw);
+    if (mapped) this.deliver(mapped.channelId, mapped.event);
+  }
+
+  deliver(channelId: string, event: ChannelEvent): void {
+    if (this.pending.has(channelId)) return this.deliverLater(channelId, Promise.resolve(event));
+    this.handOver(channelId, event);
+  }
+
+  /** `event` is already under way; it is handed over once every earlier event of the channel has been. */
+  private deliverLater(channelId: string, event: Promise<ChannelEvent | null>): void {
+    const earlier = this.pending.get(channelId) ?? Promise.resolve();
+    const delivered: Promise<void> = Promise.all([earlier, event])
+      .then(([, ready]) => {
+        if (ready) this.handOver(channelId, ready);
+      })
+      .catch((error) => this.logger.warn(`Event of ${channelId} lost: ${describeError(error)}`))
+      .finally(() => {
+        if (this.pending.get(channelId) === delivered) this.pending.delete(channelId);
+      });
+    this.pending.set(channelId, delivered);
+  }
+
+  private handOver(channelId: string, event: ChannelEvent): void {
+    if (event.kind === 'hangup') this.lastStatusLine.delete(channelId);
+    this.watches.deliver(channelId, event);
+  }
+
+  /** chan_pjsip keeps only the latest response: two Dial events may read the same one, which counts once. */
+  private async provisionalEvent(dial: {
+    channelId: string;
+    channelName: string;
+    dialstatus: string;
+  }): Promise<ChannelEvent | null> {
+    const variable = `HANGUPCAUSE(${dial.channelName},tech)`;
+    const techCause = await readChannelVariable(this.ari, dial.channelId, variable);
+    const event = provisionalFromCause(techCause, dial.dialstatus);
+    if (!event || event.kind !== 'provisional') return null;
+    if (this.lastStatusLine.get(dial.channelId) === event.statusLine) return null;
+    this.lastStatusLine.set(dial.channelId, event.statusLine);
+    return event;
+  }
+
+  /** An attended REFER names the replaced dialog by Call-ID: it is one of the platform's channels or none. */
+  private async transferEvent(request: AriTransferRequest): Promise<ChannelEvent> {
+    const transfer = request.transfer;
+    if (transfer.mode === 'attended' && request.replacesSipCallId) {
+      const channels = await this.ari
+        .request('List channels', (client) => client.channels.list())
+        .catch(() => []);
+      const replaced = channels.find(
+        (channel) =>
+          (channel as { protocol_id?: string }).protocol_id === request.replacesSipCallId &&
+          this.watches.isWatched(channel.id),
+      );
+      return {
+        kind: 'transfer-requested',
+        transfer: { ...transfer, replacesChannelId: replaced?.id ?? null },
+      };
+    }
+    return { kind: 'transfer-requested', transfer };
+  }
+}
