@@ -13,9 +13,9 @@ function setUp() {
   const bus = new CallEventBus();
   const events: CallEvent[] = [];
   bus.subscribe((event) => void events.push(event));
-  let registry!: ConversationRegistry;
+  // The legs route to the registry, which hangs up through the legs: the closure resolves it later.
   const legs = new FakeLegs(gateway, bus, (callSid, event) => registry.channelEvent(callSid, event));
-  registry = new ConversationRegistry(gateway, bus, legs);
+  const registry = new ConversationRegistry(gateway, bus, legs);
   /** Lets the fake's queued bridge events and the bus deliveries run. */
   const settle = async () => {
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
