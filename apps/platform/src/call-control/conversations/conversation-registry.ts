@@ -53,6 +53,15 @@ export class ConversationRegistry {
     return conversation && party && { conversation, party };
   }
 
+  /** The party whose channel this is (a REFER names the channel it replaces, not its call). */
+  partyByChannel(channelId: string): { conversation: Conversation; party: PartyView } | undefined {
+    for (const [callSid, conversation] of this.byCallSid) {
+      const party = conversation.party(callSid);
+      if (party?.channelId === channelId) return { conversation, party };
+    }
+    return undefined;
+  }
+
   list(): Conversation[] {
     return [...this.conversations.values()];
   }

@@ -6,7 +6,13 @@ import { CallEventBus } from '../events/call-event-bus';
 import { FakeLegs } from '../testing/fake-legs';
 import { ConversationRegistry } from './conversation-registry';
 
-const recording = { name: 'rec-1', maxDurationSeconds: 60, maxSilenceSeconds: 0, beep: false, terminateOn: 'none' } as const;
+const recording = {
+  name: 'rec-1',
+  maxDurationSeconds: 60,
+  maxSilenceSeconds: 0,
+  beep: false,
+  terminateOn: 'none',
+} as const;
 
 function setUp() {
   const gateway = new FakeTelephonyGateway();
@@ -43,7 +49,11 @@ describe('Conversation', () => {
   it('creates its bridge with an id chosen beforehand and joins the members', async () => {
     const { gateway, conversation, alice, bob, eventsOf } = await twoParties();
     expect(conversation.id).toMatch(/^cw-bridge-[0-9a-f-]{36}$/);
-    expect(gateway.commands.map((command) => command.op)).toEqual(['createBridge', 'addToBridge', 'addToBridge']);
+    expect(gateway.commands.map((command) => command.op)).toEqual([
+      'createBridge',
+      'addToBridge',
+      'addToBridge',
+    ]);
     expect([...gateway.bridges.get(conversation.id)!]).toEqual([alice.channelId, bob.channelId]);
     expect(conversation.partyList().map((party) => [party.callSid, party.status])).toEqual([
       [alice.callSid, 'connected'],
@@ -80,9 +90,9 @@ describe('Conversation', () => {
     expect(conversation.party(bob.callSid)?.held).toBe(false);
     await settle();
     expect(
-      events.filter((event) => event.payload.type.startsWith('party.') && event.callSid === bob.callSid).map(
-        (event) => event.payload,
-      ),
+      events
+        .filter((event) => event.payload.type.startsWith('party.') && event.callSid === bob.callSid)
+        .map((event) => event.payload),
     ).toEqual([
       { type: 'party.joined', conversationId: conversation.id },
       { type: 'party.held', conversationId: conversation.id, by: 'phone' },
@@ -108,7 +118,9 @@ describe('Conversation', () => {
       DomainErrorCode.PartyNotFound,
     );
     gateway.failing.add('hold');
-    await expect(conversation.hold(alice.callSid, { sipVisible: false })).rejects.toThrow('refused by the test');
+    await expect(conversation.hold(alice.callSid, { sipVisible: false })).rejects.toThrow(
+      'refused by the test',
+    );
     expect(conversation.party(alice.callSid)?.held).toBe(false);
   });
 
@@ -141,8 +153,16 @@ describe('Conversation', () => {
     expect(conversation.party(bob.callSid)?.status).toBe('connected');
     expect(legs.hungUp).toEqual([]);
     expect(
-      events.filter((event) => event.callSid === alice.callSid).map((event) => `#${event.sequence} ${event.payload.type}`),
-    ).toEqual(['#1 leg.status', '#2 conversation.started', '#3 party.joined', '#4 party.left', '#5 leg.status']);
+      events
+        .filter((event) => event.callSid === alice.callSid)
+        .map((event) => `#${event.sequence} ${event.payload.type}`),
+    ).toEqual([
+      '#1 leg.status',
+      '#2 conversation.started',
+      '#3 party.joined',
+      '#4 party.left',
+      '#5 leg.status',
+    ]);
   });
 
   it('with endWhenAlone hangs up the other side when one leaves, then ends', async () => {
@@ -188,7 +208,14 @@ describe('Conversation', () => {
     expect((await refusal(conversation.pauseRecording('rec-1'))).code).toBe(DomainErrorCode.NotFound);
     await conversation.recordParty(alice.callSid, { ...recording, name: 'rec-alice' });
     const ops = gateway.commands.slice(3).map((command) => command.op);
-    expect(ops).toEqual(['recordBridge', 'pauseRecording', 'resumeRecording', 'stopRecording', 'snoop', 'record']);
+    expect(ops).toEqual([
+      'recordBridge',
+      'pauseRecording',
+      'resumeRecording',
+      'stopRecording',
+      'snoop',
+      'record',
+    ]);
     const snoop = gateway.commands.find((command) => command.op === 'snoop')!;
     expect(snoop).toMatchObject({ channelId: alice.channelId, args: { spy: 'in', whisper: 'none' } });
     const snoopChannelId = (snoop.args as { snoopChannelId: string }).snoopChannelId;

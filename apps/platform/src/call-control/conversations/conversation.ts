@@ -277,7 +277,9 @@ export class Conversation {
     const conversationId = this.id;
     this.publish(
       party.member,
-      type === 'party.held' || type === 'party.unheld' ? { type, conversationId, by } : { type, conversationId },
+      type === 'party.held' || type === 'party.unheld'
+        ? { type, conversationId, by }
+        : { type, conversationId },
     );
   }
 
@@ -317,7 +319,9 @@ export class Conversation {
       const [last] = this.parties.values();
       void this.legs
         .hangUp(last.member.callSid)
-        .catch((error: unknown) => this.logger.warn(`hangup of lone ${last.member.callSid}: ${String(error)}`));
+        .catch((error: unknown) =>
+          this.logger.warn(`hangup of lone ${last.member.callSid}: ${String(error)}`),
+        );
     }
   }
 
@@ -345,7 +349,10 @@ export class Conversation {
     this.requireLive();
     const party = this.parties.get(callSid);
     if (!party)
-      throw new DomainError(DomainErrorCode.PartyNotFound, `Call ${callSid} is not in conversation ${this.id}`);
+      throw new DomainError(
+        DomainErrorCode.PartyNotFound,
+        `Call ${callSid} is not in conversation ${this.id}`,
+      );
     return party;
   }
 

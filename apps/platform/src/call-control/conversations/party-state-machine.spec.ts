@@ -16,8 +16,16 @@ describe('party state machine', () => {
 
   it('holds and unholds a connected party, keeping mute apart', () => {
     expect(walk(connected, 'mute', 'hold')).toEqual({ status: 'connected', held: true, muted: true });
-    expect(walk(connected, 'mute', 'hold', 'unhold')).toEqual({ status: 'connected', held: false, muted: true });
-    expect(walk(connected, 'hold', 'mute', 'unmute')).toEqual({ status: 'connected', held: true, muted: false });
+    expect(walk(connected, 'mute', 'hold', 'unhold')).toEqual({
+      status: 'connected',
+      held: false,
+      muted: true,
+    });
+    expect(walk(connected, 'hold', 'mute', 'unmute')).toEqual({
+      status: 'connected',
+      held: true,
+      muted: false,
+    });
   });
 
   it('reports a repeated hold, unhold, mute or unmute as no change', () => {

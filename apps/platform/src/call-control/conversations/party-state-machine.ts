@@ -29,8 +29,7 @@ export type PartyRefusal = 'party-left' | 'party-not-connected';
 
 export type PartyTransition =
   /** `changed` false: the party already was so (a repeated hold, a second entered-bridge): nothing to do. */
-  | { state: PartyState; changed: boolean; refusal?: undefined }
-  | { refusal: PartyRefusal };
+  { state: PartyState; changed: boolean; refusal?: undefined } | { refusal: PartyRefusal };
 
 export const JOINING: PartyState = { status: 'joining', held: false, muted: false };
 

@@ -115,7 +115,9 @@ describe('transfer state machine', () => {
     });
 
     it('is canceled when the recipient fails or hangs up, the transferred party back with the initiator', () => {
-      expect(run(attendedRinging, 'recipient-failed').effects).toEqual(['reunite-initiator-with-transferred']);
+      expect(run(attendedRinging, 'recipient-failed').effects).toEqual([
+        'reunite-initiator-with-transferred',
+      ]);
       expect(run(answeredTransfer(), 'recipient-hung-up')).toEqual({
         status: { state: 'canceled', flow: 'attended', initiatorGone: false },
         effects: ['reunite-initiator-with-transferred'],
@@ -143,7 +145,13 @@ describe('transfer state machine', () => {
     expect(nextTransferState(attendedRinging, 'start')).toBeNull();
     expect(nextTransferState(answeredTransfer(), 'recipient-answered')).toBeNull();
     for (const state of ['completed', 'canceled'] as const)
-      for (const signal of ['start', 'complete', 'cancel', 'recipient-answered', 'initiator-hung-up'] as const)
+      for (const signal of [
+        'start',
+        'complete',
+        'cancel',
+        'recipient-answered',
+        'initiator-hung-up',
+      ] as const)
         expect(nextTransferState({ state, flow: 'attended', initiatorGone: false }, signal)).toBeNull();
   });
 

@@ -52,7 +52,11 @@ export interface TransferTransition {
   effects: TransferEffect[];
 }
 
-export const TERMINAL_TRANSFER_STATES: ReadonlySet<TransferState> = new Set(['completed', 'canceled', 'abandoned']);
+export const TERMINAL_TRANSFER_STATES: ReadonlySet<TransferState> = new Set([
+  'completed',
+  'canceled',
+  'abandoned',
+]);
 
 export function readyTransfer(flow: TransferFlow): TransferStatus {
   return { state: 'ready', flow, initiatorGone: false };

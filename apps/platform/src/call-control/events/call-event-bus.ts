@@ -75,8 +75,15 @@ export class CallEventBus {
     // A call's numbering ends with its final event: nothing of it is kept once it is over.
     if (isFinalEvent(payload)) this.sequences.delete(origin.callSid);
     else this.sequences.set(origin.callSid, sequence);
-    const event: CallEvent = { callSid: origin.callSid, accountSid: origin.accountSid, sequence, at, payload };
-    for (const subscription of this.subscriptions) if (subscription.matches(event)) subscription.deliver(event);
+    const event: CallEvent = {
+      callSid: origin.callSid,
+      accountSid: origin.accountSid,
+      sequence,
+      at,
+      payload,
+    };
+    for (const subscription of this.subscriptions)
+      if (subscription.matches(event)) subscription.deliver(event);
     return event;
   }
 

@@ -21,7 +21,10 @@ export type PartyPayload =
   /** `by`: the platform put the party on hold (API), or the party's own phone did (re-INVITE sendonly). */
   | { type: 'party.held' | 'party.unheld'; conversationId: string; by: 'platform' | 'phone' };
 
-export type ConversationPayload = { type: 'conversation.started' | 'conversation.ended'; conversationId: string };
+export type ConversationPayload = {
+  type: 'conversation.started' | 'conversation.ended';
+  conversationId: string;
+};
 
 export type TransferPayload = {
   type: `transfer.${TransferState}`;

@@ -96,7 +96,10 @@ export class FakeLegs extends LegPlacer implements LegHangup {
       if (event.kind !== 'hangup') return this.route(leg.callSid, event);
       controller.abort();
       this.route(leg.callSid, event);
-      this.bus.publish(leg, { type: 'leg.status', status: answered ? CallStatus.Completed : CallStatus.Busy });
+      this.bus.publish(leg, {
+        type: 'leg.status',
+        status: answered ? CallStatus.Completed : CallStatus.Busy,
+      });
     });
     return leg;
   }

@@ -1,0 +1,451 @@
+import { refusal } from '../../../../../test/support/domain-refusal';
+import { DomainErrorCode } from '../../common/domain-error';
+import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
+import { CallEvent } from '../events/call-event';
+import { CallEventBus } from '../events/call-event-bus';
+import { ReferredDestination, TransferTargetResolver } from '../ports/transfer-target.port';
+import { FakeLeg, FakeLegs } from '../testing/fake-legs';
+import { ConversationRegistry } from './conversation-registry';
+import { RecipientRequest } from './transfer';
+import { Transfers } from './transfers';
+
+/** The directory of the test: `carol` is a SIP URI; anyone else is unknown. */
+class DirectoryTargets extends TransferTargetResolver {
+  readonly asked: ReferredDestination[] = [];
+  async resolve(referred: ReferredDestination): Promise<RecipientRequest | null> {
+    this.asked.push(referred);
+    if (referred.destination !== 'carol') return null;
+    return {
+      target: { kind: 'sip', uri: 'sip:carol@127.0.0.1' },
+      callerId: '+15550001111',
+      timeoutSeconds: 20,
+    };
+  }
+}
+
+const carol: RecipientRequest = {
+  target: { kind: 'sip', uri: 'sip:carol@127.0.0.1' },
+  callerId: '+15550001111',
+  timeoutSeconds: 20,
+};
+const BUSY = { kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 } as const;
+
+/** Alice called Bob through a Dial (endWhenAlone); Bob will transfer Alice. */
+async function aliceWithBob() {
+  const gateway = new FakeTelephonyGateway();
+  const bus = new CallEventBus();
+  const events: CallEvent[] = [];
+  bus.subscribe((event) => void events.push(event));
+  // The legs route into the transfers, which reach the legs: the closure resolves `transfers` later.
+  const legs = new FakeLegs(gateway, bus, (callSid, event) => transfers.channelEvent(callSid, event));
+  const registry = new ConversationRegistry(gateway, bus, legs);
+  const targets = new DirectoryTargets();
+  const transfers = new Transfers(gateway, bus, registry, legs, legs, targets);
+  const alice = legs.answered('alice');
+  const bob = legs.answered('bob');
+  const first = registry.create({ endWhenAlone: true });
+  await first.start([alice, bob]);
+  const settle = async () => {
+    for (let i = 0; i < 8; i++) await new Promise((resolve) => setImmediate(resolve));
+    await bus.settled();
+  };
+  await settle();
+  /** `#sequence type` of one call's events from `from` on (1: leg status, 2: started, 3: joined). */
+  const timeline = (leg: FakeLeg, from = 4) =>
+    events
+      .filter((event) => event.callSid === leg.callSid && event.sequence >= from)
+      .map((event) => `#${event.sequence} ${event.payload.type}`);
+  const recipient = () => legs.byCallSid(legs.placed.length ? `CA-placed-${legs.placed.length}-3` : 'none');
+  return {
+    gateway,
+    bus,
+    events,
+    legs,
+    registry,
+    targets,
+    transfers,
+    alice,
+    bob,
+    first,
+    settle,
+    timeline,
+    recipient,
+  };
+}
+
+describe('transfers on conversations (fake gateway)', () => {
+  it('holds and unholds a bridged party', async () => {
+    const { gateway, first, alice, bob, timeline } = await aliceWithBob();
+    await first.hold(alice.callSid, { sipVisible: false });
+    expect(gateway.held.get(alice.channelId)).toEqual({ sipVisible: false });
+    expect(first.party(bob.callSid)?.held).toBe(false);
+    await first.unhold(alice.callSid);
+    expect(gateway.held.size).toBe(0);
+    expect(timeline(alice)).toEqual(['#4 party.held', '#5 party.unheld']);
+    expect(gateway.commandsFor(alice.channelId)).toEqual(['addToBridge', 'hold', 'unhold']);
+  });
+
+  describe('blind', () => {
+    it('rings the recipient with the transferred party on hold, then swaps the initiator for it', async () => {
+      const { gateway, legs, transfers, alice, bob, first, settle, timeline, recipient, bus } =
+        await aliceWithBob();
+      const started = await transfers.blind({
+        initiatorCallSid: bob.callSid,
+        transferredCallSid: alice.callSid,
+        recipient: carol,
+      });
+      expect(started).toMatchObject({ flow: 'blind', state: 'ringing', conversationId: first.id });
+      const outcome = transfers.outcome(started.transferId);
+      const placed = recipient();
+      expect(legs.placed).toEqual([{ forCallSid: bob.callSid, accountSid: 'AC-test', ...carol }]);
+      expect(gateway.held.get(alice.channelId)).toEqual({ sipVisible: false });
+      gateway.answerLeg(placed.channelId);
+      expect(await outcome).toMatchObject({
+        state: 'completed',
+        roles: { initiator: bob.callSid, transferred: alice.callSid, recipient: placed.callSid },
+      });
+      await settle();
+      expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId, placed.channelId]);
+      expect(gateway.held.size).toBe(0);
+      expect(legs.hungUp).toEqual([bob.callSid]);
+      expect(timeline(alice)).toEqual([
+        '#4 party.held',
+        '#5 transfer.ringing',
+        '#6 transfer.completed',
+        '#7 party.unheld',
+      ]);
+      expect(timeline(bob)).toEqual([
+        '#4 transfer.ringing',
+        '#5 transfer.completed',
+        '#6 party.left',
+        '#7 leg.status',
+      ]);
+      expect(timeline(placed, 1)).toEqual([
+        '#1 transfer.ringing',
+        '#2 leg.status',
+        '#3 transfer.completed',
+        '#4 party.joined',
+      ]);
+      // Bob's stream closed with his final status; the others are still up.
+      expect(bus.openCalls).toBe(2);
+    });
+
+    it('puts the transferred party back with the initiator when the recipient is busy', async () => {
+      const { gateway, legs, transfers, alice, bob, first, timeline, recipient, settle } =
+        await aliceWithBob();
+      const started = await transfers.blind({
+        initiatorCallSid: bob.callSid,
+        transferredCallSid: alice.callSid,
+        recipient: carol,
+      });
+      const outcome = transfers.outcome(started.transferId);
+      gateway.emit(recipient().channelId, BUSY);
+      expect((await outcome).state).toBe('canceled');
+      await settle();
+      expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId, bob.channelId]);
+      expect(gateway.held.size).toBe(0);
+      expect(legs.hungUp).toEqual([]);
+      expect(timeline(alice)).toEqual([
+        '#4 party.held',
+        '#5 transfer.ringing',
+        '#6 transfer.canceled',
+        '#7 party.unheld',
+      ]);
+    });
+
+    it('hangs up the transferred party when the initiator left and the recipient fails', async () => {
+      const { gateway, legs, transfers, alice, bob, first, recipient, settle } = await aliceWithBob();
+      const started = await transfers.blind({
+        initiatorCallSid: bob.callSid,
+        transferredCallSid: alice.callSid,
+        recipient: carol,
+      });
+      const outcome = transfers.outcome(started.transferId);
+      gateway.farEndHangsUp(bob.channelId);
+      await settle();
+      // Alone on hold, but not hung up as the lone party of a Dial: the transfer is still on.
+      expect(gateway.channels.has(alice.channelId)).toBe(true);
+      expect(transfers.get(started.transferId)).toMatchObject({ state: 'ringing' });
+      gateway.emit(recipient().channelId, BUSY);
+      expect((await outcome).state).toBe('canceled');
+      await settle();
+      expect(legs.hungUp).toEqual([alice.callSid]);
+      expect(first.isEnded).toBe(true);
+    });
+
+    it('is abandoned when the transferred party hangs up while the recipient rings', async () => {
+      const { gateway, legs, transfers, alice, bob, recipient, timeline, settle } = await aliceWithBob();
+      const started = await transfers.blind({
+        initiatorCallSid: bob.callSid,
+        transferredCallSid: alice.callSid,
+        recipient: carol,
+      });
+      const outcome = transfers.outcome(started.transferId);
+      const placed = recipient();
+      gateway.farEndHangsUp(alice.channelId);
+      expect((await outcome).state).toBe('abandoned');
+      await settle();
+      expect(legs.hungUp).toEqual([placed.callSid, bob.callSid]);
+      expect(gateway.originated).toHaveLength(1);
+      expect(timeline(bob)).toEqual([
+        '#4 transfer.ringing',
+        '#5 transfer.abandoned',
+        '#6 party.left',
+        '#7 leg.status',
+      ]);
+    });
+  });
+
+  describe('attended', () => {
+    async function consulting() {
+      const context = await aliceWithBob();
+      const { transfers, gateway, alice, bob, recipient, settle } = context;
+      const started = await transfers.attended({
+        initiatorCallSid: bob.callSid,
+        transferredCallSid: alice.callSid,
+        recipient: carol,
+      });
+      const outcome = transfers.outcome(started.transferId);
+      const placed = recipient();
+      gateway.answerLeg(placed.channelId);
+      await settle();
+      const consultation = context.registry.conversationOf(bob.callSid)!;
+      return { ...context, started, outcome, placed, consultation };
+    }
+
+    it('lets the initiator talk with the recipient while the transferred party waits alone on hold', async () => {
+      const { gateway, transfers, started, alice, bob, first, placed, consultation } = await consulting();
+      expect(transfers.get(started.transferId).state).toBe('answered');
+      expect(consultation).not.toBe(first);
+      expect([...gateway.bridges.get(consultation.id)!]).toEqual([bob.channelId, placed.channelId]);
+      expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId]);
+      expect(gateway.held.has(alice.channelId)).toBe(true);
+      expect(gateway.channels.has(alice.channelId)).toBe(true);
+    });
+
+    it('completes: the transferred party joins the recipient, the initiator is hung up, the first bridge goes', async () => {
+      const {
+        gateway,
+        transfers,
+        legs,
+        started,
+        outcome,
+        alice,
+        bob,
+        first,
+        placed,
+        consultation,
+        settle,
+        timeline,
+      } = await consulting();
+      await transfers.complete(started.transferId);
+      expect((await outcome).state).toBe('completed');
+      await settle();
+      expect([...gateway.bridges.get(consultation.id)!]).toEqual([placed.channelId, alice.channelId]);
+      expect(gateway.bridges.has(first.id)).toBe(false);
+      expect(first.isEnded).toBe(true);
+      expect(gateway.held.size).toBe(0);
+      expect(legs.hungUp).toEqual([bob.callSid]);
+      const unhold = gateway.commands.findIndex((command) => command.op === 'unhold');
+      const moved = gateway.commands.findIndex(
+        (command) =>
+          command.op === 'addToBridge' &&
+          command.channelId === alice.channelId &&
+          command.bridgeId === consultation.id,
+      );
+      const hangup = gateway.commands.findIndex((command) => command.op === 'hangup');
+      expect(unhold).toBeLessThan(moved);
+      expect(moved).toBeLessThan(hangup);
+      expect(timeline(alice)).toEqual([
+        '#4 party.held',
+        '#5 transfer.ringing',
+        '#6 transfer.answered',
+        '#7 transfer.completed',
+        '#8 party.unheld',
+        '#9 party.left',
+        '#10 party.joined',
+      ]);
+      expect(timeline(bob)).toEqual([
+        '#4 transfer.ringing',
+        '#5 transfer.answered',
+        '#6 party.left',
+        '#7 conversation.started',
+        '#8 party.joined',
+        '#9 transfer.completed',
+        '#10 party.left',
+        '#11 leg.status',
+      ]);
+    });
+
+    it('cancels: the recipient is hung up and the initiator is back with the transferred party', async () => {
+      const { gateway, transfers, legs, started, outcome, alice, bob, first, placed, consultation, settle } =
+        await consulting();
+      await transfers.cancel(started.transferId);
+      expect((await outcome).state).toBe('canceled');
+      await settle();
+      expect(legs.hungUp).toEqual([placed.callSid]);
+      expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId, bob.channelId]);
+      expect(gateway.held.size).toBe(0);
+      expect(consultation.isEnded).toBe(true);
+      expect(gateway.bridges.has(consultation.id)).toBe(false);
+    });
+
+    it('is canceled when the recipient hangs up after answering', async () => {
+      const { gateway, outcome, alice, bob, first, placed, settle } = await consulting();
+      gateway.farEndHangsUp(placed.channelId);
+      expect((await outcome).state).toBe('canceled');
+      await settle();
+      expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId, bob.channelId]);
+      expect(gateway.held.size).toBe(0);
+    });
+
+    it('completes when the initiator hangs up after the recipient answered', async () => {
+      const { gateway, outcome, alice, bob, placed, consultation, settle } = await consulting();
+      gateway.farEndHangsUp(bob.channelId);
+      expect((await outcome).state).toBe('completed');
+      await settle();
+      expect([...gateway.bridges.get(consultation.id)!]).toEqual([placed.channelId, alice.channelId]);
+    });
+
+    it('is abandoned when the transferred party hangs up: initiator and recipient keep talking', async () => {
+      const { gateway, outcome, alice, bob, first, placed, consultation, legs, settle } = await consulting();
+      gateway.farEndHangsUp(alice.channelId);
+      expect((await outcome).state).toBe('abandoned');
+      await settle();
+      expect([...gateway.bridges.get(consultation.id)!]).toEqual([bob.channelId, placed.channelId]);
+      expect(first.isEnded).toBe(true);
+      expect(legs.hungUp).toEqual([]);
+    });
+
+    it('turns blind when the initiator hangs up while the recipient rings', async () => {
+      const { gateway, transfers, alice, bob, first, recipient, settle, timeline } = await aliceWithBob();
+      const started = await transfers.attended({
+        initiatorCallSid: bob.callSid,
+        transferredCallSid: alice.callSid,
+        recipient: carol,
+      });
+      const outcome = transfers.outcome(started.transferId);
+      gateway.farEndHangsUp(bob.channelId);
+      await settle();
+      expect(transfers.get(started.transferId)).toMatchObject({ flow: 'blind', state: 'ringing' });
+      gateway.answerLeg(recipient().channelId);
+      expect(await outcome).toMatchObject({ flow: 'blind', state: 'completed' });
+      await settle();
+      expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId, recipient().channelId]);
+      expect(timeline(alice)).toEqual([
+        '#4 party.held',
+        '#5 transfer.ringing',
+        '#6 transfer.ringing',
+        '#7 transfer.completed',
+        '#8 party.unheld',
+      ]);
+    });
+
+    it('merges two conversations the initiator has: both of its legs are hung up', async () => {
+      const { gateway, transfers, legs, registry, alice, bob, first, settle } = await aliceWithBob();
+      const bobConsult = legs.answered('bob2');
+      const dave = legs.answered('dave');
+      const second = registry.create();
+      await second.start([bobConsult, dave]);
+      const view = await transfers.merge({
+        initiatorCallSid: bob.callSid,
+        transferredCallSid: alice.callSid,
+        consultationCallSid: bobConsult.callSid,
+        recipientCallSid: dave.callSid,
+      });
+      expect(view).toMatchObject({ flow: 'attended', state: 'completed' });
+      await settle();
+      expect([...gateway.bridges.get(second.id)!]).toEqual([dave.channelId, alice.channelId]);
+      expect(legs.hungUp).toEqual([bob.callSid, bobConsult.callSid]);
+      expect(first.isEnded).toBe(true);
+      expect(transfers.transferOf(alice.callSid)).toBeUndefined();
+    });
+  });
+
+  describe('phone-initiated (REFER)', () => {
+    it('blind: rings the REFER target and tells the phone it answered before hanging it up', async () => {
+      const { gateway, targets, transfers, alice, bob, recipient, settle } = await aliceWithBob();
+      gateway.emit(bob.channelId, {
+        kind: 'transfer-requested',
+        transfer: { mode: 'blind', target: 'carol' },
+      });
+      await settle();
+      expect(targets.asked).toEqual([
+        { accountSid: 'AC-test', initiatorCallSid: bob.callSid, destination: 'carol' },
+      ]);
+      const transfer = transfers.transferOf(bob.callSid)!;
+      expect(transfer).toMatchObject({
+        flow: 'blind',
+        state: 'ringing',
+        roles: { transferred: alice.callSid },
+      });
+      gateway.answerLeg(recipient().channelId);
+      await settle();
+      expect(gateway.transferProgress).toEqual([{ channelId: bob.channelId, progress: 'answered' }]);
+      const ops = gateway.commands.map((command) => `${command.op} ${command.channelId ?? ''}`);
+      expect(ops.indexOf(`reportTransferProgress ${bob.channelId}`)).toBeLessThan(
+        ops.indexOf(`hangup ${bob.channelId}`),
+      );
+    });
+
+    it('blind: reports declined when the target is busy, unavailable when nobody has that name', async () => {
+      const { gateway, alice, bob, first, recipient, settle } = await aliceWithBob();
+      gateway.emit(bob.channelId, {
+        kind: 'transfer-requested',
+        transfer: { mode: 'blind', target: 'carol' },
+      });
+      await settle();
+      gateway.emit(recipient().channelId, BUSY);
+      await settle();
+      gateway.emit(bob.channelId, { kind: 'transfer-requested', transfer: { mode: 'blind', target: 'zed' } });
+      await settle();
+      expect(gateway.transferProgress.map((report) => report.progress)).toEqual(['declined', 'unavailable']);
+      expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId, bob.channelId]);
+    });
+
+    it('attended (Replaces): joins the transferred party to the replaced leg’s peer', async () => {
+      const { gateway, legs, registry, alice, bob, settle } = await aliceWithBob();
+      const bobConsult = legs.answered('bob2');
+      const dave = legs.answered('dave');
+      const second = registry.create();
+      await second.start([bobConsult, dave]);
+      gateway.emit(bob.channelId, {
+        kind: 'transfer-requested',
+        transfer: { mode: 'attended', replacesChannelId: bobConsult.channelId },
+      });
+      await settle();
+      expect(gateway.transferProgress).toEqual([{ channelId: bob.channelId, progress: 'answered' }]);
+      expect([...gateway.bridges.get(second.id)!]).toEqual([dave.channelId, alice.channelId]);
+      expect(legs.hungUp).toEqual([bob.callSid, bobConsult.callSid]);
+    });
+
+    it('attended: fails when the replaced channel is not one of the platform’s parties', async () => {
+      const { gateway, bob, settle } = await aliceWithBob();
+      gateway.emit(bob.channelId, {
+        kind: 'transfer-requested',
+        transfer: { mode: 'attended', replacesChannelId: 'x' },
+      });
+      await settle();
+      expect(gateway.transferProgress).toEqual([{ channelId: bob.channelId, progress: 'failed' }]);
+    });
+  });
+
+  it('refuses what does not apply', async () => {
+    const { transfers, legs, alice, bob } = await aliceWithBob();
+    const stranger = legs.answered('stranger');
+    const request = { initiatorCallSid: bob.callSid, transferredCallSid: alice.callSid, recipient: carol };
+    expect((await refusal(transfers.complete('cw-transfer-x'))).code).toBe(DomainErrorCode.TransferNotFound);
+    expect((await refusal(transfers.blind({ ...request, transferredCallSid: stranger.callSid }))).code).toBe(
+      DomainErrorCode.PartyNotFound,
+    );
+    expect((await refusal(transfers.blind({ ...request, transferredCallSid: bob.callSid }))).code).toBe(
+      DomainErrorCode.InvalidParameter,
+    );
+    const started = await transfers.blind(request);
+    expect((await refusal(transfers.attended(request))).code).toBe(DomainErrorCode.InvalidTransferState);
+    await transfers.complete(started.transferId);
+    expect((await refusal(transfers.complete(started.transferId))).code).toBe(
+      DomainErrorCode.InvalidTransferState,
+    );
+  });
+});
