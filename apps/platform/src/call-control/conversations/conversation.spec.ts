@@ -1,10 +1,6 @@
 import { refusal } from '../../../../../test/support/domain-refusal';
 import { DomainErrorCode } from '../../common/domain-error';
-import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
-import { CallEvent } from '../events/call-event';
-import { CallEventBus } from '../events/call-event-bus';
-import { FakeLegs } from '../testing/fake-legs';
-import { ConversationRegistry } from './conversation-registry';
+import { fakeCore } from '../testing/fake-core';
 
 const recording = {
   name: 'rec-1',
@@ -15,24 +11,14 @@ const recording = {
 } as const;
 
 function setUp() {
-  const gateway = new FakeTelephonyGateway();
-  const bus = new CallEventBus();
-  const events: CallEvent[] = [];
-  bus.subscribe((event) => void events.push(event));
-  // The legs route to the registry, which hangs up through the legs: the closure resolves it later.
-  const legs = new FakeLegs(gateway, bus, (callSid, event) => registry.channelEvent(callSid, event));
-  const registry = new ConversationRegistry(gateway, bus, legs);
-  /** Lets the fake's queued bridge events and the bus deliveries run. */
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    await bus.settled();
-  };
+  const core = fakeCore();
+  const { events } = core;
   /** `call#sequence type` of the events published for `callSid`, after the leg's own answered status. */
   const eventsOf = (callSid: string) =>
     events
       .filter((event) => event.callSid === callSid && event.payload.type !== 'leg.status')
       .map((event) => `#${event.sequence} ${event.payload.type}`);
-  return { gateway, bus, events, legs, registry, settle, eventsOf };
+  return { ...core, eventsOf };
 }
 
 async function twoParties(options: { endWhenAlone?: boolean } = {}) {

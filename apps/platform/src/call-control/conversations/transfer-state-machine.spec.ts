@@ -144,6 +144,7 @@ describe('transfer state machine', () => {
     expect(nextTransferState(readyTransfer('blind'), 'recipient-answered')).toBeNull();
     expect(nextTransferState(attendedRinging, 'start')).toBeNull();
     expect(nextTransferState(answeredTransfer(), 'recipient-answered')).toBeNull();
+    expect(nextTransferState(answeredTransfer(), 'recipient-failed')).toBeNull();
     for (const state of ['completed', 'canceled'] as const)
       for (const signal of [
         'start',

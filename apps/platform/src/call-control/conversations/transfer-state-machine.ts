@@ -76,6 +76,15 @@ const go = (status: TransferStatus, patch: Partial<TransferStatus>, effects: Tra
 const restoreTransferred = (status: TransferStatus): TransferEffect[] =>
   status.initiatorGone ? ['hang-up-transferred'] : ['reunite-initiator-with-transferred'];
 
+/** The recipient is lost, or the initiator gives up: the transferred party is restored. */
+function canceled(status: TransferStatus, signal: TransferSignal): TransferTransition | null {
+  if (signal === 'cancel')
+    return go(status, { state: 'canceled' }, ['hang-up-recipient', ...restoreTransferred(status)]);
+  if (signal === 'recipient-failed' || signal === 'recipient-hung-up')
+    return go(status, { state: 'canceled' }, restoreTransferred(status));
+  return null;
+}
+
 /** Null: the signal does not apply in this state (an API caller maps it to InvalidTransferState). */
 export function nextTransferState(status: TransferStatus, signal: TransferSignal): TransferTransition | null {
   switch (status.state) {
@@ -117,11 +126,6 @@ function fromBlindRinging(status: TransferStatus, signal: TransferSignal): Trans
         'bridge-transferred-with-recipient',
         ...(status.initiatorGone ? [] : (['hang-up-initiator'] as const)),
       ]);
-    case 'recipient-failed':
-    case 'recipient-hung-up':
-      return go(status, { state: 'canceled' }, restoreTransferred(status));
-    case 'cancel':
-      return go(status, { state: 'canceled' }, ['hang-up-recipient', ...restoreTransferred(status)]);
     case 'complete':
       return status.initiatorGone ? null : go(status, { initiatorGone: true }, ['hang-up-initiator']);
     case 'initiator-hung-up':
@@ -129,7 +133,7 @@ function fromBlindRinging(status: TransferStatus, signal: TransferSignal): Trans
     case 'transferred-hung-up':
       return go(status, { state: 'abandoned' }, ['hang-up-recipient']);
     default:
-      return null;
+      return canceled(status, signal);
   }
 }
 
@@ -141,15 +145,10 @@ function fromAttendedRinging(status: TransferStatus, signal: TransferSignal): Tr
       return go(status, { flow: 'blind', initiatorGone: true }, ['hang-up-initiator']);
     case 'initiator-hung-up':
       return go(status, { flow: 'blind', initiatorGone: true });
-    case 'recipient-failed':
-    case 'recipient-hung-up':
-      return go(status, { state: 'canceled' }, restoreTransferred(status));
-    case 'cancel':
-      return go(status, { state: 'canceled' }, ['hang-up-recipient', ...restoreTransferred(status)]);
     case 'transferred-hung-up':
       return go(status, { state: 'abandoned' });
     default:
-      return null;
+      return canceled(status, signal);
   }
 }
 
@@ -163,14 +162,12 @@ function fromAnswered(status: TransferStatus, signal: TransferSignal): TransferT
       ]);
     case 'initiator-hung-up':
       return go(status, { state: 'completed', initiatorGone: true }, ['bridge-transferred-with-recipient']);
-    case 'recipient-hung-up':
-      return go(status, { state: 'canceled' }, restoreTransferred(status));
-    case 'cancel':
-      return go(status, { state: 'canceled' }, ['hang-up-recipient', ...restoreTransferred(status)]);
     case 'transferred-hung-up':
       // The initiator and the recipient simply go on talking.
       return go(status, { state: 'abandoned' });
-    default:
+    case 'recipient-failed':
       return null;
+    default:
+      return canceled(status, signal);
   }
 }

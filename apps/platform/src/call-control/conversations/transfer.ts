@@ -86,6 +86,7 @@ export class Transfer {
   private recipientUnreachable = false;
   private finished = false;
   private progressReported = false;
+  private readonly unwatch: Array<() => void> = [];
 
   constructor(
     private readonly deps: TransferDependencies,
@@ -228,6 +229,8 @@ export class Transfer {
   private recipientOutcome(answered: boolean): void {
     this.recipientAnswered = answered;
     this.happened(answered ? 'recipient-answered' : 'recipient-failed');
+    // Answered and gone before the answer was seen here: its hangup was skipped as an unanswered end.
+    if (answered && this.recipient?.ended.aborted) this.happened('recipient-hung-up');
     void this.queue.run(() => {
       this.recipientPending = false;
       this.finishIfDone();
@@ -292,13 +295,16 @@ export class Transfer {
       if (signal === 'recipient-hung-up' && !this.recipientAnswered) return;
       this.happened(signal);
     };
-    if (member.ended.aborted) onEnded();
-    else member.ended.addEventListener('abort', onEnded, { once: true });
+    if (member.ended.aborted) return onEnded();
+    member.ended.addEventListener('abort', onEnded, { once: true });
+    this.unwatch.push(() => member.ended.removeEventListener('abort', onEnded));
   }
 
   private finishIfDone(): void {
     if (this.finished || !this.isTerminal || this.recipientPending) return;
     this.finished = true;
+    // Legs outlive their transfer: their signals must not keep it alive.
+    for (const stop of this.unwatch.splice(0)) stop();
     this.resumeOrigin();
     for (const listener of this.finishedListeners.splice(0)) listener(this.view());
   }

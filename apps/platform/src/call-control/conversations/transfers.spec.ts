@@ -1,11 +1,8 @@
 import { refusal } from '../../../../../test/support/domain-refusal';
 import { DomainErrorCode } from '../../common/domain-error';
-import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
-import { CallEvent } from '../events/call-event';
-import { CallEventBus } from '../events/call-event-bus';
 import { ReferredDestination, TransferTargetResolver } from '../ports/transfer-target.port';
-import { FakeLeg, FakeLegs } from '../testing/fake-legs';
-import { ConversationRegistry } from './conversation-registry';
+import { fakeCore } from '../testing/fake-core';
+import { FakeLeg } from '../testing/fake-legs';
 import { RecipientRequest } from './transfer';
 import { Transfers } from './transfers';
 
@@ -32,23 +29,15 @@ const BUSY = { kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 }
 
 /** Alice called Bob through a Dial (endWhenAlone); Bob will transfer Alice. */
 async function aliceWithBob() {
-  const gateway = new FakeTelephonyGateway();
-  const bus = new CallEventBus();
-  const events: CallEvent[] = [];
-  bus.subscribe((event) => void events.push(event));
-  // The legs route into the transfers, which reach the legs: the closure resolves `transfers` later.
-  const legs = new FakeLegs(gateway, bus, (callSid, event) => transfers.channelEvent(callSid, event));
-  const registry = new ConversationRegistry(gateway, bus, legs);
+  const core = fakeCore();
+  const { gateway, bus, events, legs, registry, settle } = core;
   const targets = new DirectoryTargets();
   const transfers = new Transfers(gateway, bus, registry, legs, legs, targets);
+  core.routing.to = (callSid, event) => transfers.channelEvent(callSid, event);
   const alice = legs.answered('alice');
   const bob = legs.answered('bob');
   const first = registry.create({ endWhenAlone: true });
   await first.start([alice, bob]);
-  const settle = async () => {
-    for (let i = 0; i < 8; i++) await new Promise((resolve) => setImmediate(resolve));
-    await bus.settled();
-  };
   await settle();
   /** `#sequence type` of one call's events from `from` on (1: leg status, 2: started, 3: joined). */
   const timeline = (leg: FakeLeg, from = 4) =>
@@ -56,6 +45,20 @@ async function aliceWithBob() {
       .filter((event) => event.callSid === leg.callSid && event.sequence >= from)
       .map((event) => `#${event.sequence} ${event.payload.type}`);
   const recipient = () => legs.byCallSid(legs.placed.length ? `CA-placed-${legs.placed.length}-3` : 'none');
+  /** Bob transfers Alice to Carol; `outcome` resolves when the transfer is over. */
+  const transferAlice = async (flow: 'blind' | 'attended') => {
+    const request = { initiatorCallSid: bob.callSid, transferredCallSid: alice.callSid, recipient: carol };
+    const started = await (flow === 'blind' ? transfers.blind(request) : transfers.attended(request));
+    return { started, outcome: transfers.outcome(started.transferId) };
+  };
+  /** Bob's second leg talking with Dave, in a conversation of its own. */
+  const bobWithDave = async () => {
+    const bobConsult = legs.answered('bob2');
+    const dave = legs.answered('dave');
+    const second = registry.create();
+    await second.start([bobConsult, dave]);
+    return { bobConsult, dave, second };
+  };
   return {
     gateway,
     bus,
@@ -70,6 +73,8 @@ async function aliceWithBob() {
     settle,
     timeline,
     recipient,
+    transferAlice,
+    bobWithDave,
   };
 }
 
@@ -87,15 +92,10 @@ describe('transfers on conversations (fake gateway)', () => {
 
   describe('blind', () => {
     it('rings the recipient with the transferred party on hold, then swaps the initiator for it', async () => {
-      const { gateway, legs, transfers, alice, bob, first, settle, timeline, recipient, bus } =
+      const { transferAlice, gateway, legs, alice, bob, first, settle, timeline, recipient, bus } =
         await aliceWithBob();
-      const started = await transfers.blind({
-        initiatorCallSid: bob.callSid,
-        transferredCallSid: alice.callSid,
-        recipient: carol,
-      });
+      const { started, outcome } = await transferAlice('blind');
       expect(started).toMatchObject({ flow: 'blind', state: 'ringing', conversationId: first.id });
-      const outcome = transfers.outcome(started.transferId);
       const placed = recipient();
       expect(legs.placed).toEqual([{ forCallSid: bob.callSid, accountSid: 'AC-test', ...carol }]);
       expect(gateway.held.get(alice.channelId)).toEqual({ sipVisible: false });
@@ -131,14 +131,9 @@ describe('transfers on conversations (fake gateway)', () => {
     });
 
     it('puts the transferred party back with the initiator when the recipient is busy', async () => {
-      const { gateway, legs, transfers, alice, bob, first, timeline, recipient, settle } =
+      const { transferAlice, gateway, legs, alice, bob, first, timeline, recipient, settle } =
         await aliceWithBob();
-      const started = await transfers.blind({
-        initiatorCallSid: bob.callSid,
-        transferredCallSid: alice.callSid,
-        recipient: carol,
-      });
-      const outcome = transfers.outcome(started.transferId);
+      const { outcome } = await transferAlice('blind');
       gateway.emit(recipient().channelId, BUSY);
       expect((await outcome).state).toBe('canceled');
       await settle();
@@ -154,13 +149,9 @@ describe('transfers on conversations (fake gateway)', () => {
     });
 
     it('hangs up the transferred party when the initiator left and the recipient fails', async () => {
-      const { gateway, legs, transfers, alice, bob, first, recipient, settle } = await aliceWithBob();
-      const started = await transfers.blind({
-        initiatorCallSid: bob.callSid,
-        transferredCallSid: alice.callSid,
-        recipient: carol,
-      });
-      const outcome = transfers.outcome(started.transferId);
+      const { transferAlice, gateway, legs, transfers, alice, bob, first, recipient, settle } =
+        await aliceWithBob();
+      const { started, outcome } = await transferAlice('blind');
       gateway.farEndHangsUp(bob.channelId);
       await settle();
       // Alone on hold, but not hung up as the lone party of a Dial: the transfer is still on.
@@ -174,13 +165,8 @@ describe('transfers on conversations (fake gateway)', () => {
     });
 
     it('is abandoned when the transferred party hangs up while the recipient rings', async () => {
-      const { gateway, legs, transfers, alice, bob, recipient, timeline, settle } = await aliceWithBob();
-      const started = await transfers.blind({
-        initiatorCallSid: bob.callSid,
-        transferredCallSid: alice.callSid,
-        recipient: carol,
-      });
-      const outcome = transfers.outcome(started.transferId);
+      const { transferAlice, gateway, legs, alice, bob, recipient, timeline, settle } = await aliceWithBob();
+      const { outcome } = await transferAlice('blind');
       const placed = recipient();
       gateway.farEndHangsUp(alice.channelId);
       expect((await outcome).state).toBe('abandoned');
@@ -199,13 +185,8 @@ describe('transfers on conversations (fake gateway)', () => {
   describe('attended', () => {
     async function consulting() {
       const context = await aliceWithBob();
-      const { transfers, gateway, alice, bob, recipient, settle } = context;
-      const started = await transfers.attended({
-        initiatorCallSid: bob.callSid,
-        transferredCallSid: alice.callSid,
-        recipient: carol,
-      });
-      const outcome = transfers.outcome(started.transferId);
+      const { transferAlice, gateway, bob, recipient, settle } = context;
+      const { started, outcome } = await transferAlice('attended');
       const placed = recipient();
       gateway.answerLeg(placed.channelId);
       await settle();
@@ -299,6 +280,17 @@ describe('transfers on conversations (fake gateway)', () => {
       expect(gateway.held.size).toBe(0);
     });
 
+    it('is canceled when the recipient hangs up the moment it answers', async () => {
+      const { gateway, alice, bob, first, recipient, settle, transferAlice } = await aliceWithBob();
+      const { outcome } = await transferAlice('attended');
+      gateway.answerLeg(recipient().channelId);
+      gateway.farEndHangsUp(recipient().channelId);
+      expect((await outcome).state).toBe('canceled');
+      await settle();
+      expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId, bob.channelId]);
+      expect(gateway.held.size).toBe(0);
+    });
+
     it('completes when the initiator hangs up after the recipient answered', async () => {
       const { gateway, outcome, alice, bob, placed, consultation, settle } = await consulting();
       gateway.farEndHangsUp(bob.channelId);
@@ -318,13 +310,9 @@ describe('transfers on conversations (fake gateway)', () => {
     });
 
     it('turns blind when the initiator hangs up while the recipient rings', async () => {
-      const { gateway, transfers, alice, bob, first, recipient, settle, timeline } = await aliceWithBob();
-      const started = await transfers.attended({
-        initiatorCallSid: bob.callSid,
-        transferredCallSid: alice.callSid,
-        recipient: carol,
-      });
-      const outcome = transfers.outcome(started.transferId);
+      const { transferAlice, gateway, transfers, alice, bob, first, recipient, settle, timeline } =
+        await aliceWithBob();
+      const { started, outcome } = await transferAlice('attended');
       gateway.farEndHangsUp(bob.channelId);
       await settle();
       expect(transfers.get(started.transferId)).toMatchObject({ flow: 'blind', state: 'ringing' });
@@ -342,11 +330,8 @@ describe('transfers on conversations (fake gateway)', () => {
     });
 
     it('merges two conversations the initiator has: both of its legs are hung up', async () => {
-      const { gateway, transfers, legs, registry, alice, bob, first, settle } = await aliceWithBob();
-      const bobConsult = legs.answered('bob2');
-      const dave = legs.answered('dave');
-      const second = registry.create();
-      await second.start([bobConsult, dave]);
+      const { bobWithDave, gateway, transfers, legs, alice, bob, first, settle } = await aliceWithBob();
+      const { bobConsult, dave, second } = await bobWithDave();
       const view = await transfers.merge({
         initiatorCallSid: bob.callSid,
         transferredCallSid: alice.callSid,
@@ -404,11 +389,8 @@ describe('transfers on conversations (fake gateway)', () => {
     });
 
     it('attended (Replaces): joins the transferred party to the replaced leg’s peer', async () => {
-      const { gateway, legs, registry, alice, bob, settle } = await aliceWithBob();
-      const bobConsult = legs.answered('bob2');
-      const dave = legs.answered('dave');
-      const second = registry.create();
-      await second.start([bobConsult, dave]);
+      const { bobWithDave, gateway, legs, alice, bob, settle } = await aliceWithBob();
+      const { bobConsult, dave, second } = await bobWithDave();
       gateway.emit(bob.channelId, {
         kind: 'transfer-requested',
         transfer: { mode: 'attended', replacesChannelId: bobConsult.channelId },
