@@ -1,6 +1,6 @@
 import { refusal } from '../../../../../test/support/domain-refusal';
 import { DomainErrorCode } from '../../common/domain-error';
-import { fakeCore } from '../testing/fake-core';
+import { fakeCore } from '../../../../../test/support/fake-core';
 
 const recording = {
   name: 'rec-1',

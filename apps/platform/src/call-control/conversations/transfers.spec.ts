@@ -1,8 +1,8 @@
 import { refusal } from '../../../../../test/support/domain-refusal';
 import { DomainErrorCode } from '../../common/domain-error';
 import { ReferredDestination, TransferTargetResolver } from '../ports/transfer-target.port';
-import { fakeCore } from '../testing/fake-core';
-import { FakeLeg } from '../testing/fake-legs';
+import { fakeCore } from '../../../../../test/support/fake-core';
+import { FakeLeg } from '../../../../../test/support/fake-legs';
 import { RecipientRequest } from './transfer';
 import { Transfers } from './transfers';
 

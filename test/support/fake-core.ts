@@ -1,8 +1,8 @@
-import type { ChannelEvent } from '../../telephony/telephony-gateway.port';
-import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
-import { ConversationRegistry } from '../conversations/conversation-registry';
-import type { CallEvent } from '../events/call-event';
-import { CallEventBus } from '../events/call-event-bus';
+import type { ChannelEvent } from '../../apps/platform/src/telephony/telephony-gateway.port';
+import { FakeTelephonyGateway } from '../../apps/platform/src/telephony/testing/fake-telephony-gateway';
+import { ConversationRegistry } from '../../apps/platform/src/call-control/conversations/conversation-registry';
+import type { CallEvent } from '../../apps/platform/src/call-control/events/call-event';
+import { CallEventBus } from '../../apps/platform/src/call-control/events/call-event-bus';
 import { FakeLegs } from './fake-legs';
 
 /**

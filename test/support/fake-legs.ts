@@ -1,10 +1,14 @@
-import { CallStatus } from '../legs/call-status';
-import type { ChannelEvent, HangupReason } from '../../telephony/telephony-gateway.port';
-import type { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
-import type { ConversationMember } from '../conversations/conversation-member';
-import type { CallEventBus } from '../events/call-event-bus';
-import type { LegHangup } from '../ports/leg-hangup.port';
-import { LegPlacer, PlaceLegRequest, PlacedLeg } from '../ports/leg-placer.port';
+import { CallStatus } from '../../apps/platform/src/call-control/legs/call-status';
+import type { ChannelEvent, HangupReason } from '../../apps/platform/src/telephony/telephony-gateway.port';
+import type { FakeTelephonyGateway } from '../../apps/platform/src/telephony/testing/fake-telephony-gateway';
+import type { ConversationMember } from '../../apps/platform/src/call-control/conversations/conversation-member';
+import type { CallEventBus } from '../../apps/platform/src/call-control/events/call-event-bus';
+import type { LegHangup } from '../../apps/platform/src/call-control/ports/leg-hangup.port';
+import {
+  LegPlacer,
+  PlaceLegRequest,
+  PlacedLeg,
+} from '../../apps/platform/src/call-control/ports/leg-placer.port';
 
 export interface FakeLeg extends ConversationMember {
   /** The leg's channel events as the test's far end produced them. */
