@@ -66,8 +66,15 @@ export class ConversationRegistry {
     return [...this.conversations.values()];
   }
 
-  /** Hands a leg's channel event to the conversation it is a party of, if any. */
+  /**
+   * Hands a leg's channel event to the conversation it is a party of. Bridge events go to the bridge's
+   * own conversation (its id is the bridge id): a channel joined elsewhere leaves the old one that way.
+   */
   channelEvent(callSid: string, event: ChannelEvent): void {
-    this.conversationOf(callSid)?.channelEvent(callSid, event);
+    const conversation =
+      event.kind === 'entered-bridge' || event.kind === 'left-bridge'
+        ? this.conversations.get(event.bridgeId)
+        : this.conversationOf(callSid);
+    conversation?.channelEvent(callSid, event);
   }
 }

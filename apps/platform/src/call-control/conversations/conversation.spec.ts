@@ -244,4 +244,15 @@ describe('ConversationRegistry', () => {
     expect(registry.list()).toEqual([conversation, second]);
     expect(() => registry.get('cw-bridge-unknown')).toThrow('not found');
   });
+
+  it('drops a party from its old conversation when it joins another without being handed over', async () => {
+    const { registry, conversation, bob, legs, settle } = await twoParties();
+    const second = registry.create();
+    await second.start([legs.answered('carol')]);
+    await second.join(bob);
+    await settle();
+    expect(conversation.party(bob.callSid)).toBeUndefined();
+    expect(second.party(bob.callSid)?.status).toBe('connected');
+    expect(registry.conversationOf(bob.callSid)).toBe(second);
+  });
 });

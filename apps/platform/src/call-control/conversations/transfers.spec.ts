@@ -130,6 +130,17 @@ describe('transfers on conversations (fake gateway)', () => {
       expect(bus.openCalls).toBe(2);
     });
 
+    it('holds the transferred party SIP-visibly when asked', async () => {
+      const { gateway, transfers, alice, bob } = await aliceWithBob();
+      await transfers.blind({
+        initiatorCallSid: bob.callSid,
+        transferredCallSid: alice.callSid,
+        recipient: carol,
+        sipVisibleHold: true,
+      });
+      expect(gateway.held.get(alice.channelId)).toEqual({ sipVisible: true });
+    });
+
     it('puts the transferred party back with the initiator when the recipient is busy', async () => {
       const { transferAlice, gateway, legs, alice, bob, first, timeline, recipient, settle } =
         await aliceWithBob();
@@ -399,6 +410,24 @@ describe('transfers on conversations (fake gateway)', () => {
       expect(gateway.transferProgress).toEqual([{ channelId: bob.channelId, progress: 'answered' }]);
       expect([...gateway.bridges.get(second.id)!]).toEqual([dave.channelId, alice.channelId]);
       expect(legs.hungUp).toEqual([bob.callSid, bobConsult.callSid]);
+    });
+
+    it('fails a REFER from a leg that has not exactly one peer, or is already transferring', async () => {
+      const { gateway, legs, transfers, alice, bob, first, settle, transferAlice } = await aliceWithBob();
+      const refer = { kind: 'transfer-requested', transfer: { mode: 'blind', target: 'carol' } } as const;
+      const carolToo = legs.answered('carol');
+      await first.join(carolToo);
+      gateway.emit(bob.channelId, refer);
+      await settle();
+      await first.leave(carolToo.callSid);
+      await transferAlice('blind');
+      gateway.emit(alice.channelId, refer);
+      await settle();
+      expect(gateway.transferProgress).toEqual([
+        { channelId: bob.channelId, progress: 'failed' },
+        { channelId: alice.channelId, progress: 'failed' },
+      ]);
+      expect(transfers.transferOf(alice.callSid)?.roles.initiator).toBe(bob.callSid);
     });
 
     it('attended: fails when the replaced channel is not one of the platform’s parties', async () => {
