@@ -229,14 +229,13 @@ describe('Conversation', () => {
 });
 
 describe('ConversationRegistry', () => {
-  it('finds the conversation and party of a leg, and follows a handed-over party', async () => {
+  it('finds the conversation and party of a leg, and follows a party moved to another conversation', async () => {
     const { registry, conversation, alice, bob, legs, gateway, settle } = await twoParties();
     expect(registry.partyOf(alice.callSid)).toMatchObject({ conversation, party: { status: 'connected' } });
     const carol = legs.answered('carol');
     const second = registry.create();
     await second.start([carol]);
-    const moved = await conversation.handOver(bob.callSid);
-    await second.join(moved);
+    await conversation.moveTo(bob.callSid, second);
     await settle();
     expect(gateway.bridgeOf(bob.channelId)).toBe(second.id);
     expect(registry.conversationOf(bob.callSid)).toBe(second);
@@ -245,7 +244,7 @@ describe('ConversationRegistry', () => {
     expect(() => registry.get('cw-bridge-unknown')).toThrow('not found');
   });
 
-  it('drops a party from its old conversation when it joins another without being handed over', async () => {
+  it('drops a party from its old conversation when it joins another without being moved', async () => {
     const { registry, conversation, bob, legs, settle } = await twoParties();
     const second = registry.create();
     await second.start([legs.answered('carol')]);

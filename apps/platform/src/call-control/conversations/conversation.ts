@@ -91,7 +91,7 @@ export class Conversation {
     for (const member of members) await this.join(member);
   }
 
-  /** Adds the leg to the bridge; a channel in another bridge is moved (see `handOver`). */
+  /** Adds the leg to the bridge; a channel in another bridge is moved (see `moveTo`). */
   join(member: ConversationMember): Promise<void> {
     return this.queue.run(async () => {
       this.requireLive();
@@ -129,16 +129,20 @@ export class Conversation {
   }
 
   /**
-   * Gives the party up without touching its channel, for another conversation to `join` it: Asterisk
-   * moves a channel from bridge to bridge in one step, so it is never out of both.
+   * Moves the party into `target` in one step (Asterisk moves a channel from bridge to bridge, so it is
+   * never out of both); this conversation's bridge is left alone until the channel is out of it.
    */
-  handOver(callSid: string): Promise<ConversationMember> {
-    return this.queue.run(async () => {
+  async moveTo(callSid: string, target: Conversation): Promise<void> {
+    const member = await this.queue.run(async () => {
       const party = this.partyOf(callSid);
       this.remove(party);
-      await this.checkAlone();
       return party.member;
     });
+    try {
+      await target.join(member);
+    } finally {
+      await this.queue.run(() => this.checkAlone());
+    }
   }
 
   /** The held party hears hold treatment and the others no longer hear it. */

@@ -239,19 +239,18 @@ export class Transfer {
 
   /** Attended: the initiator leaves the held transferred party to talk with the recipient. */
   private async consult(): Promise<void> {
-    const initiator = await this.origin.handOver(this.initiator.callSid);
     const consultation = this.deps.registry.create();
     this.consultation = consultation;
     this.initiatorConsultLeg = null;
-    await consultation.start([initiator, this.recipient!]);
+    await consultation.start([this.recipient!]);
+    await this.origin.moveTo(this.initiator.callSid, consultation);
   }
 
   private async bridgeTransferredWithRecipient(): Promise<void> {
     if (this.consultation && !this.consultation.isEnded) {
       // Off hold first: the channel's hold would outlive its party in the origin conversation.
       await this.origin.unhold(this.transferred.callSid);
-      const transferred = await this.origin.handOver(this.transferred.callSid);
-      await this.consultation.join(transferred);
+      await this.origin.moveTo(this.transferred.callSid, this.consultation);
       return;
     }
     await this.origin.join(this.recipient!);
@@ -260,8 +259,7 @@ export class Transfer {
 
   private async reunite(): Promise<void> {
     if (this.consultation && this.consultation.party(this.initiator.callSid)) {
-      const initiator = await this.consultation.handOver(this.initiator.callSid);
-      await this.origin.join(initiator);
+      await this.consultation.moveTo(this.initiator.callSid, this.origin);
     }
     await this.origin.unhold(this.transferred.callSid);
   }

@@ -133,7 +133,7 @@ describe('transfers on conversations (fake gateway)', () => {
       const { gateway, transfers, started, alice, bob, first, placed, consultation } = await consulting();
       expect(transfers.get(started.transferId).state).toBe('answered');
       expect(consultation).not.toBe(first);
-      expect([...gateway.bridges.get(consultation.id)!]).toEqual([bob.channelId, placed.channelId]);
+      expect([...gateway.bridges.get(consultation.id)!]).toEqual([placed.channelId, bob.channelId]);
       expect([...gateway.bridges.get(first.id)!]).toEqual([alice.channelId]);
       expect(gateway.held.has(alice.channelId)).toBe(true);
       expect(gateway.channels.has(alice.channelId)).toBe(true);
@@ -172,6 +172,11 @@ describe('transfers on conversations (fake gateway)', () => {
       const hangup = gateway.commands.findIndex((command) => command.op === 'hangup');
       expect(unhold).toBeLessThan(moved);
       expect(moved).toBeLessThan(hangup);
+      // Alice is never out of both bridges: the first one goes only once she is in the second.
+      const destroyed = gateway.commands.findIndex(
+        (command) => command.op === 'destroyBridge' && command.bridgeId === first.id,
+      );
+      expect(destroyed).toBeGreaterThan(moved);
       expect(timeline(alice)).toEqual([
         '#4 party.held',
         '#5 transfer.ringing',
@@ -185,11 +190,10 @@ describe('transfers on conversations (fake gateway)', () => {
         '#4 transfer.ringing',
         '#5 transfer.answered',
         '#6 party.left',
-        '#7 conversation.started',
-        '#8 party.joined',
-        '#9 transfer.completed',
-        '#10 party.left',
-        '#11 leg.status',
+        '#7 party.joined',
+        '#8 transfer.completed',
+        '#9 party.left',
+        '#10 leg.status',
       ]);
     });
 
@@ -239,7 +243,7 @@ describe('transfers on conversations (fake gateway)', () => {
       gateway.farEndHangsUp(alice.channelId);
       expect((await outcome).state).toBe('abandoned');
       await settle();
-      expect([...gateway.bridges.get(consultation.id)!]).toEqual([bob.channelId, placed.channelId]);
+      expect([...gateway.bridges.get(consultation.id)!]).toEqual([placed.channelId, bob.channelId]);
       expect(first.isEnded).toBe(true);
       expect(legs.hungUp).toEqual([]);
     });
