@@ -25,6 +25,15 @@ export enum DomainErrorCode {
   /** The account already has as many calls waiting to be dialed as it may (`max_queued_calls`). */
   TooManyQueuedCalls = 20429,
   TelephonyUnavailable = 20500,
+  // The platform's own codes for conversations (bridges), parties and transfers: Twilio has none for these.
+  ConversationNotFound = 22301,
+  /** The leg is not (or no longer) a party of that conversation. */
+  PartyNotFound = 22302,
+  /** The party cannot do that now: it has not reached the bridge yet, or it has left. */
+  InvalidPartyState = 22303,
+  TransferNotFound = 22304,
+  /** The transfer cannot do that in its state (complete an ended transfer, start a second one...). */
+  InvalidTransferState = 22305,
 }
 
 export class DomainError extends Error {

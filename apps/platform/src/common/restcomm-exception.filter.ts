@@ -12,6 +12,11 @@ const STATUS_BY_CODE: Partial<Record<DomainErrorCode, number>> = {
   [DomainErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [DomainErrorCode.TooManyQueuedCalls]: HttpStatus.TOO_MANY_REQUESTS,
   [DomainErrorCode.TelephonyUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [DomainErrorCode.ConversationNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.PartyNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.TransferNotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.InvalidPartyState]: HttpStatus.CONFLICT,
+  [DomainErrorCode.InvalidTransferState]: HttpStatus.CONFLICT,
 };
 
 export function toErrorBody(exception: unknown): ErrorBody {

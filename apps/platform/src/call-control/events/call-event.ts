@@ -1,0 +1,57 @@
+import { CallStatus } from '../legs/call-status';
+import { isTerminal } from '../legs/call-state-machine';
+import type { TransferFlow, TransferRole, TransferState } from '../conversations/transfer-state-machine';
+
+/** Which legs play which part in a transfer, by CallSid (the recipient is known once its leg is placed). */
+export interface TransferRoles {
+  initiator: string;
+  transferred: string;
+  recipient: string | null;
+}
+
+export type LegStatusPayload = {
+  type: 'leg.status';
+  status: CallStatus;
+  sipCode?: number;
+  durationSeconds?: number;
+};
+
+export type PartyPayload =
+  | { type: 'party.joined' | 'party.left' | 'party.muted' | 'party.unmuted'; conversationId: string }
+  /** `by`: the platform put the party on hold (API), or the party's own phone did (re-INVITE sendonly). */
+  | { type: 'party.held' | 'party.unheld'; conversationId: string; by: 'platform' | 'phone' };
+
+export type ConversationPayload = {
+  type: 'conversation.started' | 'conversation.ended';
+  conversationId: string;
+};
+
+export type TransferPayload = {
+  type: `transfer.${TransferState}`;
+  transferId: string;
+  flow: TransferFlow;
+  /** The part the call this event belongs to plays in the transfer. */
+  role: TransferRole;
+  roles: TransferRoles;
+};
+
+export type CallEventPayload = LegStatusPayload | PartyPayload | ConversationPayload | TransferPayload;
+export type CallEventType = CallEventPayload['type'];
+
+/** Whose stream an event belongs to. */
+export interface CallEventOrigin {
+  callSid: string;
+  accountSid: string;
+}
+
+export type CallEvent = CallEventOrigin & {
+  /** Per call, from 1, strictly increasing in publish order. */
+  sequence: number;
+  at: Date;
+  payload: CallEventPayload;
+};
+
+/** The last event a call publishes: its leg reached a final status. */
+export function isFinalEvent(payload: CallEventPayload): boolean {
+  return payload.type === 'leg.status' && isTerminal(payload.status);
+}
