@@ -40,7 +40,7 @@ const DEEP_PAGE = Number(process.env.BENCH_DEEP_PAGE ?? 10_000);
 const WALK_PAGES = 200;
 const YEAR_START = Date.UTC(2025, 0, 1);
 const YEAR_MS = 365 * 24 * 3600 * 1000;
-// Only finished calls: at start the platform closes calls a previous run left live (CallControlService).
+// Only finished calls: at start the platform closes calls a previous run left live (LiveCallsService).
 const STATUSES: Array<[string, number]> = [
   ['completed', 0.62],
   ['no-answer', 0.13],

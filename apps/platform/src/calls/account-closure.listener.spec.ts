@@ -5,7 +5,7 @@ import { AccountStatus } from '../accounts/account-status';
 import { AccountsService } from '../accounts/accounts.service';
 import type { AppConfig } from '../config/app-config';
 import { AccountClosureListener } from './account-closure.listener';
-import type { CallControlService } from './call-control.service';
+import type { LiveCallsService } from './live-calls.service';
 import type { CallModification } from '../rcml/live-modification';
 import type { RcmlProgram } from '../rcml/rcml-program';
 import { AccountLimitsService } from '../accounts/account-limits.service';
@@ -25,7 +25,7 @@ function liveCalls(calls: { sid: string; accountSid: string }[]) {
   const control = {
     liveSessionsOf: (accountSid: string) =>
       sessions.filter((session) => session.leg.accountSid === accountSid),
-  } as unknown as CallControlService;
+  } as unknown as LiveCallsService;
   return { control, modifications };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AccountLifecycle, type AccountStatusChange } from '../accounts/account-lifecycle';
 import { AccountStatus } from '../accounts/account-status';
-import { CallControlService } from './call-control.service';
+import { LiveCallsService } from './live-calls.service';
 
 /** Closing an account hangs up its live calls (suspension only stops new ones). */
 @Injectable()
@@ -10,7 +10,7 @@ export class AccountClosureListener implements OnModuleInit {
 
   constructor(
     private readonly lifecycle: AccountLifecycle,
-    private readonly control: CallControlService,
+    private readonly control: LiveCallsService,
   ) {}
 
   onModuleInit(): void {

@@ -7,9 +7,18 @@ import { IncomingNumbersModule } from '../incoming-numbers/incoming-numbers.modu
 import { RcmlModule } from '../rcml/rcml.module';
 import { RecordingsModule } from '../recordings/recordings.module';
 import { AccountClosureListener } from './account-closure.listener';
-import { CallControlService } from './call-control.service';
+import { LiveCallsService } from './live-calls.service';
 import { CallEntity } from '../call-control/legs/call.entity';
 import { CallRecords } from '../call-control/legs/call-records';
+import { CallControl } from '../call-control/call-control.service';
+import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
+import { Transfers } from '../call-control/conversations/transfers';
+import { CallEventBus } from '../call-control/events/call-event-bus';
+import { LegHangup } from '../call-control/ports/leg-hangup.port';
+import { LegPlacer } from '../call-control/ports/leg-placer.port';
+import { TransferTargetResolver } from '../call-control/ports/transfer-target.port';
+import { LiveLegs } from './live-legs';
+import { ReferTargetResolver } from './refer-target-resolver';
 import { InboundRouter } from '../call-control/inbound/inbound-router.port';
 import { NumbersRouter } from '../rcml/numbers-router';
 import { NotificationSink } from '../call-control/ports/notification-sink.port';
@@ -31,12 +40,20 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
   controllers: [CallsController, TwilioCallsController],
   providers: [
     CallsService,
-    CallControlService,
+    LiveCallsService,
     AccountClosureListener,
     CallRecords,
+    CallEventBus,
+    ConversationRegistry,
+    Transfers,
+    LiveLegs,
+    CallControl,
+    { provide: LegHangup, useExisting: LiveLegs },
+    { provide: LegPlacer, useExisting: LiveCallsService },
+    { provide: TransferTargetResolver, useClass: ReferTargetResolver },
     { provide: InboundRouter, useClass: NumbersRouter },
     { provide: NotificationSink, useExisting: NotificationsService },
   ],
-  exports: [CallsService, CallControlService],
+  exports: [CallsService, LiveCallsService, CallControl, CallEventBus, ConversationRegistry],
 })
 export class CallsModule {}

@@ -6,7 +6,7 @@ import { AccountStatus } from '../accounts/account-status';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { sidPattern } from '../common/sid';
 import { CallRecords } from '../call-control/legs/call-records';
-import { CallControlService } from './call-control.service';
+import { LiveCallsService } from './live-calls.service';
 import type { CallListQuery } from './call-list-query';
 import { CallListingService, type CallListResult } from './call-listing.service';
 import { CallEntity } from '../call-control/legs/call.entity';
@@ -20,7 +20,7 @@ import { isTerminal } from '../call-control/legs/call-state-machine';
 export class CallsService {
   constructor(
     @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
-    private readonly control: CallControlService,
+    private readonly control: LiveCallsService,
     private readonly records: CallRecords,
   ) {}
 

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import type { CallEvent } from '../call-control/events/call-event';
+import type { CallEventBus } from '../call-control/events/call-event-bus';
 import type { CallLeg } from '../call-control/legs/call-leg';
 import type { NotificationSink } from '../call-control/ports/notification-sink.port';
 import { NotificationCode, NotificationLevel } from '../common/notification-codes';
@@ -7,22 +9,42 @@ import { WebhookClient, WebhookError } from '../webhooks/webhook-client.service'
 import { ProgressReporter } from './progress-reporter';
 
 /**
- * Twilio/RestComm progress callbacks (StatusCallback, StatusCallbackEvent) as a listener of legs: the
- * leg reports its moments and goes on; deliveries run on the reporter's own queue.
+ * Twilio/RestComm progress callbacks (StatusCallback, StatusCallbackEvent): a subscriber of the core's
+ * event stream. The leg publishes its moments (with the record as it was) and goes on; each call's
+ * callbacks are sent in order on its reporter's own queue.
  */
 export class ProgressCallbacks {
   private readonly logger = new Logger(ProgressCallbacks.name);
+  private readonly reporters = new Map<string, ProgressReporter>();
 
   constructor(
+    private readonly events: CallEventBus,
     private readonly webhooks: WebhookClient,
     private readonly notifications: NotificationSink,
-  ) {}
+  ) {
+    events.subscribe({ types: ['leg.status'] }, (event) => this.heard(event));
+  }
 
-  /** Subscribes the leg's callbacks; the reporter tells when those sent so far have been attempted. */
+  /** Reports the leg's moments from now on; the reporter tells when those sent so far were attempted. */
   attach(leg: CallLeg, signingKey: string): ProgressReporter {
     const reporter = new ProgressReporter((target, params) => this.deliver(leg, signingKey, target, params));
-    leg.observe({ progress: (moment, call) => reporter.report(moment, call) });
+    this.reporters.set(leg.sid, reporter);
     return reporter;
+  }
+
+  /** Resolves once every moment published so far has reached its reporter and been attempted. */
+  async drained(reporter: ProgressReporter): Promise<void> {
+    await this.events.settled();
+    await reporter.drained();
+  }
+
+  private heard(event: CallEvent): void {
+    const { payload } = event;
+    if (payload.type !== 'leg.status' || !payload.moment || !payload.record) return;
+    const reporter = this.reporters.get(event.callSid);
+    if (!reporter) return;
+    if (payload.moment === 'completed') this.reporters.delete(event.callSid);
+    reporter.report(payload.moment, payload.record);
   }
 
   /** A failing callback server is on record as notification 15003; it never stops the call. */

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import type { ConversationRegistry } from '../call-control/conversations/conversation-registry';
+import type { CallEventBus } from '../call-control/events/call-event-bus';
 import type { CallLeg, LegObserver } from '../call-control/legs/call-leg';
 import { CallStatus } from '../call-control/legs/call-status';
 import type { RecordingSink } from '../call-control/ports/media-sources.port';
@@ -18,6 +19,12 @@ export interface LegLauncher {
 }
 
 const RINGBACK = 'tone:ring';
+
+/** The core services a Dial uses: its conversation, and the event stream that tells of transfers. */
+export interface DialCore {
+  conversations: ConversationRegistry;
+  events: CallEventBus;
+}
 
 /**
  * One `<Dial>`: every target rings at once, the first to answer (and pass screening) is bridged to
@@ -42,6 +49,7 @@ export class DialOperation implements LegObserver {
     private readonly launcher: LegLauncher,
     private readonly gateway: TelephonyGateway,
     private readonly recordings: RecordingSink,
+    private readonly core: DialCore,
   ) {}
 
   async run(): Promise<DialResult> {
@@ -116,22 +124,26 @@ export class DialOperation implements LegObserver {
   }
 
   private async connect(winner: RcmlProgram): Promise<DialResult> {
-    const bridgeId = `cw-bridge-${randomUUID()}`;
     const headers = await this.answerHeadersOf(winner);
     if (!this.caller.leg.isAnswered()) await this.caller.leg.answer();
-    await this.gateway.createBridge(bridgeId);
+    // A conversation of the core: hold, mute and transfers act on it like on any other. While the Dial
+    // runs it decides who stays; once a transfer takes the conversation over, a lone party is hung up.
+    const conversation = this.core.conversations.create({ endWhenAlone: true });
+    const resumeEndWhenAlone = conversation.suspendEndWhenAlone();
+    const handover = this.watchHandover([this.caller.leg.sid, winner.leg.sid]);
     const recordingName = this.request.recordFromAnswer
       ? `${this.caller.leg.sid}-dial-${winner.leg.sid}`
       : null;
     let starPressed = false;
     try {
-      await this.gateway.addToBridge(bridgeId, this.caller.leg.channelId);
-      await this.gateway.addToBridge(bridgeId, winner.leg.channelId);
+      await conversation.start([this.caller.leg, winner.leg]);
       // In Asterisk too, so that the conversation can be found again after a platform restart.
       for (const party of [this.caller, winner])
-        void this.gateway.labelChannel(party.leg.channelId, { bridgeId }).catch(() => undefined);
+        void this.gateway
+          .labelChannel(party.leg.channelId, { bridgeId: conversation.bridgeId })
+          .catch(() => undefined);
       if (recordingName) {
-        await this.gateway.recordBridge(bridgeId, {
+        await conversation.record({
           name: recordingName,
           maxDurationSeconds: this.request.timeLimitSeconds,
           maxSilenceSeconds: 0,
@@ -156,15 +168,31 @@ export class DialOperation implements LegObserver {
         this.document.addEventListener('abort', () => resolve()),
       );
       const callerLeft = released.then(() => {
+        if (handover.happened) return;
         const move = this.caller.leg.signal.aborted ? null : this.caller.connectedLegTarget();
         return move ? winner.redirect(move) : winner.leg.hangup('platform');
       });
-      await Promise.race([winner.leg.finished, callerLeft]);
+      await Promise.race([winner.leg.finished, callerLeft, handover.promise]);
       clearTimeout(timeLimit);
       stopListening();
     } finally {
-      await this.gateway.removeFromBridge(bridgeId, this.caller.leg.channelId);
-      await this.gateway.destroyBridge(bridgeId);
+      handover.stop();
+      if (handover.happened) resumeEndWhenAlone();
+      else {
+        await conversation.leave(this.caller.leg.sid).catch(() => undefined);
+        await conversation.end().catch(() => undefined);
+      }
+    }
+    if (handover.happened) {
+      // The parties are the core's now (a transfer runs on them): the caller's document stops here,
+      // leaving the caller up, and no action is requested.
+      return {
+        status: 'completed',
+        callSid: winner.leg.sid,
+        durationSeconds: 0,
+        sip: { callId: winner.leg.snapshot.sipCallId, responseCode: 200, headers },
+        callerGone: true,
+      };
     }
     const record = winner.leg.snapshot;
     const extraParams = recordingName ? await this.storeRecording(recordingName, record.duration ?? 0) : {};
@@ -197,6 +225,21 @@ export class DialOperation implements LegObserver {
       this.logger.warn(`Storing the Dial recording of ${this.caller.leg.sid} failed: ${error}`);
       return {};
     }
+  }
+
+  /** Resolves at the first transfer event of any of `callSids`: a transfer has taken their conversation. */
+  private watchHandover(callSids: string[]): { promise: Promise<void>; happened: boolean; stop(): void } {
+    let resolve!: () => void;
+    const watch = { promise: new Promise<void>((done) => (resolve = done)), happened: false, stop: () => {} };
+    const stops = callSids.map((callSid) =>
+      this.core.events.subscribe({ callSid }, (event) => {
+        if (watch.happened || !event.payload.type.startsWith('transfer.')) return;
+        watch.happened = true;
+        resolve();
+      }),
+    );
+    watch.stop = () => stops.forEach((stop) => stop());
+    return watch;
   }
 
   /** With several targets, the caller learns the most telling outcome: busy, then no-answer, then failed. */

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Repository } from 'typeorm';
 import { buildCallEntity } from '../../../../test/factories/call-entity.factory';
+import { CallEventBus } from '../call-control/events/call-event-bus';
 import { CallLeg } from '../call-control/legs/call-leg';
 import { CallRecords } from '../call-control/legs/call-records';
 import type { CallEntity } from '../call-control/legs/call.entity';
@@ -60,8 +61,9 @@ function setup(
   const webhooks = { send: jest.fn(async () => ({ status: 200, body: '', contentType: '', url: '' })) };
   const call = buildCallEntity(overrides);
   const sink = notifications as unknown as NotificationSink;
-  const leg = new CallLeg(call, { gateway, records, notifications: sink }, { hops: 1 });
-  new ProgressCallbacks(webhooks as unknown as WebhookClient, sink).attach(leg, 'token');
+  const events = new CallEventBus();
+  const leg = new CallLeg(call, { gateway, records, notifications: sink, events }, { hops: 1 });
+  new ProgressCallbacks(events, webhooks as unknown as WebhookClient, sink).attach(leg, 'token');
   const program = new RcmlProgram(leg, 'token', {
     gateway,
     rcml: rcml as unknown as RcmlApplicationService,
@@ -70,7 +72,7 @@ function setup(
     media,
     recordings: { store: async () => ({ sid: 'RE1' }), mediaUrl: () => 'http://platform/RE1' },
   });
-  return { gateway, stored, rcml, notifications, webhooks, call, leg, program };
+  return { gateway, stored, rcml, notifications, webhooks, call, leg, program, events };
 }
 
 const statuses = (stored: Partial<CallEntity>[]) =>
@@ -80,7 +82,9 @@ describe('RcmlProgram on a CallLeg, with its progress callbacks', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('originates, follows ringing and answer, runs the RCML, and completes with a status callback', async () => {
-    const { gateway, stored, rcml, webhooks, call, leg } = setup({ statusCallback: 'http://app/status' });
+    const { gateway, stored, rcml, webhooks, call, leg, events } = setup({
+      statusCallback: 'http://app/status',
+    });
     await leg.start();
     expect(gateway.originated).toEqual([
       {
@@ -98,6 +102,7 @@ describe('RcmlProgram on a CallLeg, with its progress callbacks', () => {
     gateway.emitToCall({ kind: 'entered-app' });
     gateway.emitToCall({ kind: 'hangup', cause: 16, causeText: 'Normal Clearing' });
     await leg.finished;
+    await events.settled();
 
     expect(statuses(stored)).toEqual([CallStatus.Ringing, CallStatus.InProgress, CallStatus.Completed]);
     expect(call).toMatchObject({
@@ -151,7 +156,7 @@ describe('RcmlProgram on a CallLeg, with its progress callbacks', () => {
   });
 
   it('is finished while a slow callback server still holds the completed callback', async () => {
-    const { gateway, webhooks, leg, call } = setup({ statusCallback: 'http://app/status' });
+    const { gateway, webhooks, leg, call, events } = setup({ statusCallback: 'http://app/status' });
     let release!: () => void;
     webhooks.send.mockImplementation(
       () =>
@@ -162,6 +167,7 @@ describe('RcmlProgram on a CallLeg, with its progress callbacks', () => {
     await leg.start();
     gateway.emitToCall({ kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
     await leg.finished;
+    await events.settled();
     expect(call.status).toBe(CallStatus.Busy);
     expect(webhooks.send).toHaveBeenCalledTimes(1);
     release();
@@ -274,7 +280,7 @@ describe('RcmlProgram on a CallLeg, with its progress callbacks', () => {
   });
 
   it('ends a vanished call at the moment ARI was lost, with the duration up to then, and sends completed once', async () => {
-    const { gateway, stored, webhooks, leg, call } = setup({ statusCallback: 'http://app/status' });
+    const { gateway, stored, webhooks, leg, call, events } = setup({ statusCallback: 'http://app/status' });
     await leg.start();
     gateway.emitToCall({ kind: 'answered' });
     await new Promise((resolve) => setImmediate(resolve));
@@ -288,6 +294,7 @@ describe('RcmlProgram on a CallLeg, with its progress callbacks', () => {
       endedAt: lostAt,
     });
     await leg.finished;
+    await events.settled();
     expect(call).toMatchObject({ status: CallStatus.Completed, endTime: lostAt, duration: 7 });
     expect(stored.find((patch) => patch.status === CallStatus.Completed)).toMatchObject({
       endTime: lostAt,

@@ -99,7 +99,7 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Last of all: calls ended on the way out (queued calls never dialed) still send their status
-   * callbacks from CallControlService's beforeApplicationShutdown.
+   * callbacks from LiveCallsService's beforeApplicationShutdown.
    */
   async onApplicationShutdown(): Promise<void> {
     await this.agent.destroy();

@@ -1,3 +1,4 @@
+import type { CallEntity } from '../legs/call.entity';
 import { CallStatus } from '../legs/call-status';
 import { isTerminal } from '../legs/call-state-machine';
 import type { TransferFlow, TransferRole, TransferState } from '../conversations/transfer-state-machine';
@@ -9,11 +10,18 @@ export interface TransferRoles {
   recipient: string | null;
 }
 
+/** The moments a leg's progress callbacks are named after (Twilio's StatusCallbackEvent values). */
+export type LegProgress = 'initiated' | 'ringing' | 'answered' | 'completed';
+
 export type LegStatusPayload = {
   type: 'leg.status';
   status: CallStatus;
   sipCode?: number;
   durationSeconds?: number;
+  /** The progress moment this change is (`initiated` changes no status: the INVITE went out). */
+  moment?: LegProgress;
+  /** The record as stored at that moment (a copy), for listeners that report it (progress callbacks). */
+  record?: Readonly<CallEntity>;
 };
 
 export type PartyPayload =

@@ -4,7 +4,9 @@ import { buildCallEntity } from '../../../../../test/factories/call-entity.facto
 import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
 import type { NotificationSink } from '../ports/notification-sink.port';
 import type { CallEntity } from './call.entity';
-import { CallLeg, LegProgress } from './call-leg';
+import type { CallEvent, LegStatusPayload } from '../events/call-event';
+import { CallEventBus } from '../events/call-event-bus';
+import { CallLeg } from './call-leg';
 import { CallRecords } from './call-records';
 import { CallDirection, CallStatus } from './call-status';
 
@@ -17,28 +19,30 @@ function setup(overrides: Partial<CallEntity> = {}) {
   const records = new CallRecords(repository as unknown as Repository<CallEntity>);
   const notifications = { record: jest.fn(async () => undefined) };
   const call = buildCallEntity(overrides);
+  const events = new CallEventBus();
   const leg = new CallLeg(
     call,
-    { gateway, records, notifications: notifications as unknown as NotificationSink },
+    { gateway, records, notifications: notifications as unknown as NotificationSink, events },
     { hops: 1 },
   );
   const heard: string[] = [];
+  const published: CallEvent[] = [];
+  events.subscribe((event) => void published.push(event));
   leg.observe({
-    progress: (moment: LegProgress, record) => heard.push(`${moment}:${record.status}`),
     answered: () => heard.push('answered-observer'),
     ended: () => heard.push('ended-observer'),
     channelEvent: (_leg, event) => heard.push(`event:${event.kind}`),
   });
   const program = { underControl: jest.fn() };
   leg.attachProgram(program);
-  return { gateway, writes, notifications, call, leg, heard, program };
+  return { gateway, writes, notifications, call, leg, heard, program, events, published };
 }
 
 describe('CallLeg', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
-  it('tells observers each moment after the status is stored, and starts its program once in the app', async () => {
-    const { gateway, writes, leg, heard, program } = setup();
+  it('publishes each moment after the status is stored, numbered per call, and starts its program once in the app', async () => {
+    const { gateway, writes, leg, heard, program, events, published } = setup();
     await leg.start();
     const [{ channelId }] = gateway.originated;
     gateway.answerLeg(channelId);
@@ -46,14 +50,20 @@ describe('CallLeg', () => {
     expect(program.underControl).toHaveBeenCalledTimes(1);
     gateway.farEndHangsUp(channelId);
     await leg.finished;
-    expect(heard).toEqual([
-      'initiated:queued',
-      'ringing:ringing',
-      'answered:in-progress',
-      'answered-observer',
-      'ended-observer',
-      'completed:completed',
+    await events.settled();
+    expect(heard).toEqual(['answered-observer', 'ended-observer']);
+    expect(
+      published.map((event) => {
+        const payload = event.payload as LegStatusPayload;
+        return [event.sequence, payload.moment, payload.status, payload.record?.status];
+      }),
+    ).toEqual([
+      [1, 'initiated', 'queued', 'queued'],
+      [2, 'ringing', 'ringing', 'ringing'],
+      [3, 'answered', 'in-progress', 'in-progress'],
+      [4, 'completed', 'completed', 'completed'],
     ]);
+    expect(events.openCalls).toBe(0);
     // Only the state machine writes statuses, and each write carries the change it made.
     expect(writes.filter((write) => write.status).map((write) => write.status)).toEqual([
       CallStatus.Ringing,
@@ -128,7 +138,7 @@ describe('CallLeg', () => {
     const bug = () => {
       throw new Error('listener bug');
     };
-    leg.observe({ progress: bug, ended: bug });
+    leg.observe({ answered: bug, ended: bug });
     await leg.start();
     gateway.farEndHangsUp(gateway.originated[0].channelId);
     await leg.finished;

@@ -7,6 +7,9 @@ import {
   DialTarget,
   TelephonyGateway,
 } from '../../telephony/telephony-gateway.port';
+import type { ConversationMember } from '../conversations/conversation-member';
+import type { LegProgress } from '../events/call-event';
+import { CallEventBus } from '../events/call-event-bus';
 import { NotificationSink } from '../ports/notification-sink.port';
 import type { CallEntity } from './call.entity';
 import { CallRecords, RecordPatch } from './call-records';
@@ -16,13 +19,10 @@ import { ChannelMedia } from './channel-media';
 
 export type EndedBy = Extract<CallSignal, { type: 'ended' }>['by'];
 
-/** The moments a leg's progress callbacks are named after (Twilio's StatusCallbackEvent values). */
-export type LegProgress = 'initiated' | 'ringing' | 'answered' | 'completed';
+export type { LegProgress };
 
-/** Told about a leg's life; every method is optional and none may block the leg. */
+/** Told about a leg's life at once (the event bus hears it later); none may block the leg. */
 export interface LegObserver {
-  /** A progress moment, with the record as stored at that moment. */
-  progress?(moment: LegProgress, call: Readonly<CallEntity>): void;
   answered?(leg: CallLeg): void;
   ended?(leg: CallLeg): void;
   /** Channel events the leg itself does not consume (bridges, phone hold, transfer requests). */
@@ -41,6 +41,7 @@ export interface CallLegDeps {
   gateway: TelephonyGateway;
   records: CallRecords;
   notifications: NotificationSink;
+  events: CallEventBus;
 }
 
 export interface CallLegOptions {
@@ -59,7 +60,7 @@ const MEDIA_EVENTS = new Set(['dtmf', 'playback-finished', 'recording-finished']
  * time, in order; every status change goes through the state machine and is stored before any observer
  * hears of it. A leg knows nothing of RCML: a program may be attached to it.
  */
-export class CallLeg {
+export class CallLeg implements ConversationMember {
   private readonly logger = new Logger(CallLeg.name);
   private readonly queue = new SerialQueue();
   private readonly lifetime = new AbortController();
@@ -89,6 +90,15 @@ export class CallLeg {
 
   get accountSid(): string {
     return this.call.accountSid;
+  }
+
+  get callSid(): string {
+    return this.call.sid;
+  }
+
+  /** Aborts when the call ends (before its final status is published), as a conversation party needs. */
+  get ended(): AbortSignal {
+    return this.lifetime.signal;
   }
 
   /** A read-only view of the record as this leg last stored it. */
@@ -383,8 +393,19 @@ export class CallLeg {
     this.resolveFinished();
   }
 
+  /** Publishes the moment on the event bus, with a copy of the record as it is now. */
   private report(moment: LegProgress): void {
-    this.tell((observer) => observer.progress?.(moment, this.call));
+    const call = this.call;
+    this.deps.events.publish(this, {
+      type: 'leg.status',
+      status: call.status,
+      moment,
+      record: { ...call },
+      ...(call.sipResponseCode !== null && call.sipResponseCode !== undefined
+        ? { sipCode: call.sipResponseCode }
+        : {}),
+      ...(moment === 'completed' ? { durationSeconds: call.duration ?? 0 } : {}),
+    });
   }
 
   /** An observer that throws is a bug of its own: the leg and the other observers go on. */

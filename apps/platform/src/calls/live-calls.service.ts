@@ -1,5 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { CallRecovery } from './call-recovery';
+import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
+import { Transfers } from '../call-control/conversations/transfers';
+import { CallEventBus } from '../call-control/events/call-event-bus';
+import { LegPlacer, PlacedLeg, PlaceLegRequest } from '../call-control/ports/leg-placer.port';
+import { LiveLegs } from './live-legs';
 import { InboundRoute, InboundRouter } from '../call-control/inbound/inbound-router.port';
 import { NotificationCode, NotificationLevel } from '../common/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -41,16 +47,27 @@ interface QueuedOutbound {
 }
 
 export type OutboundReservation = QueueReservation<QueuedOutbound>;
+/** How a leg's target shows in its record's To. */
+function describeTarget(target: DialTarget): string {
+  if (target.kind === 'sip') return target.uri;
+  if (target.kind === 'number') return target.number;
+  return target.dialString;
+}
+
 const ASTERISK_DOWN = 'Asterisk is not connected; no call can be placed now. Try again later';
 const SHUTDOWN_NOTICE = 'The platform shut down before this queued call was dialed';
 
-/** The call-control core: owns the live call sessions of this node, from origination to final status. */
+/**
+ * The calls this node runs, from origination (or arrival) to final status: the outbound queue, inbound
+ * adoption, Dial legs, and the legs the core places for transfers (LegPlacer). Each leg's channel events
+ * that are not its own reach the core's transfers and conversations.
+ */
 @Injectable()
-export class CallControlService
+export class LiveCallsService
+  extends LegPlacer
   implements OnApplicationBootstrap, BeforeApplicationShutdown, CallConnector, LegLauncher
 {
-  private readonly logger = new Logger(CallControlService.name);
-  private readonly live = new Map<string, RcmlProgram>();
+  private readonly logger = new Logger(LiveCallsService.name);
   /** Live sessions per account: what the concurrency limit counts. */
   private readonly activeByAccount = new Map<string, number>();
   /**
@@ -63,10 +80,15 @@ export class CallControlService
   private readonly programDeps: RcmlProgramDeps;
   private readonly progress: ProgressCallbacks;
   private readonly recovery: CallRecovery;
+  private transferService: Transfers | null = null;
   /** While a DRAIN_ON_STOP shutdown waits for live calls, new inbound calls are refused. */
   private draining = false;
 
   constructor(
+    private readonly live: LiveLegs,
+    private readonly events: CallEventBus,
+    private readonly conversations: ConversationRegistry,
+    private readonly moduleRef: ModuleRef,
     private readonly records: CallRecords,
     private readonly gateway: TelephonyGateway,
     rcml: RcmlApplicationService,
@@ -82,9 +104,10 @@ export class CallControlService
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
   ) {
-    this.legDeps = { gateway, records, notifications };
+    super();
+    this.legDeps = { gateway, records, notifications, events };
     this.programDeps = { gateway, connector: this, rcml, speech, media, recordings };
-    this.progress = new ProgressCallbacks(webhooks, notifications);
+    this.progress = new ProgressCallbacks(events, webhooks, notifications);
     gateway.onIncomingChannel((channel) => this.acceptIncoming(channel));
     this.dispatcher = new OutboundDispatcher<QueuedOutbound>({
       limitsFor: (accountSid) => limits.limitsFor(accountSid),
@@ -95,7 +118,7 @@ export class CallControlService
     this.recovery = new CallRecovery(records, gateway, {
       owns: (sid) => this.live.has(sid) || this.dispatcher.isWaiting(sid),
       sessionFor: (call, options) => this.sessionFor(call, options),
-      liveCallSids: () => [...this.live.keys()],
+      liveCallSids: () => this.live.sids(),
     });
   }
 
@@ -113,7 +136,7 @@ export class CallControlService
     const waiting = this.dispatcher.shutdown();
     await Promise.all(waiting.map((queued) => this.endQueued(queued, 'error', SHUTDOWN_NOTICE)));
     this.draining = this.config.drainOnStop;
-    await this.recovery.stop(() => [...this.live.values()], this.config);
+    await this.recovery.stop(() => this.live.all(), this.config);
     this.live.clear();
   }
 
@@ -129,6 +152,8 @@ export class CallControlService
   ): RcmlProgram {
     const leg = new CallLeg(call, this.legDeps, options);
     if (dialLeg) leg.observe(dialLeg);
+    // Bridges, a phone's hold and its REFERs belong to the core's conversations and transfers.
+    leg.observe({ channelEvent: (source, event) => this.transfers().channelEvent(source.sid, event) });
     this.progress.attach(leg, signingKey);
     return new RcmlProgram(leg, signingKey, this.programDeps, dialLeg !== null);
   }
@@ -207,7 +232,7 @@ export class CallControlService
       .endBeforeDialing(by, null, message)
       .catch((error) => this.logger.error(`Ending queued call ${queued.sid} failed: ${error}`));
     // Queued calls ended at shutdown are ended here; the webhook client closes after them.
-    await progress.drained();
+    await this.progress.drained(progress);
   }
 
   /**
@@ -314,18 +339,14 @@ export class CallControlService
 
   /** Live calls of one account (Dial legs included: they carry their caller's account). */
   liveSessionsOf(accountSid: string): RcmlProgram[] {
-    return [...this.live.values()].filter((program) => program.leg.accountSid === accountSid);
+    return this.live.all().filter((program) => program.leg.accountSid === accountSid);
   }
 
   dial(caller: RcmlProgram, request: DialRequest, document: AbortSignal): Promise<DialResult> {
-    return new DialOperation(
-      caller,
-      request,
-      document,
-      this,
-      this.gateway,
-      this.programDeps.recordings,
-    ).run();
+    return new DialOperation(caller, request, document, this, this.gateway, this.programDeps.recordings, {
+      conversations: this.conversations,
+      events: this.events,
+    }).run();
   }
 
   joinConference(
@@ -387,10 +408,10 @@ export class CallControlService
   private track(program: RcmlProgram): void {
     const { leg } = program;
     const accountSid = leg.accountSid;
-    this.live.set(leg.sid, program);
+    this.live.add(program);
     this.activeByAccount.set(accountSid, (this.activeByAccount.get(accountSid) ?? 0) + 1);
     void leg.finished.then(() => {
-      this.live.delete(leg.sid);
+      this.live.remove(leg.sid);
       const left = (this.activeByAccount.get(accountSid) ?? 0) - 1;
       if (left > 0) this.activeByAccount.set(accountSid, left);
       else this.activeByAccount.delete(accountSid);
@@ -407,6 +428,45 @@ export class CallControlService
     const count = (this.inboundReserved.get(accountSid) ?? 0) + delta;
     if (count > 0) this.inboundReserved.set(accountSid, count);
     else this.inboundReserved.delete(accountSid);
+  }
+
+  /**
+   * A leg the core places for a transfer: a Dial-like leg of `forCallSid` (ParentCallSid, its account,
+   * its signing key) that runs no RCML unless redirected.
+   */
+  async placeLeg(request: PlaceLegRequest): Promise<PlacedLeg> {
+    const parent = this.live.get(request.forCallSid);
+    if (!parent)
+      throw new DomainError(DomainErrorCode.CallNotInProgress, `Call ${request.forCallSid} is not live`);
+    if (!this.gateway.isConnected()) throw new DomainError(DomainErrorCode.TelephonyUnavailable, ASTERISK_DOWN);
+    const call = await this.records.create({
+      accountSid: request.accountSid,
+      parentCallSid: request.forCallSid,
+      to: describeTarget(request.target),
+      from: request.callerId,
+      direction: CallDirection.OutboundDial,
+      apiVersion: RESTCOMM_API_VERSION,
+      url: null,
+      timeout: request.timeoutSeconds,
+    });
+    let answered!: (yes: boolean) => void;
+    const outcome = new Promise<boolean>((resolve) => (answered = resolve));
+    const program = this.newCall(
+      call,
+      parent.signingKey,
+      { hops: dialLegHops(parent.leg.hops), target: request.target },
+      { answered: () => answered(true), ended: () => answered(false) },
+    );
+    this.track(program);
+    void program.leg.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
+    return { member: program.leg, answered: outcome };
+  }
+
+  /** Resolved when first needed: transfers place their legs through this service. */
+  private transfers(): Transfers {
+    const transfers = this.transferService ?? (this.moduleRef.get(Transfers, { strict: false }) as Transfers);
+    this.transferService = transfers;
+    return transfers;
   }
 
   liveSession(callSid: string): RcmlProgram | undefined {
