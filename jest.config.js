@@ -1,4 +1,7 @@
-/** Unit tests sit beside the code; e2e tests in test/ run against real Asterisk, one file at a time. */
+/**
+ * Unit and medium tests sit beside the code (medium: real SQLite, fake gateway); e2e tests in test/ run
+ * against real Asterisk, one file at a time.
+ */
 const transform = { '^.+\\.ts$': 'ts-jest' };
 
 module.exports = {
@@ -9,6 +12,14 @@ module.exports = {
       rootDir: '.',
       // scripts/ are plain Node (npm start's supervisor): their specs are CommonJS, run untransformed.
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.cjs'],
+      transform,
+    },
+    {
+      // The core and its facades with a real SQLite database and the shared fake gateway: no Asterisk.
+      displayName: 'medium',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/apps/**/*.medium-spec.ts'],
       transform,
     },
     {

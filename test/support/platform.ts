@@ -25,7 +25,11 @@ export interface RunningPlatform {
  */
 export async function startPlatform(
   env: Record<string, string> = {},
-  options: { waitForAri?: boolean } = {},
+  options: {
+    waitForAri?: boolean;
+    /** Medium tests: the shared fake in place of Asterisk (then no ARI connection is waited for). */
+    gateway?: TelephonyGateway;
+  } = {},
 ): Promise<RunningPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callwright-e2e-'));
   const accountSid = 'AC' + randomBytes(16).toString('hex');
@@ -47,14 +51,15 @@ export async function startPlatform(
     DRAIN_TIMEOUT_S: '0',
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
-    .useValue(config)
-    .compile();
+    .useValue(config);
+  if (options.gateway) builder = builder.overrideProvider(TelephonyGateway).useValue(options.gateway);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   configureApp(app);
   await app.listen(port, '127.0.0.1');
-  if (options.waitForAri !== false)
+  if (options.waitForAri !== false && !options.gateway)
     await waitUntil(() => app.get(TelephonyGateway).isConnected(), 15000, 'ARI connection');
   return {
     app,

@@ -39,20 +39,20 @@ export class CallControl {
   }
 
   /** The held party hears hold treatment; `sipVisible`: its phone is told with a sendonly re-INVITE. */
-  hold(callSid: string, options: { sipVisible?: boolean } = {}): Promise<void> {
+  async hold(callSid: string, options: { sipVisible?: boolean } = {}): Promise<void> {
     return this.conversationOf(callSid).hold(callSid, { sipVisible: options.sipVisible ?? false });
   }
 
-  unhold(callSid: string): Promise<void> {
+  async unhold(callSid: string): Promise<void> {
     return this.conversationOf(callSid).unhold(callSid);
   }
 
   /** The other parties stop hearing this one. */
-  mute(callSid: string): Promise<void> {
+  async mute(callSid: string): Promise<void> {
     return this.conversationOf(callSid).mute(callSid);
   }
 
-  unmute(callSid: string): Promise<void> {
+  async unmute(callSid: string): Promise<void> {
     return this.conversationOf(callSid).unmute(callSid);
   }
 
