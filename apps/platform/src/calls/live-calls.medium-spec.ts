@@ -167,6 +167,27 @@ describe('Calls, Dial and the call-control core on SQLite and the fake gateway',
     await statusOf(callee, 'completed');
   });
 
+  it('attended transfer completed: caller and recipient talk, and the one left alone is hung up', async () => {
+    const { caller, callee } = await dialConversation();
+    const before = gateway.originated.length;
+    const transfer = await control.attendedTransfer(callee, caller, {
+      target: { kind: 'sip', uri: 'sip:carol@127.0.0.1:5997' },
+      callerId: '+15550002222',
+    });
+    const recipientChannel = await originated(before);
+    gateway.answerLeg(recipientChannel);
+    await waitUntil(
+      () => gateway.bridgeOf(recipientChannel) === gateway.bridgeOf(channelOf(callee)),
+      5000,
+      'the consultation',
+    );
+    expect((await control.completeTransfer(transfer.transferId)).state).toBe('completed');
+    await statusOf(callee, 'completed');
+    expect(gateway.bridgeOf(channelOf(caller))).toBe(gateway.bridgeOf(recipientChannel));
+    gateway.farEndHangsUp(recipientChannel);
+    await statusOf(caller, 'completed');
+  });
+
   it('refuses to hold a call that is in no conversation, with a domain error', async () => {
     await expect(control.hold('CA00000000000000000000000000000000')).rejects.toMatchObject({
       code: 22302,

@@ -74,6 +74,10 @@ export class Conversation {
   get bridgeId(): string {
     return this.id;
   }
+  /** True when a party left alone is hung up (a two-party call), false for a room that waits. */
+  get endsWhenAlone(): boolean {
+    return this.endWhenAlone;
+  }
   get isEnded(): boolean {
     return this.status === 'ended';
   }

@@ -74,6 +74,8 @@ export class Transfer {
   private readonly queue = new SerialQueue();
   private readonly finishedListeners: Array<(view: TransferView) => void> = [];
   private readonly resumeOrigin: () => void;
+  /** Set while a consultation of this transfer must not hang up a lone party (the initiator on cancel). */
+  private resumeConsultation: () => void = () => undefined;
   private status: TransferStatus;
   private readonly initiator: ConversationMember;
   private readonly transferred: ConversationMember;
@@ -239,7 +241,9 @@ export class Transfer {
 
   /** Attended: the initiator leaves the held transferred party to talk with the recipient. */
   private async consult(): Promise<void> {
-    const consultation = this.deps.registry.create();
+    // The consultation becomes the transferred party's conversation: it ends the way the origin does.
+    const consultation = this.deps.registry.create({ endWhenAlone: this.origin.endsWhenAlone });
+    this.resumeConsultation = consultation.suspendEndWhenAlone();
     this.consultation = consultation;
     this.initiatorConsultLeg = null;
     await consultation.start([this.recipient!]);
@@ -304,6 +308,7 @@ export class Transfer {
     // Legs outlive their transfer: their signals must not keep it alive.
     for (const stop of this.unwatch.splice(0)) stop();
     this.resumeOrigin();
+    this.resumeConsultation();
     for (const listener of this.finishedListeners.splice(0)) listener(this.view());
   }
 
