@@ -5,9 +5,9 @@ import { ConversationRegistry } from '../call-control/conversations/conversation
 import { Transfers } from '../call-control/conversations/transfers';
 import { CallEventBus } from '../call-control/events/call-event-bus';
 import { LegPlacer, PlacedLeg, PlaceLegRequest } from '../call-control/ports/leg-placer.port';
+import { InboundAdmission } from './limits/inbound-admission';
 import { LiveLegs } from './live-legs';
 import { InboundRoute, InboundRouter } from '../call-control/inbound/inbound-router.port';
-import { NotificationCode, NotificationLevel } from '../common/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RcmlApplicationService } from '../rcml/rcml-application.service';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
@@ -32,12 +32,10 @@ import { ProgressCallbacks } from './progress-callbacks';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import { AccountLimitsService } from '../accounts/account-limits.service';
 import { AppConfig } from '../config/app-config';
-import { API_CALL_HOPS, dialLegHops, isLoop } from './limits/hop-policy';
+import { API_CALL_HOPS, dialLegHops } from './limits/hop-policy';
 import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
 
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
-const SIP_LOOP_DETECTED = 482;
-const SIP_SERVICE_UNAVAILABLE = 503;
 /** An outbound API call waiting for its turn (see limits/outbound-dispatcher.ts). */
 interface QueuedOutbound {
   sid: string;
@@ -70,19 +68,13 @@ export class LiveCallsService
   private readonly logger = new Logger(LiveCallsService.name);
   /** Live sessions per account: what the concurrency limit counts. */
   private readonly activeByAccount = new Map<string, number>();
-  /**
-   * Inbound calls that passed the concurrency check and are being set up: counted at once, so two calls
-   * arriving together cannot both take the last slot while their records are written.
-   */
-  private readonly inboundReserved = new Map<string, number>();
+  private readonly admission: InboundAdmission;
   private readonly dispatcher: OutboundDispatcher<QueuedOutbound>;
   private readonly legDeps: CallLegDeps;
   private readonly programDeps: RcmlProgramDeps;
   private readonly progress: ProgressCallbacks;
   private readonly recovery: CallRecovery;
   private transferService: Transfers | null = null;
-  /** While a DRAIN_ON_STOP shutdown waits for live calls, new inbound calls are refused. */
-  private draining = false;
 
   constructor(
     private readonly live: LiveLegs,
@@ -108,6 +100,7 @@ export class LiveCallsService
     this.legDeps = { gateway, records, notifications, events };
     this.programDeps = { gateway, connector: this, rcml, speech, media, recordings };
     this.progress = new ProgressCallbacks(events, webhooks, notifications);
+    this.admission = new InboundAdmission(limits, config, (accountSid) => this.activeCalls(accountSid));
     gateway.onIncomingChannel((channel) => this.acceptIncoming(channel));
     this.dispatcher = new OutboundDispatcher<QueuedOutbound>({
       limitsFor: (accountSid) => limits.limitsFor(accountSid),
@@ -135,7 +128,7 @@ export class LiveCallsService
   async beforeApplicationShutdown(): Promise<void> {
     const waiting = this.dispatcher.shutdown();
     await Promise.all(waiting.map((queued) => this.endQueued(queued, 'error', SHUTDOWN_NOTICE)));
-    this.draining = this.config.drainOnStop;
+    this.admission.draining = this.config.drainOnStop;
     await this.recovery.stop(() => this.live.all(), this.config);
     this.live.clear();
   }
@@ -261,19 +254,20 @@ export class LiveCallsService
     earlier: ChannelEvent[],
   ): Promise<RcmlProgram | null> {
     const route = await this.router.route(channel);
-    if (route.kind === 'refuse') {
+    const refusal =
+      route.kind === 'refuse' ? route : await this.admission.admit(channel, route.accountSid);
+    if (refusal) {
       await this.gateway
-        .reject(channel.channelId, route.sipCode)
-        .catch(() => this.gateway.hangup(channel.channelId, route.hangupReason));
-      await this.notifications.record(route.notification);
+        .reject(channel.channelId, refusal.sipCode)
+        .catch(() => this.gateway.hangup(channel.channelId, refusal.hangupReason));
+      await this.notifications.record(refusal.notification);
       return null;
     }
-    const accountSid = route.accountSid;
-    if (await this.refuseOverLimits(channel, accountSid)) return null;
+    const accepted = route as Extract<InboundRoute, { kind: 'accept' }>;
     try {
-      return await this.adoptIncoming(channel, earlier, route);
+      return await this.adoptIncoming(channel, earlier, accepted);
     } finally {
-      this.countReservation(accountSid, -1);
+      this.admission.release(accepted.accountSid);
     }
   }
 
@@ -299,42 +293,6 @@ export class LiveCallsService
     const program = this.newCall(call, route.signingKey, { hops: channel.hops });
     this.track(program);
     return program;
-  }
-
-  /** Loops (SIP 482) and calls over the account's concurrency limit (SIP 503) are refused unanswered. */
-  private async refuseOverLimits(channel: IncomingChannel, accountSid: string): Promise<boolean> {
-    let sipCode: number;
-    let code: NotificationCode;
-    let message: string;
-    if (this.draining) {
-      [sipCode, code] = [SIP_SERVICE_UNAVAILABLE, NotificationCode.TelephonyFailure];
-      message = `Inbound call from ${channel.from} to ${channel.to} refused with 503: the platform is shutting down`;
-    } else if (isLoop(channel.hops, this.config.maxCallHops)) {
-      sipCode = SIP_LOOP_DETECTED;
-      code = NotificationCode.LoopDetected;
-      message = `Inbound call from ${channel.from} to ${channel.to} had gone through the platform ${channel.hops} times (MAX_CALL_HOPS ${this.config.maxCallHops}); refused with 482 Loop Detected`;
-    } else {
-      const { maxConcurrentCalls } = await this.limits.limitsFor(accountSid);
-      if (this.activeCalls(accountSid) < maxConcurrentCalls) {
-        // Reserved in the same tick as the check; released once the session is tracked (or failed).
-        this.countReservation(accountSid, +1);
-        return false;
-      }
-      sipCode = SIP_SERVICE_UNAVAILABLE;
-      code = NotificationCode.ConcurrencyLimit;
-      message = `Inbound call from ${channel.from} to ${channel.to} refused with 503: the account already has ${maxConcurrentCalls} live calls (max_concurrent_calls)`;
-    }
-    await this.gateway
-      .reject(channel.channelId, sipCode)
-      .catch(() => this.gateway.hangup(channel.channelId, 'congestion'));
-    await this.notifications.record({
-      accountSid,
-      callSid: null,
-      level: code === NotificationCode.LoopDetected ? NotificationLevel.Error : NotificationLevel.Warning,
-      code,
-      message,
-    });
-    return true;
   }
 
   /** Live calls of one account (Dial legs included: they carry their caller's account). */
@@ -421,13 +379,7 @@ export class LiveCallsService
 
   /** Live calls of the account on this node (inbound, outbound and Dial legs; not the queued ones). */
   activeCalls(accountSid: string): number {
-    return (this.activeByAccount.get(accountSid) ?? 0) + (this.inboundReserved.get(accountSid) ?? 0);
-  }
-
-  private countReservation(accountSid: string, delta: 1 | -1): void {
-    const count = (this.inboundReserved.get(accountSid) ?? 0) + delta;
-    if (count > 0) this.inboundReserved.set(accountSid, count);
-    else this.inboundReserved.delete(accountSid);
+    return (this.activeByAccount.get(accountSid) ?? 0) + this.admission.reservedFor(accountSid);
   }
 
   /**
