@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ClientsModule } from '../clients/clients.module';
@@ -27,6 +27,8 @@ import { CallsController } from './calls.controller';
 import { CallsService } from './calls.service';
 import { TwilioCallsController } from './twilio/twilio-calls.controller';
 
+/** Global: the core's conversations and event stream it provides serve the other facades too (Dial's rooms). */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([CallEntity]),

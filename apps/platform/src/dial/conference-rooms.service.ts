@@ -4,6 +4,8 @@ import type { RcmlProgram } from '../rcml/rcml-program';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { newSid } from '../common/sid';
 import type { ConferenceRequest, DialResult } from '../rcml/verbs/verb';
+import type { Conversation } from '../call-control/conversations/conversation';
+import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
 
 export interface Participant {
@@ -20,6 +22,8 @@ export interface ConferenceRoom {
   sid: string;
   accountSid: string;
   name: string;
+  /** The room's conversation in the core, from the moment the conference starts. */
+  conversation: Conversation | null;
   bridgeId: string;
   started: boolean;
   dateCreated: Date;
@@ -37,7 +41,10 @@ export class ConferenceRoomsService {
   private readonly logger = new Logger(ConferenceRoomsService.name);
   private readonly rooms = new Map<string, ConferenceRoom>();
 
-  constructor(private readonly gateway: TelephonyGateway) {}
+  constructor(
+    private readonly gateway: TelephonyGateway,
+    private readonly conversations: ConversationRegistry,
+  ) {}
 
   async join(caller: RcmlProgram, request: ConferenceRequest, document: AbortSignal): Promise<DialResult> {
     const accountSid = caller.leg.snapshot.accountSid;
@@ -48,6 +55,7 @@ export class ConferenceRoomsService {
         sid: newSid('CF'),
         accountSid,
         name: request.name,
+        conversation: null,
         bridgeId: `cw-conf-${randomUUID()}`,
         started: false,
         dateCreated: new Date(),
@@ -123,9 +131,10 @@ export class ConferenceRoomsService {
 
   async setMuted(accountSid: string, sid: string, callSid: string, muted: boolean): Promise<Participant> {
     const participant = this.participant(accountSid, sid, callSid);
-    await (muted
-      ? this.gateway.mute(participant.call.leg.channelId, 'in')
-      : this.gateway.unmute(participant.call.leg.channelId, 'in'));
+    const { conversation } = this.get(accountSid, sid);
+    // A participant still waiting is muted when it enters.
+    if (participant.inBridge && conversation)
+      await (muted ? conversation.mute(callSid) : conversation.unmute(callSid));
     participant.muted = muted;
     return participant;
   }
@@ -137,7 +146,9 @@ export class ConferenceRoomsService {
 
   private async start(room: ConferenceRoom, request: ConferenceRequest): Promise<void> {
     room.started = true;
-    await this.gateway.createBridge(room.bridgeId);
+    // A room waits for its participants: nobody is hung up for being alone in it.
+    room.conversation = this.conversations.create({ id: room.bridgeId, endWhenAlone: false });
+    await room.conversation.start();
     for (const participant of room.participants.values()) await this.enter(room, participant, request);
   }
 
@@ -146,11 +157,11 @@ export class ConferenceRoomsService {
     participant: Participant,
     request: ConferenceRequest,
   ): Promise<void> {
-    if (participant.inBridge || participant.call.leg.signal.aborted) return;
+    if (participant.inBridge || participant.call.leg.signal.aborted || !room.conversation) return;
     await this.gateway.stopMusicOnHold(participant.call.leg.channelId);
-    await this.gateway.addToBridge(room.bridgeId, participant.call.leg.channelId);
+    await room.conversation.join(participant.call.leg);
     participant.inBridge = true;
-    if (participant.muted) await this.gateway.mute(participant.call.leg.channelId, 'in');
+    if (participant.muted) await room.conversation.mute(participant.call.leg.sid);
     if (request.beep === 'true' || request.beep === 'onEnter') await this.beep(room);
   }
 
@@ -173,14 +184,16 @@ export class ConferenceRoomsService {
     request: ConferenceRequest,
   ): Promise<void> {
     room.participants.delete(participant.call.leg.sid);
-    if (participant.inBridge) await this.gateway.removeFromBridge(room.bridgeId, participant.call.leg.channelId);
-    else await this.gateway.stopMusicOnHold(participant.call.leg.channelId);
-    if (participant.muted && !participant.call.leg.signal.aborted)
-      await this.gateway.unmute(participant.call.leg.channelId, 'in').catch(() => undefined);
+    const { leg } = participant.call;
+    // A participant whose call ended has left the conversation already.
+    if (participant.inBridge && !leg.signal.aborted) {
+      if (participant.muted) await room.conversation?.unmute(leg.sid).catch(() => undefined);
+      await room.conversation?.leave(leg.sid).catch(() => undefined);
+    } else if (!participant.inBridge) await this.gateway.stopMusicOnHold(leg.channelId);
     if (participant.endConferenceOnExit) for (const other of room.participants.values()) other.leave();
     if (room.participants.size === 0) {
       this.rooms.delete(`${room.accountSid}/${room.name}`);
-      if (room.started) await this.gateway.destroyBridge(room.bridgeId);
+      await room.conversation?.end();
     } else if (room.started && (request.beep === 'true' || request.beep === 'onExit')) {
       await this.beep(room);
     }
