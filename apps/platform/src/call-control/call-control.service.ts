@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
-import type { DialTarget } from '../telephony/telephony-gateway.port';
+import { DialTarget, RecordRequest, TelephonyGateway } from '../telephony/telephony-gateway.port';
+import type { CallLeg, LegProgram } from './legs/call-leg';
+import { LegDirectory } from './ports/leg-directory.port';
 import type { Conversation, PartyView } from './conversations/conversation';
 import { ConversationRegistry } from './conversations/conversation-registry';
 import type { TransferView } from './conversations/transfer';
@@ -17,8 +19,9 @@ export interface TransferTarget {
 const DEFAULT_RING_SECONDS = 30;
 
 /**
- * The call-control operations every facade calls, on legs that are parties of conversations: hold,
- * mute, transfers and hangup. RCML facades reach conversations through Dial; PBX facades through here.
+ * The call-control operations every facade calls: on one leg (answer, reject, play, DTMF, forward,
+ * hangup) and on the conversations legs are parties of (bridge, join, leave, hold, mute, record,
+ * transfers). RCML reaches conversations through Dial; the PBX facades through here.
  */
 @Injectable()
 export class CallControl {
@@ -26,7 +29,77 @@ export class CallControl {
     private readonly conversations: ConversationRegistry,
     private readonly transfers: Transfers,
     private readonly legs: LegHangup,
+    private readonly directory: LegDirectory,
+    private readonly gateway: TelephonyGateway,
   ) {}
+
+  // ---- one leg ----
+
+  async answer(callSid: string): Promise<void> {
+    return this.leg(callSid).answer();
+  }
+
+  /** Refuses an unanswered call with an exact SIP final response (486, 603, 404...). */
+  async reject(callSid: string, sipCode: number): Promise<void> {
+    return this.leg(callSid).reject(sipCode);
+  }
+
+  /** Plays `media` (`sound:` name or the platform's own media URL) to the leg; true when it failed. */
+  async play(callSid: string, media: string): Promise<boolean> {
+    const leg = this.leg(callSid);
+    return leg.media.play(media, leg.signal);
+  }
+
+  async sendDtmf(callSid: string, digits: string): Promise<void> {
+    const leg = this.leg(callSid);
+    return leg.media.sendDtmf(digits, leg.signal);
+  }
+
+  /** Attaches what runs on the leg once the platform controls it (an RCML document, say). */
+  attachProgram(callSid: string, program: LegProgram | null): void {
+    this.leg(callSid).attachProgram(program);
+  }
+
+  /** Sends the phone elsewhere: a REFER once answered, a 302 while ringing (Asterisk leaves the path). */
+  async forward(callSid: string, target: DialTarget): Promise<void> {
+    await this.gateway.redirect(this.leg(callSid).channelId, target);
+  }
+
+  // ---- conversations ----
+
+  /** Bridges the legs into a new conversation (a two-party call: a party left alone is hung up). */
+  async bridge(callSids: string[], options: { endWhenAlone?: boolean } = {}): Promise<string> {
+    const legs = callSids.map((callSid) => this.leg(callSid));
+    const conversation = this.conversations.create({ endWhenAlone: options.endWhenAlone ?? true });
+    await conversation.start(legs);
+    return conversation.bridgeId;
+  }
+
+  async join(conversationId: string, callSid: string): Promise<void> {
+    await this.conversations.get(conversationId).join(this.leg(callSid));
+  }
+
+  async leave(callSid: string): Promise<void> {
+    await this.conversationOf(callSid).leave(callSid);
+  }
+
+  /** Records the whole conversation (`callSid` names any party of it), or one party's audio via snoop. */
+  async record(callSid: string, request: RecordRequest, options: { partyOnly?: boolean } = {}): Promise<void> {
+    const conversation = this.conversationOf(callSid);
+    await (options.partyOnly ? conversation.recordParty(callSid, request) : conversation.record(request));
+  }
+
+  async pauseRecording(callSid: string, name: string): Promise<void> {
+    await this.conversationOf(callSid).pauseRecording(name);
+  }
+
+  async resumeRecording(callSid: string, name: string): Promise<void> {
+    await this.conversationOf(callSid).resumeRecording(name);
+  }
+
+  async stopRecording(callSid: string, name: string): Promise<void> {
+    await this.conversationOf(callSid).stopRecording(name);
+  }
 
   /** The party a call is in its conversation, with the conversation's other parties. */
   partyOf(callSid: string): { conversationId: string; party: PartyView; parties: PartyView[] } {
@@ -94,8 +167,15 @@ export class CallControl {
     return this.transfers.outcome(transferId);
   }
 
-  hangup(callSid: string): Promise<void> {
+  async hangup(callSid: string): Promise<void> {
     return this.legs.hangUp(callSid);
+  }
+
+  private leg(callSid: string): CallLeg {
+    const leg = this.directory.find(callSid);
+    if (!leg || leg.signal.aborted)
+      throw new DomainError(DomainErrorCode.CallNotInProgress, `Call ${callSid} is not live`);
+    return leg;
   }
 
   private conversationOf(callSid: string): Conversation {

@@ -14,6 +14,7 @@ import { CallControl } from '../call-control/call-control.service';
 import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
 import { Transfers } from '../call-control/conversations/transfers';
 import { CallEventBus } from '../call-control/events/call-event-bus';
+import { LegDirectory } from '../call-control/ports/leg-directory.port';
 import { LegHangup } from '../call-control/ports/leg-hangup.port';
 import { LegPlacer } from '../call-control/ports/leg-placer.port';
 import { TransferTargetResolver } from '../call-control/ports/transfer-target.port';
@@ -51,6 +52,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     LiveLegs,
     CallControl,
     { provide: LegHangup, useExisting: LiveLegs },
+    { provide: LegDirectory, useExisting: LiveLegs },
     { provide: LegPlacer, useExisting: LiveCallsService },
     { provide: TransferTargetResolver, useClass: ReferTargetResolver },
     { provide: InboundRouter, useClass: NumbersRouter },

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { CallLeg } from '../call-control/legs/call-leg';
+import type { LegDirectory } from '../call-control/ports/leg-directory.port';
 import { LegHangup } from '../call-control/ports/leg-hangup.port';
 import type { HangupReason } from '../telephony/telephony-gateway.port';
 import type { RcmlProgram } from '../rcml/rcml-program';
@@ -9,7 +11,7 @@ import type { RcmlProgram } from '../rcml/rcml-program';
  * record and the final status go the usual way.
  */
 @Injectable()
-export class LiveLegs extends LegHangup {
+export class LiveLegs extends LegHangup implements LegDirectory {
   private readonly live = new Map<string, RcmlProgram>();
 
   add(program: RcmlProgram): void {
@@ -22,6 +24,10 @@ export class LiveLegs extends LegHangup {
 
   get(callSid: string): RcmlProgram | undefined {
     return this.live.get(callSid);
+  }
+
+  find(callSid: string): CallLeg | undefined {
+    return this.live.get(callSid)?.leg;
   }
 
   has(callSid: string): boolean {
