@@ -7,7 +7,7 @@ import { channelReport, liveBridges, liveChannels } from './support/asterisk-ins
 import { CallsClient } from './support/calls-client';
 import { HttpRecorder } from './support/http-recorder';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
-import { SippPeer, startUas } from './support/sipp';
+import { SippPeer, startUac, startUas } from './support/sipp';
 
 /**
  * Hold and transfers of <Dial> legs done through the call-control core (the operations every PBX facade
@@ -157,6 +157,65 @@ describe('Call control of Dial conversations (hold, blind and attended transfer)
       .send({ Status: 'completed' })
       .expect(200);
     await calls.waitForStatus(recipient, ['completed']);
+  }, 60000);
+
+  it("a phone's blind REFER is done by the core: the other party meets the target and the phone hears 200", async () => {
+    const number = 'pbx-refer-inbound';
+    const voiceUrl = appServer.rcml(
+      '/inbound-dial.xml',
+      `<Response><Dial timeout="15"><Sip>${farEndUri('answer')}</Sip></Dial></Response>`,
+    );
+    await platform
+      .http()
+      .post(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/IncomingPhoneNumbers.json`)
+      .auth(platform.accountSid, platform.authToken)
+      .type('form')
+      .send({ PhoneNumber: number, VoiceUrl: voiceUrl })
+      .expect(201);
+    const phone = await startUac({
+      scenario: 'phone-refer',
+      to: number,
+      referTo: 'sip:+15550004444@127.0.0.1:5060',
+    });
+    peers.push(phone);
+
+    const result = await phone.received;
+    expect([...result.log.matchAll(/CW_NOTIFY (.*)/g)].map((match) => match[1].trim())).toEqual([
+      'SIP/2.0 100 Trying',
+      'SIP/2.0 200 OK',
+    ]);
+    const list = await platform
+      .http()
+      .get(calls.path(`.json?To=${number}`))
+      .auth(platform.accountSid, platform.authToken);
+    const referrer = list.body.calls[0].sid as string;
+    const completed = events.find(
+      (event) =>
+        event.payload.type === 'transfer.completed' &&
+        event.payload.roles.initiator === referrer &&
+        event.payload.role === 'transferred',
+    );
+    expect(completed?.payload).toMatchObject({ flow: 'blind' });
+    const { transferred, recipient } = (
+      completed!.payload as { roles: { transferred: string; recipient: string } }
+    ).roles;
+    // The other party was the Dial's callee: it stays, now with the REFER's target.
+    expect((await calls.fetch(transferred).expect(200)).body).toMatchObject({ parent_call_sid: referrer });
+    await calls.waitForStatus(referrer, ['completed']);
+    expect((await bridgeOf(transferred))?.id).toBe((await bridgeOf(recipient))?.id);
+    expect((await calls.fetch(recipient).expect(200)).body).toMatchObject({
+      to: '+15550004444',
+      status: 'in-progress',
+    });
+
+    await platform
+      .http()
+      .post(calls.path(`/${recipient}.json`))
+      .auth(platform.accountSid, platform.authToken)
+      .type('form')
+      .send({ Status: 'completed' })
+      .expect(200);
+    await calls.waitForStatus(transferred, ['completed']);
   }, 60000);
 
   it('attended transfer: the caller waits on hold while the callee consults, then talks with the recipient', async () => {

@@ -45,6 +45,9 @@ interface QueuedOutbound {
 }
 
 export type OutboundReservation = QueueReservation<QueuedOutbound>;
+/** How long a phone's REFER waits for its leg to join a conversation (see toCore). */
+const REFER_JOIN_WAIT_MS = 3000;
+
 /** How a leg's target shows in its record's To. */
 function describeTarget(target: DialTarget): string {
   if (target.kind === 'sip') return target.uri;
@@ -146,7 +149,7 @@ export class LiveCallsService
     const leg = new CallLeg(call, this.legDeps, options);
     if (dialLeg) leg.observe(dialLeg);
     // Bridges, a phone's hold and its REFERs belong to the core's conversations and transfers.
-    leg.observe({ channelEvent: (source, event) => this.transfers().channelEvent(source.sid, event) });
+    leg.observe({ channelEvent: (source, event) => this.toCore(source, event) });
     this.progress.attach(leg, signingKey);
     return new RcmlProgram(leg, signingKey, this.programDeps, dialLeg !== null);
   }
@@ -412,6 +415,24 @@ export class LiveCallsService
     this.track(program);
     void program.leg.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
     return { member: program.leg, answered: outcome };
+  }
+
+  /**
+   * A phone may REFER the moment it is answered, before its leg has joined the conversation the
+   * answer was for (a Dial answers the caller, then bridges it): the REFER waits for that, briefly.
+   */
+  private toCore(leg: CallLeg, event: ChannelEvent): void {
+    if (event.kind !== 'transfer-requested' || this.conversations.conversationOf(leg.sid)) {
+      this.transfers().channelEvent(leg.sid, event);
+      return;
+    }
+    void (async () => {
+      const deadline = Date.now() + REFER_JOIN_WAIT_MS;
+      while (!this.conversations.conversationOf(leg.sid) && !leg.signal.aborted && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      if (this.conversations.conversationOf(leg.sid)) this.transfers().channelEvent(leg.sid, event);
+      else if (!leg.signal.aborted) await this.gateway.reportTransferProgress(leg.channelId, 'unavailable');
+    })().catch((error) => this.logger.warn(`REFER from ${leg.sid}: ${error}`));
   }
 
   /** Resolved when first needed: transfers place their legs through this service. */
