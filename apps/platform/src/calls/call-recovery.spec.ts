@@ -1,7 +1,10 @@
 import type { TelephonyGateway, TelephonyInventory } from '../telephony/telephony-gateway.port';
 import type { CallEntity } from '../call-control/legs/call.entity';
 import { CallRecovery } from './call-recovery';
+import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
+import { CallEventBus } from '../call-control/events/call-event-bus';
 import type { CallRecords } from '../call-control/legs/call-records';
+import type { LegHangup } from '../call-control/ports/leg-hangup.port';
 import type { RcmlProgram } from '../rcml/rcml-program';
 import { CallDirection, CallStatus } from '../call-control/legs/call-status';
 
@@ -17,6 +20,16 @@ class SessionDouble {
   get leg() {
     return this;
   }
+  private readonly lifetime = new AbortController();
+  get callSid() {
+    return this.snapshot.sid;
+  }
+  get accountSid() {
+    return this.snapshot.accountSid;
+  }
+  get ended() {
+    return this.lifetime.signal;
+  }
   get sid() {
     return this.snapshot.sid;
   }
@@ -30,6 +43,7 @@ class SessionDouble {
   }
   async hangup(by: string) {
     this.calls.push(`end:${by}`);
+    this.lifetime.abort();
     this.resolve();
   }
   async closeLost(endTime: Date, message: string) {
@@ -47,6 +61,7 @@ class SessionDouble {
     return null;
   }
   hangUpRemotely() {
+    this.lifetime.abort();
     this.resolve();
   }
 }
@@ -64,6 +79,13 @@ function record(overrides: Partial<CallEntity>): CallEntity {
     dateCreated: new Date('2026-12-01T09:59:59Z'),
     ...overrides,
   } as CallEntity;
+}
+
+/** The core's conversations over the gateway double: re-adopted Dial conversations become theirs. */
+function core(gateway: TelephonyGateway) {
+  const events = new CallEventBus();
+  const hangups = { hangUp: async () => undefined } as unknown as LegHangup;
+  return { conversations: new ConversationRegistry(gateway, events, hangups), events };
 }
 
 function setup(
@@ -87,16 +109,22 @@ function setup(
     release: () => void (gateway.released = true),
   };
   const repository = { findLive: async () => records } as unknown as CallRecords;
-  const recovery = new CallRecovery(repository, gateway as unknown as TelephonyGateway, {
-    owns: (sid) => sid === 'CA-ours',
-    sessionFor: async (call) => {
-      const session = new SessionDouble(call);
-      sessions.set(call.sid, session);
-      return session as unknown as RcmlProgram;
+  const coreOf = core(gateway as unknown as TelephonyGateway);
+  const recovery = new CallRecovery(
+    repository,
+    gateway as unknown as TelephonyGateway,
+    {
+      owns: (sid) => sid === 'CA-ours',
+      sessionFor: async (call) => {
+        const session = new SessionDouble(call);
+        sessions.set(call.sid, session);
+        return session as unknown as RcmlProgram;
+      },
+      liveCallSids: () => [],
     },
-    liveCallSids: () => [],
-  });
-  return { recovery, gateway, sessions };
+    coreOf,
+  );
+  return { recovery, gateway, sessions, core: coreOf };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -178,6 +206,20 @@ describe('CallRecovery', () => {
       channelIds: new Set(['ch-p', 'ch-c']),
       bridges: [{ bridgeId: 'cw-bridge-1', channelIds: ['ch-p', 'ch-c'] }],
     };
+
+    it('is a conversation of the core again, with both parties connected, without touching the bridge', async () => {
+      const { recovery, gateway, sessions, core } = setup([parent, child], inventory);
+      await recovery.recover();
+      for (let i = 0; i < 5; i++) await flush();
+      const conversation = core.conversations.conversationOf('CA-child')!;
+      expect(conversation.bridgeId).toBe('cw-bridge-1');
+      expect(conversation.partyList().map((party) => [party.callSid, party.status])).toEqual([
+        ['CA-parent', 'connected'],
+        ['CA-child', 'connected'],
+      ]);
+      expect(gateway.removed).toEqual([]);
+      expect(sessions.get('CA-parent')!.calls).toEqual(['readopt']);
+    });
 
     it('ends the callee when the caller hangs up', async () => {
       const { recovery, sessions } = setup([parent, child], inventory);

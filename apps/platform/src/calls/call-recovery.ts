@@ -2,6 +2,9 @@ import { Logger } from '@nestjs/common';
 import { abortableDelay } from '../common/serial-queue';
 import type { TelephonyGateway, TelephonyInventory } from '../telephony/telephony-gateway.port';
 import type { CallEntity } from '../call-control/legs/call.entity';
+import type { ConversationRegistry } from '../call-control/conversations/conversation-registry';
+import type { CallEventBus } from '../call-control/events/call-event-bus';
+import { watchForTransfer } from '../call-control/events/transfer-watch';
 import type { CallRecords } from '../call-control/legs/call-records';
 import { CallDirection, CallStatus } from '../call-control/legs/call-status';
 import type { RcmlProgram } from '../rcml/rcml-program';
@@ -48,6 +51,7 @@ export class CallRecovery {
     private readonly records: CallRecords,
     private readonly gateway: TelephonyGateway,
     private readonly host: RecoveryHost,
+    private readonly core: { conversations: ConversationRegistry; events: CallEventBus },
   ) {}
 
   /** Recovery runs once, at the first connection to Asterisk (the inventory needs it). */
@@ -167,11 +171,28 @@ export class CallRecovery {
     }
   }
 
+  /**
+   * The Dial's conversation again, as a conversation of the core (hold, transfers work on it): one side
+   * hanging up ends the other, a redirected caller leaves and its callee follows it or ends, and once a
+   * transfer runs on it the core decides.
+   */
   private rejoin(parent: RcmlProgram, child: RcmlProgram, bridgeId: string): void {
+    const conversation = this.core.conversations.create({ id: bridgeId, endWhenAlone: true });
+    const resumeEndWhenAlone = conversation.suspendEndWhenAlone();
+    const transfer = watchForTransfer(this.core.events, [parent.leg.sid, child.leg.sid]);
+    void conversation
+      .adopt([parent.leg, child.leg])
+      .catch((error) => {
+        // A party that hung up meanwhile is no failure: the other follows it (below).
+        if (!parent.leg.ended.aborted && !child.leg.ended.aborted)
+          this.logger.warn(`Rejoining ${bridgeId} failed: ${error}`);
+      });
     let separated = false;
-    const leave = async (session: RcmlProgram) => {
-      await this.gateway.removeFromBridge(bridgeId, session.leg.channelId);
-    };
+    void transfer.promise.then(() => {
+      separated = true;
+      resumeEndWhenAlone();
+    });
+    const leave = (session: RcmlProgram) => conversation.leave(session.leg.sid).catch(() => undefined);
     // A redirected caller leaves the bridge first; its callee follows it (MoveConnectedCallLeg) or ends.
     parent.readopt(async () => {
       const first = !separated;
@@ -194,8 +215,9 @@ export class CallRecovery {
     };
     void parent.leg.finished.then(() => hangUpOther(child));
     void child.leg.finished.then(() => hangUpOther(parent));
-    void Promise.all([parent.leg.finished, child.leg.finished]).then(() =>
-      this.gateway.destroyBridge(bridgeId),
-    );
+    void Promise.all([parent.leg.finished, child.leg.finished]).then(() => {
+      transfer.stop();
+      return conversation.end().catch(() => undefined);
+    });
   }
 }

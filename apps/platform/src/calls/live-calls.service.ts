@@ -111,11 +111,16 @@ export class LiveCallsService
       dial: (queued) => this.startOutbound(queued.call, queued.signingKey),
     });
     limits.onChange((accountSid, changed) => this.dispatcher.limitsChanged(accountSid, changed));
-    this.recovery = new CallRecovery(records, gateway, {
-      owns: (sid) => this.live.has(sid) || this.dispatcher.isWaiting(sid),
-      sessionFor: (call, options) => this.sessionFor(call, options),
-      liveCallSids: () => this.live.sids(),
-    });
+    this.recovery = new CallRecovery(
+      records,
+      gateway,
+      {
+        owns: (sid) => this.live.has(sid) || this.dispatcher.isWaiting(sid),
+        sessionFor: (call, options) => this.sessionFor(call, options),
+        liveCallSids: () => this.live.sids(),
+      },
+      { conversations, events },
+    );
   }
 
   /** Calls a previous process left live are re-adopted or closed once Asterisk can be asked. */
@@ -257,8 +262,7 @@ export class LiveCallsService
     earlier: ChannelEvent[],
   ): Promise<RcmlProgram | null> {
     const route = await this.router.route(channel);
-    const refusal =
-      route.kind === 'refuse' ? route : await this.admission.admit(channel, route.accountSid);
+    const refusal = route.kind === 'refuse' ? route : await this.admission.admit(channel, route.accountSid);
     if (refusal) {
       await this.gateway
         .reject(channel.channelId, refusal.sipCode)
@@ -393,7 +397,8 @@ export class LiveCallsService
     const parent = this.live.get(request.forCallSid);
     if (!parent)
       throw new DomainError(DomainErrorCode.CallNotInProgress, `Call ${request.forCallSid} is not live`);
-    if (!this.gateway.isConnected()) throw new DomainError(DomainErrorCode.TelephonyUnavailable, ASTERISK_DOWN);
+    if (!this.gateway.isConnected())
+      throw new DomainError(DomainErrorCode.TelephonyUnavailable, ASTERISK_DOWN);
     const call = await this.records.create({
       accountSid: request.accountSid,
       parentCallSid: request.forCallSid,

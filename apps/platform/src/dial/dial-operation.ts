@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ConversationRegistry } from '../call-control/conversations/conversation-registry';
 import type { CallEventBus } from '../call-control/events/call-event-bus';
+import { watchForTransfer } from '../call-control/events/transfer-watch';
 import type { CallLeg, LegObserver } from '../call-control/legs/call-leg';
 import { CallStatus } from '../call-control/legs/call-status';
 import type { RecordingSink } from '../call-control/ports/media-sources.port';
@@ -130,7 +131,7 @@ export class DialOperation implements LegObserver {
     // runs it decides who stays; once a transfer takes the conversation over, a lone party is hung up.
     const conversation = this.core.conversations.create({ endWhenAlone: true });
     const resumeEndWhenAlone = conversation.suspendEndWhenAlone();
-    const handover = this.watchHandover([this.caller.leg.sid, winner.leg.sid]);
+    const handover = watchForTransfer(this.core.events, [this.caller.leg.sid, winner.leg.sid]);
     const recordingName = this.request.recordFromAnswer
       ? `${this.caller.leg.sid}-dial-${winner.leg.sid}`
       : null;
@@ -225,21 +226,6 @@ export class DialOperation implements LegObserver {
       this.logger.warn(`Storing the Dial recording of ${this.caller.leg.sid} failed: ${error}`);
       return {};
     }
-  }
-
-  /** Resolves at the first transfer event of any of `callSids`: a transfer has taken their conversation. */
-  private watchHandover(callSids: string[]): { promise: Promise<void>; happened: boolean; stop(): void } {
-    let resolve!: () => void;
-    const watch = { promise: new Promise<void>((done) => (resolve = done)), happened: false, stop: () => {} };
-    const stops = callSids.map((callSid) =>
-      this.core.events.subscribe({ callSid }, (event) => {
-        if (watch.happened || !event.payload.type.startsWith('transfer.')) return;
-        watch.happened = true;
-        resolve();
-      }),
-    );
-    watch.stop = () => stops.forEach((stop) => stop());
-    return watch;
   }
 
   /** With several targets, the caller learns the most telling outcome: busy, then no-answer, then failed. */

@@ -50,6 +50,26 @@ describe('Conversation', () => {
     expect(eventsOf(bob.callSid)).toEqual(['#2 conversation.started', '#3 party.joined']);
   });
 
+  it('adopts a bridge Asterisk still holds without asking Asterisk anything, and acts on it after', async () => {
+    const context = setUp();
+    const alice = context.legs.answered('alice');
+    const bob = context.legs.answered('bob');
+    await context.gateway.createBridge('cw-bridge-left-by-a-previous-process');
+    await context.gateway.addToBridge('cw-bridge-left-by-a-previous-process', alice.channelId);
+    await context.gateway.addToBridge('cw-bridge-left-by-a-previous-process', bob.channelId);
+    const before = context.gateway.commands.length;
+    const conversation = context.registry.create({
+      id: 'cw-bridge-left-by-a-previous-process',
+      endWhenAlone: true,
+    });
+    await conversation.adopt([alice, bob]);
+    expect(context.gateway.commands.length).toBe(before);
+    expect(conversation.partyList().map((party) => party.status)).toEqual(['connected', 'connected']);
+    expect(context.registry.conversationOf(bob.callSid)).toBe(conversation);
+    await conversation.hold(bob.callSid, { sipVisible: false });
+    expect(context.gateway.held.has(bob.channelId)).toBe(true);
+  });
+
   it('holds and unholds a party through the gateway and tells who held it', async () => {
     const { gateway, conversation, alice, events, eventsOf, settle } = await twoParties();
     await conversation.hold(alice.callSid, { sipVisible: true });

@@ -95,8 +95,20 @@ export class Conversation {
     for (const member of members) await this.join(member);
   }
 
+  /**
+   * Takes over a bridge Asterisk still holds, with `members` already in it (after a platform restart):
+   * nothing is asked of Asterisk, the parties are connected as they were.
+   */
+  async adopt(members: ConversationMember[]): Promise<void> {
+    await this.queue.run(async () => {
+      if (this.status !== 'new') throw this.gone();
+      this.status = 'live';
+    });
+    for (const member of members) await this.join(member, { alreadyInBridge: true });
+  }
+
   /** Adds the leg to the bridge; a channel in another bridge is moved (see `moveTo`). */
-  join(member: ConversationMember): Promise<void> {
+  join(member: ConversationMember, options: { alreadyInBridge?: boolean } = {}): Promise<void> {
     return this.queue.run(async () => {
       this.requireLive();
       if (this.parties.has(member.callSid)) return;
@@ -112,7 +124,7 @@ export class Conversation {
       this.parties.set(member.callSid, party);
       for (const listener of this.partyListeners) listener(member.callSid, true);
       try {
-        await this.gateway.addToBridge(this.id, member.channelId);
+        if (!options.alreadyInBridge) await this.gateway.addToBridge(this.id, member.channelId);
       } catch (error) {
         this.drop(party);
         throw error;
