@@ -65,6 +65,16 @@ describe('Call control of Dial conversations (hold, blind and attended transfer)
     return { caller, callee };
   }
 
+  /** Ends a call through the Calls API (Status=completed), as an app would. */
+  const hangUp = (callSid: string) =>
+    platform
+      .http()
+      .post(calls.path(`/${callSid}.json`))
+      .auth(platform.accountSid, platform.authToken)
+      .type('form')
+      .send({ Status: 'completed' })
+      .expect(200);
+
   const bridgeOf = async (callSid: string) =>
     (await liveBridges()).find((bridge) => bridge.channels.includes(channelOf(callSid)));
 
@@ -96,13 +106,7 @@ describe('Call control of Dial conversations (hold, blind and attended transfer)
     expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
 
     await calls.fetch(caller).expect(200);
-    await platform
-      .http()
-      .post(calls.path(`/${caller}.json`))
-      .auth(platform.accountSid, platform.authToken)
-      .type('form')
-      .send({ Status: 'completed' })
-      .expect(200);
+    await hangUp(caller);
     await calls.waitForStatus(callee, ['completed']);
   }, 60000);
 
@@ -115,13 +119,7 @@ describe('Call control of Dial conversations (hold, blind and attended transfer)
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await control.unhold(callee);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    await platform
-      .http()
-      .post(calls.path(`/${caller}.json`))
-      .auth(platform.accountSid, platform.authToken)
-      .type('form')
-      .send({ Status: 'completed' })
-      .expect(200);
+    await hangUp(caller);
 
     const result = await phone.received;
     const offers = [...result.log.matchAll(/CW_REINVITE (a=\w+)/g)].map((match) => match[1]);
@@ -149,13 +147,7 @@ describe('Call control of Dial conversations (hold, blind and attended transfer)
     expect(eventsOf(caller, 'transfer.').map((event) => event.payload.type)).toContain('transfer.completed');
 
     // The caller's RCML stopped at the transfer without hanging up; its hangup now ends the recipient.
-    await platform
-      .http()
-      .post(calls.path(`/${caller}.json`))
-      .auth(platform.accountSid, platform.authToken)
-      .type('form')
-      .send({ Status: 'completed' })
-      .expect(200);
+    await hangUp(caller);
     await calls.waitForStatus(recipient, ['completed']);
   }, 60000);
 
@@ -208,13 +200,7 @@ describe('Call control of Dial conversations (hold, blind and attended transfer)
       status: 'in-progress',
     });
 
-    await platform
-      .http()
-      .post(calls.path(`/${recipient}.json`))
-      .auth(platform.accountSid, platform.authToken)
-      .type('form')
-      .send({ Status: 'completed' })
-      .expect(200);
+    await hangUp(recipient);
     await calls.waitForStatus(transferred, ['completed']);
   }, 60000);
 
@@ -245,13 +231,7 @@ describe('Call control of Dial conversations (hold, blind and attended transfer)
     );
     expect(control.partyOf(caller).party).toMatchObject({ held: false });
 
-    await platform
-      .http()
-      .post(calls.path(`/${recipient}.json`))
-      .auth(platform.accountSid, platform.authToken)
-      .type('form')
-      .send({ Status: 'completed' })
-      .expect(200);
+    await hangUp(recipient);
     await calls.waitForStatus(caller, ['completed']);
   }, 60000);
 });

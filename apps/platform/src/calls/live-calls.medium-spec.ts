@@ -80,6 +80,24 @@ describe('Calls, Dial and the call-control core on SQLite and the fake gateway',
     return { caller, callee: list.body.calls[0].sid };
   }
 
+  /** A Dial conversation whose callee started an attended transfer of the caller and talks with carol. */
+  async function consultation() {
+    const { caller, callee } = await dialConversation();
+    const before = gateway.originated.length;
+    const transfer = await control.attendedTransfer(callee, caller, {
+      target: { kind: 'sip', uri: 'sip:carol@127.0.0.1:5997' },
+      callerId: '+15550002222',
+    });
+    const recipientChannel = await originated(before);
+    gateway.answerLeg(recipientChannel);
+    await waitUntil(
+      () => gateway.bridgeOf(recipientChannel) === gateway.bridgeOf(channelOf(callee)),
+      5000,
+      'the consultation',
+    );
+    return { caller, callee, transfer, recipientChannel };
+  }
+
   it('stores both legs of a Dial, bridged in one core conversation, each with its own numbered events', async () => {
     const { caller, callee } = await dialConversation();
     await statusOf(caller, 'in-progress');
@@ -139,19 +157,7 @@ describe('Calls, Dial and the call-control core on SQLite and the fake gateway',
   });
 
   it('attended transfer canceled: the recipient is hung up and the caller is back with the callee', async () => {
-    const { caller, callee } = await dialConversation();
-    const before = gateway.originated.length;
-    const transfer = await control.attendedTransfer(callee, caller, {
-      target: { kind: 'sip', uri: 'sip:carol@127.0.0.1:5997' },
-      callerId: '+15550002222',
-    });
-    const recipientChannel = await originated(before);
-    gateway.answerLeg(recipientChannel);
-    await waitUntil(
-      () => gateway.bridgeOf(recipientChannel) === gateway.bridgeOf(channelOf(callee)),
-      5000,
-      'the consultation',
-    );
+    const { caller, callee, transfer } = await consultation();
     expect(gateway.held.has(channelOf(caller))).toBe(true);
 
     const canceled = await control.cancelTransfer(transfer.transferId);
@@ -168,19 +174,7 @@ describe('Calls, Dial and the call-control core on SQLite and the fake gateway',
   });
 
   it('attended transfer completed: caller and recipient talk, and the one left alone is hung up', async () => {
-    const { caller, callee } = await dialConversation();
-    const before = gateway.originated.length;
-    const transfer = await control.attendedTransfer(callee, caller, {
-      target: { kind: 'sip', uri: 'sip:carol@127.0.0.1:5997' },
-      callerId: '+15550002222',
-    });
-    const recipientChannel = await originated(before);
-    gateway.answerLeg(recipientChannel);
-    await waitUntil(
-      () => gateway.bridgeOf(recipientChannel) === gateway.bridgeOf(channelOf(callee)),
-      5000,
-      'the consultation',
-    );
+    const { caller, callee, transfer, recipientChannel } = await consultation();
     expect((await control.completeTransfer(transfer.transferId)).state).toBe('completed');
     await statusOf(callee, 'completed');
     expect(gateway.bridgeOf(channelOf(caller))).toBe(gateway.bridgeOf(recipientChannel));
