@@ -6,6 +6,7 @@ import { Transfers } from '../call-control/conversations/transfers';
 import { CallEventBus } from '../call-control/events/call-event-bus';
 import { LegPlacer, PlacedLeg, PlaceLegRequest } from '../call-control/ports/leg-placer.port';
 import { InboundAdmission } from './limits/inbound-admission';
+import { LegFactory } from './leg-factory';
 import { LiveLegs } from './live-legs';
 import { InboundRoute, InboundRouter } from '../call-control/inbound/inbound-router.port';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -23,11 +24,12 @@ import { ConferenceRoomsService } from '../dial/conference-rooms.service';
 import { DialOperation, LegLauncher } from '../dial/dial-operation';
 import type { ConferenceRequest, DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
 import { ClientDirectory } from '../call-control/ports/client-directory.port';
-import { CallLeg, CallLegDeps, CallLegOptions, LegObserver } from '../call-control/legs/call-leg';
+import type { LegObserver } from '../call-control/legs/call-leg';
 import { CallRecords } from '../call-control/legs/call-records';
 import { CallDirection } from '../call-control/legs/call-status';
 import type { CallModification } from '../rcml/live-modification';
-import { CallConnector, RcmlProgram, RcmlProgramDeps } from '../rcml/rcml-program';
+import { CallConnector, RcmlProgram } from '../rcml/rcml-program';
+import type { RecordingSink } from '../call-control/ports/media-sources.port';
 import { ProgressCallbacks } from './progress-callbacks';
 import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import { AccountLimitsService } from '../accounts/account-limits.service';
@@ -45,8 +47,8 @@ interface QueuedOutbound {
 }
 
 export type OutboundReservation = QueueReservation<QueuedOutbound>;
-/** How long a phone's REFER waits for its leg to join a conversation (see toCore). */
-const REFER_JOIN_WAIT_MS = 3000;
+/** How long a shutdown waits for the final status callbacks of the calls it ended. */
+const FINAL_CALLBACK_WAIT_MS = 5000;
 
 /** How a leg's target shows in its record's To. */
 function describeTarget(target: DialTarget): string {
@@ -73,11 +75,9 @@ export class LiveCallsService
   private readonly activeByAccount = new Map<string, number>();
   private readonly admission: InboundAdmission;
   private readonly dispatcher: OutboundDispatcher<QueuedOutbound>;
-  private readonly legDeps: CallLegDeps;
-  private readonly programDeps: RcmlProgramDeps;
-  private readonly progress: ProgressCallbacks;
+  private readonly legs: LegFactory;
+  private readonly recordings: RecordingSink;
   private readonly recovery: CallRecovery;
-  private transferService: Transfers | null = null;
 
   constructor(
     private readonly live: LiveLegs,
@@ -100,9 +100,13 @@ export class LiveCallsService
     private readonly config: AppConfig,
   ) {
     super();
-    this.legDeps = { gateway, records, notifications, events };
-    this.programDeps = { gateway, connector: this, rcml, speech, media, recordings };
-    this.progress = new ProgressCallbacks(events, webhooks, notifications);
+    this.recordings = recordings;
+    this.legs = new LegFactory(
+      { gateway, records, notifications, events },
+      { gateway, connector: this, rcml, speech, media, recordings },
+      new ProgressCallbacks(events, webhooks, notifications),
+      { conversations, gateway, transfers: () => moduleRef.get(Transfers, { strict: false }) as Transfers },
+    );
     this.admission = new InboundAdmission(limits, config, (accountSid) => this.activeCalls(accountSid));
     gateway.onIncomingChannel((channel) => this.acceptIncoming(channel));
     this.dispatcher = new OutboundDispatcher<QueuedOutbound>({
@@ -139,31 +143,15 @@ export class LiveCallsService
     this.admission.draining = this.config.drainOnStop;
     await this.recovery.stop(() => this.live.all(), this.config);
     this.live.clear();
-  }
-
-  /**
-   * A leg with its RCML program and progress callbacks; a Dial leg's program stays dormant until a
-   * redirect gives it a document of its own.
-   */
-  private newCall(
-    call: CallEntity,
-    signingKey: string,
-    options: CallLegOptions,
-    dialLeg: LegObserver | null = null,
-  ): RcmlProgram {
-    const leg = new CallLeg(call, this.legDeps, options);
-    if (dialLeg) leg.observe(dialLeg);
-    // Bridges, a phone's hold and its REFERs belong to the core's conversations and transfers.
-    leg.observe({ channelEvent: (source, event) => this.toCore(source, event) });
-    this.progress.attach(leg, signingKey);
-    return new RcmlProgram(leg, signingKey, this.programDeps, dialLeg !== null);
+    // The webhook client closes after this: the final callbacks of the calls hung up here go out first.
+    await this.legs.progress.flush(FINAL_CALLBACK_WAIT_MS);
   }
 
   private async sessionFor(call: CallEntity, options: { leg: boolean; tracked: boolean }) {
     const account = await this.accounts.findBySid(call.accountSid);
     if (!account) return null;
     const hops = options.leg ? dialLegHops(API_CALL_HOPS) : API_CALL_HOPS;
-    const program = this.newCall(call, account.authToken, { hops }, options.leg ? {} : null);
+    const program = this.legs.program(call, account.authToken, { hops }, options.leg ? {} : null);
     if (options.tracked) this.track(program);
     return program;
   }
@@ -221,19 +209,18 @@ export class LiveCallsService
   }
 
   private startOutbound(call: CallEntity, signingKey: string): void {
-    const program = this.newCall(call, signingKey, { hops: API_CALL_HOPS });
+    const program = this.legs.program(call, signingKey, { hops: API_CALL_HOPS });
     this.track(program);
     void program.leg.start().catch((error) => this.logger.error(`Starting ${call.sid} failed: ${error}`));
   }
 
   private async endQueued(queued: QueuedOutbound, by: 'error' | 'cancel', message?: string): Promise<void> {
-    const leg = new CallLeg(queued.call, this.legDeps, { hops: API_CALL_HOPS });
-    const progress = this.progress.attach(leg, queued.signingKey);
+    const { leg, progress } = this.legs.withoutProgram(queued.call, queued.signingKey, { hops: API_CALL_HOPS });
     await leg
       .endBeforeDialing(by, null, message)
       .catch((error) => this.logger.error(`Ending queued call ${queued.sid} failed: ${error}`));
     // Queued calls ended at shutdown are ended here; the webhook client closes after them.
-    await this.progress.drained(progress);
+    await this.legs.progress.drained(progress);
   }
 
   /**
@@ -297,7 +284,7 @@ export class LiveCallsService
       sipCallId: channel.sipCallId,
       startTime: new Date(),
     });
-    const program = this.newCall(call, route.signingKey, { hops: channel.hops });
+    const program = this.legs.program(call, route.signingKey, { hops: channel.hops });
     this.track(program);
     return program;
   }
@@ -308,7 +295,7 @@ export class LiveCallsService
   }
 
   dial(caller: RcmlProgram, request: DialRequest, document: AbortSignal): Promise<DialResult> {
-    return new DialOperation(caller, request, document, this, this.gateway, this.programDeps.recordings, {
+    return new DialOperation(caller, request, document, this, this.gateway, this.recordings, {
       conversations: this.conversations,
       events: this.events,
     }).run();
@@ -362,7 +349,7 @@ export class LiveCallsService
     }
     const hops = dialLegHops(caller.leg.hops);
     const headers = noun.noun === 'Sip' ? noun.headers : undefined;
-    const program = this.newCall(call, caller.signingKey, { hops, target, headers }, observer);
+    const program = this.legs.program(call, caller.signingKey, { hops, target, headers }, observer);
     this.track(program);
     const { leg } = program;
     if (unreachable) void leg.endBeforeDialing('error', SIP_TEMPORARILY_UNAVAILABLE, unreachable);
@@ -411,7 +398,7 @@ export class LiveCallsService
     });
     let answered!: (yes: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (answered = resolve));
-    const program = this.newCall(
+    const program = this.legs.program(
       call,
       parent.signingKey,
       { hops: dialLegHops(parent.leg.hops), target: request.target },
@@ -420,31 +407,6 @@ export class LiveCallsService
     this.track(program);
     void program.leg.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
     return { member: program.leg, answered: outcome };
-  }
-
-  /**
-   * A phone may REFER the moment it is answered, before its leg has joined the conversation the
-   * answer was for (a Dial answers the caller, then bridges it): the REFER waits for that, briefly.
-   */
-  private toCore(leg: CallLeg, event: ChannelEvent): void {
-    if (event.kind !== 'transfer-requested' || this.conversations.conversationOf(leg.sid)) {
-      this.transfers().channelEvent(leg.sid, event);
-      return;
-    }
-    void (async () => {
-      const deadline = Date.now() + REFER_JOIN_WAIT_MS;
-      while (!this.conversations.conversationOf(leg.sid) && !leg.signal.aborted && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      if (this.conversations.conversationOf(leg.sid)) this.transfers().channelEvent(leg.sid, event);
-      else if (!leg.signal.aborted) await this.gateway.reportTransferProgress(leg.channelId, 'unavailable');
-    })().catch((error) => this.logger.warn(`REFER from ${leg.sid}: ${error}`));
-  }
-
-  /** Resolved when first needed: transfers place their legs through this service. */
-  private transfers(): Transfers {
-    const transfers = this.transferService ?? (this.moduleRef.get(Transfers, { strict: false }) as Transfers);
-    this.transferService = transfers;
-    return transfers;
   }
 
   liveSession(callSid: string): RcmlProgram | undefined {

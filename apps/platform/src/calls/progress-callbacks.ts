@@ -16,6 +16,8 @@ import { ProgressReporter } from './progress-reporter';
 export class ProgressCallbacks {
   private readonly logger = new Logger(ProgressCallbacks.name);
   private readonly reporters = new Map<string, ProgressReporter>();
+  /** Final callbacks on their way, so that a shutdown can let them arrive before it closes the client. */
+  private readonly finalDeliveries = new Set<Promise<void>>();
 
   constructor(
     private readonly events: CallEventBus,
@@ -38,13 +40,24 @@ export class ProgressCallbacks {
     await reporter.drained();
   }
 
+  /** At shutdown: waits (up to `timeoutMs`) for the final callbacks of the calls that ended so far. */
+  async flush(timeoutMs: number): Promise<void> {
+    await this.events.settled();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.all([...this.finalDeliveries]), timeout]);
+  }
+
   private heard(event: CallEvent): void {
     const { payload } = event;
     if (payload.type !== 'leg.status' || !payload.moment || !payload.record) return;
     const reporter = this.reporters.get(event.callSid);
     if (!reporter) return;
-    if (payload.moment === 'completed') this.reporters.delete(event.callSid);
     reporter.report(payload.moment, payload.record);
+    if (payload.moment !== 'completed') return;
+    this.reporters.delete(event.callSid);
+    const delivered = reporter.drained();
+    this.finalDeliveries.add(delivered);
+    void delivered.finally(() => this.finalDeliveries.delete(delivered));
   }
 
   /** A failing callback server is on record as notification 15003; it never stops the call. */
