@@ -40,8 +40,8 @@ export type ChannelEvent =
 
 /** A REFER from a phone: blind (to a target) or attended (replacing another of the platform's channels). */
 export type PhoneTransferRequest =
-  | { mode: 'blind'; target: string; referredBy?: string }
-  | { mode: 'attended'; replacesChannelId: string | null; referredBy?: string };
+  | { mode: 'blind'; target: string }
+  | { mode: 'attended'; replacesChannelId: string | null };
 
 /** What the REFERring phone is told (a NOTIFY sipfrag): the target answered, declined, could not be reached. */
 export type TransferProgress = 'answered' | 'declined' | 'unavailable' | 'failed';
