@@ -43,22 +43,22 @@ async function setup() {
     resolve: async () => null,
   } as TransferTargetResolver);
   const control = new CallControl(registry, transfers, legs, legs, gateway);
-  /** An answered outbound leg. */
-  const answered = async (): Promise<CallLeg> => {
-    const leg = new CallLeg(
-      buildCallEntity({ status: CallStatus.Queued }),
-      { gateway, records, notifications, events },
-      {
-        hops: 1,
-      },
-    );
+  /** An outbound leg, dialled. */
+  const newLeg = async (): Promise<CallLeg> => {
+    const deps = { gateway, records, notifications, events };
+    const leg = new CallLeg(buildCallEntity({ status: CallStatus.Queued }), deps, { hops: 1 });
     legs.bySid.set(leg.sid, leg);
     await leg.start();
+    return leg;
+  };
+  /** An answered outbound leg. */
+  const answered = async (): Promise<CallLeg> => {
+    const leg = await newLeg();
     gateway.answerLeg(leg.channelId);
     await flush();
     return leg;
   };
-  return { gateway, control, answered, registry };
+  return { gateway, control, answered, newLeg, registry };
 }
 
 describe('CallControl (the operations every facade calls)', () => {
@@ -94,6 +94,18 @@ describe('CallControl (the operations every facade calls)', () => {
     await control.forward(leg.sid, { kind: 'sip', uri: 'sip:carol@127.0.0.1' });
     expect(gateway.commandsFor(leg.channelId)).toContain('redirect');
     await expect(control.sendDtmf('CA-unknown', '1')).rejects.toMatchObject({ code: 21220 });
+  });
+
+  it('cancels a leg still ringing, and leaves an answered one alone', async () => {
+    const { gateway, control, answered, newLeg } = await setup();
+    const ringing = await newLeg();
+    gateway.emit(ringing.channelId, { kind: 'ringing' });
+    expect(await control.cancel(ringing.sid)).toBe(true);
+    await ringing.finished;
+    expect(ringing.snapshot.status).toBe(CallStatus.Canceled);
+    const up = await answered();
+    expect(await control.cancel(up.sid)).toBe(false);
+    expect(up.snapshot.status).toBe(CallStatus.InProgress);
   });
 
   it('records a conversation with pause and resume, and one party through a snoop', async () => {

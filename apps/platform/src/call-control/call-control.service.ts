@@ -44,6 +44,17 @@ export class CallControl {
     return this.leg(callSid).reject(sipCode);
   }
 
+  /**
+   * Ends a leg that has not been answered yet, `canceled`. An answered leg is left alone (false), as
+   * Twilio's Status=canceled leaves it.
+   */
+  async cancel(callSid: string): Promise<boolean> {
+    const leg = this.leg(callSid);
+    if (leg.isAnswered()) return false;
+    await leg.hangup('cancel');
+    return true;
+  }
+
   /** Plays `media` (`sound:` name or the platform's own media URL) to the leg; true when it failed. */
   async play(callSid: string, media: string): Promise<boolean> {
     const leg = this.leg(callSid);
