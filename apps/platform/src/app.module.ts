@@ -4,6 +4,7 @@ import { CallsModule } from './calls/calls.module';
 import { ClientsModule } from './clients/clients.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ExtensionsModule } from './extensions/extensions.module';
 import { HealthModule } from './health/health.module';
 import { IncomingNumbersModule } from './incoming-numbers/incoming-numbers.module';
 import { MediaModule } from './media/media.module';
@@ -23,6 +24,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     NotificationsApiModule,
     IncomingNumbersModule,
     ClientsModule,
+    ExtensionsModule,
     RecordingsModule,
     AccountsModule,
     CallsModule,

@@ -7,6 +7,14 @@ export interface AccountStatusChange {
   to: AccountStatus;
 }
 
+export interface SipDomainChange {
+  accountSid: string;
+  from: string;
+  to: string;
+}
+
+export type SipDomainListener = (change: SipDomainChange) => Promise<void> | void;
+
 export type AccountStatusListener = (change: AccountStatusChange) => Promise<void> | void;
 
 /**
@@ -17,6 +25,7 @@ export type AccountStatusListener = (change: AccountStatusChange) => Promise<voi
 export class AccountLifecycle {
   private readonly logger = new Logger(AccountLifecycle.name);
   private readonly listeners: AccountStatusListener[] = [];
+  private readonly domainListeners: SipDomainListener[] = [];
 
   onStatusChanged(listener: AccountStatusListener): void {
     this.listeners.push(listener);
@@ -28,5 +37,17 @@ export class AccountLifecycle {
     for (const result of results)
       if (result.status === 'rejected')
         this.logger.error(`A status listener failed for ${change.accountSid}: ${result.reason}`);
+  }
+
+  /** The extensions module re-provisions phones under the new domain. */
+  onSipDomainChanged(listener: SipDomainListener): void {
+    this.domainListeners.push(listener);
+  }
+
+  async sipDomainChanged(change: SipDomainChange): Promise<void> {
+    const results = await Promise.allSettled(this.domainListeners.map(async (listener) => listener(change)));
+    for (const result of results)
+      if (result.status === 'rejected')
+        this.logger.error(`A SIP domain listener failed for ${change.accountSid}: ${result.reason}`);
   }
 }

@@ -39,6 +39,10 @@ export class AccountEntity {
   @Column({ name: 'max_queued_calls', type: 'integer', default: 1000 })
   maxQueuedCalls: number;
 
+  /** Phones of this tenant register as `<extension>@<sipDomain>`; null: `defaultSipDomain(sid)`. */
+  @Column({ name: 'sip_domain', type: 'varchar', length: 253, nullable: true })
+  sipDomain: string | null;
+
   @CreateDateColumn({ name: 'date_created' })
   dateCreated: Date;
 

@@ -84,6 +84,7 @@ export class AccountsController {
       friendlyName: body.FriendlyName,
       status: body.Status,
       limits: limitChanges(body),
+      sipDomain: body.SipDomain,
     });
     sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toRestcommAccountResponse(saved, formatSuffix(req)));
   }

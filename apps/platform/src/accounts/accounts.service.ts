@@ -10,6 +10,8 @@ import { AccountEntity } from './account.entity';
 import { AccountLifecycle } from './account-lifecycle';
 import { AccountStatus, assertStatusChange } from './account-status';
 import { AccountLimits, AccountLimitsService } from './account-limits.service';
+import { accountSipDomain, DEFAULT_SIP_DOMAIN_SUFFIX, defaultSipDomain } from './sip-domain';
+import { isUniqueViolation } from '../common/unique-violation';
 
 export interface AccountFilter {
   friendlyName?: string;
@@ -20,6 +22,8 @@ export interface AccountChanges {
   friendlyName?: string;
   status?: AccountStatus;
   limits?: Partial<AccountLimits>;
+  /** '' returns to the default domain. */
+  sipDomain?: string;
 }
 
 const newAuthToken = () => randomBytes(16).toString('hex');
@@ -147,11 +151,46 @@ export class AccountsService implements OnApplicationBootstrap {
     }
     if (changes.friendlyName !== undefined) account.friendlyName = changes.friendlyName;
     if (changes.status !== undefined) account.status = changes.status;
+    const domainBefore = accountSipDomain(account);
+    if (changes.sipDomain !== undefined) account.sipDomain = this.chosenSipDomain(account, changes.sipDomain);
     account.dateUpdated = new Date();
-    const saved = await this.accounts.save(account);
+    const saved = await this.saveWithDomain(account);
     if (changes.status !== undefined && changes.status !== from)
       await this.lifecycle.statusChanged({ accountSid: saved.sid, from, to: changes.status });
+    if (accountSipDomain(saved) !== domainBefore)
+      await this.lifecycle.sipDomainChanged({
+        accountSid: saved.sid,
+        from: domainBefore,
+        to: accountSipDomain(saved),
+      });
     return saved;
+  }
+
+  /** The account whose phones register in `domain`, if any. */
+  async findBySipDomain(domain: string): Promise<AccountEntity | null> {
+    const lower = domain.toLowerCase();
+    if (lower.endsWith(DEFAULT_SIP_DOMAIN_SUFFIX)) {
+      const sid = lower.slice(0, -DEFAULT_SIP_DOMAIN_SUFFIX.length).replace(/^ac/, 'AC');
+      if (!sidPattern('AC').test(sid)) return null;
+      return this.accounts.findOneBy({ sid, sipDomain: IsNull() });
+    }
+    return this.accounts.findOneBy({ sipDomain: lower });
+  }
+
+  /** null stands for the default; a default-looking domain is only the account's own. */
+  private chosenSipDomain(account: AccountEntity, requested: string): string | null {
+    if (requested === '' || requested === defaultSipDomain(account.sid)) return null;
+    if (requested.endsWith(DEFAULT_SIP_DOMAIN_SUFFIX)) throw sipDomainTaken(requested);
+    return requested;
+  }
+
+  private async saveWithDomain(account: AccountEntity): Promise<AccountEntity> {
+    try {
+      return await this.accounts.save(account);
+    } catch (error) {
+      if (isUniqueViolation(error) && account.sipDomain) throw sipDomainTaken(account.sipDomain);
+      throw error;
+    }
   }
 
   /** Twilio's rotation: one secondary token at a time; creating again replaces it. */
@@ -195,4 +234,9 @@ function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sipDomainTaken(domain: string): DomainError {
+  // The same answer whoever holds it: no way to learn which domain belongs to which tenant.
+  return new DomainError(DomainErrorCode.InvalidParameter, `The SipDomain ${domain} is not available`);
 }

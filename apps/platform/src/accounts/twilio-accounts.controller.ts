@@ -73,6 +73,7 @@ export class TwilioAccountsController {
       friendlyName: body.FriendlyName,
       status: body.Status,
       limits: limitChanges(body),
+      sipDomain: body.SipDomain,
     });
     return toTwilioAccountResponse(saved);
   }

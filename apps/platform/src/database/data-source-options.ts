@@ -7,6 +7,7 @@ import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity
 import { NotificationEntity } from '../notifications/notification.entity';
 import { RecordingEntity } from '../recordings/recording.entity';
 import type { AppConfig } from '../config/app-config';
+import { ExtensionEntity } from '../extensions/extension.entity';
 import { MIGRATIONS } from '../../../../migrations';
 
 export const ENTITIES = [
@@ -17,6 +18,7 @@ export const ENTITIES = [
   IncomingNumberEntity,
   RecordingEntity,
   ClientEntity,
+  ExtensionEntity,
 ];
 
 export function dataSourceOptions(

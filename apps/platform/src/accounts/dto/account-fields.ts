@@ -1,9 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/paging';
 import { OptionalFriendlyName } from '../../common/validators';
 import type { AccountLimits } from '../account-limits.service';
 import { ACCOUNT_STATUSES, AccountStatus } from '../account-status';
+import { SIP_DOMAIN_PATTERN } from '../sip-domain';
 
 const statusMessage = `The 'Status' parameter must be one of ${ACCOUNT_STATUSES.join(', ')}`;
 
@@ -31,6 +32,15 @@ export class UpdateAccountDto {
 
   @OptionalLimit('MaxQueuedCalls')
   MaxQueuedCalls?: number;
+
+  /** Where the account's extensions register; an empty value returns to the default. */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsString({ message: "The 'SipDomain' parameter must be text" })
+  @Matches(new RegExp(`${SIP_DOMAIN_PATTERN.source}|^$`), {
+    message: "The 'SipDomain' parameter must be a domain name such as pbx.example.com",
+  })
+  SipDomain?: string;
 }
 
 /** The limit parameters that were sent, under AccountLimitsService's names. */

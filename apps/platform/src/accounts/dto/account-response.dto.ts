@@ -1,5 +1,6 @@
 import { rfc2822 } from '../../common/rfc2822';
 import type { AccountEntity } from '../account.entity';
+import { accountSipDomain } from '../sip-domain';
 
 const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
 
@@ -21,6 +22,7 @@ export interface RestcommAccountResponseDto {
   cps: number;
   max_concurrent_calls: number;
   max_queued_calls: number;
+  sip_domain: string;
   uri: string;
   subresource_uris: Record<string, string>;
 }
@@ -37,6 +39,7 @@ export function toRestcommAccountResponse(account: AccountEntity, suffix = ''): 
     date_created: iso(account.dateCreated)!,
     date_updated: iso(account.dateUpdated)!,
     ...limitFields(account),
+    sip_domain: accountSipDomain(account),
     uri: base + suffix,
     subresource_uris: Object.fromEntries(
       ['Calls', 'IncomingPhoneNumbers', 'Clients', 'Notifications', 'Recordings', 'Conferences'].map(
@@ -58,6 +61,7 @@ export interface TwilioAccountResponseDto {
   cps: number;
   max_concurrent_calls: number;
   max_queued_calls: number;
+  sip_domain: string;
   uri: string;
   subresource_uris: Record<string, string>;
 }
@@ -74,6 +78,7 @@ export function toTwilioAccountResponse(account: AccountEntity): TwilioAccountRe
     date_created: rfc2822(account.dateCreated),
     date_updated: rfc2822(account.dateUpdated),
     ...limitFields(account),
+    sip_domain: accountSipDomain(account),
     uri: `${base}.json`,
     subresource_uris: { calls: `${base}/Calls.json`, keys: `${base}/Keys.json` },
   };

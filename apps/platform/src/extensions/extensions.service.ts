@@ -1,0 +1,249 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { AccountEntity } from '../accounts/account.entity';
+import { AccountLifecycle, type SipDomainChange } from '../accounts/account-lifecycle';
+import { AccountsService } from '../accounts/accounts.service';
+import { accountSipDomain } from '../accounts/sip-domain';
+import { RESTCOMM_API_VERSION } from '../common/api-version';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { insertionOrder, type Page } from '../common/paging';
+import { newSid, sidPattern } from '../common/sid';
+import { isUniqueViolation } from '../common/unique-violation';
+import { digestHa1, SipUser, SipUserDirectory } from '../telephony/sip-user-directory.port';
+import { TelephonyError, TelephonyGateway } from '../telephony/telephony-gateway.port';
+import type { CreateExtensionDto } from './dto/create-extension.dto';
+import type { ExtensionView } from './dto/extension-response.dto';
+import type { UpdateExtensionDto } from './dto/update-extension.dto';
+import { ExtensionEntity } from './extension.entity';
+
+/**
+ * The Asterisk endpoint (and AOR) of an extension: `<number>@<domain>`. Asterisk identifies a
+ * REGISTER or INVITE by `<From user>@<From domain>` before the bare user, and binds a REGISTER to
+ * the AOR `<To user>@<To domain>`, so two tenants' 1001 are two endpoints.
+ */
+export function extensionEndpointId(extensionNumber: string, domain: string): string {
+  return `${extensionNumber}@${domain}`;
+}
+
+/** An extension with the account it belongs to. */
+export interface TenantExtension {
+  extension: ExtensionEntity;
+  account: AccountEntity;
+  endpointId: string;
+}
+
+/**
+ * Extensions of an account, kept in the database and mirrored into Asterisk as SIP users. Asterisk
+ * forgets them when it restarts: every (re)connection of ARI provisions all enabled ones again.
+ */
+@Injectable()
+export class ExtensionsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Extensions');
+
+  constructor(
+    @InjectRepository(ExtensionEntity) private readonly extensions: Repository<ExtensionEntity>,
+    private readonly accounts: AccountsService,
+    private readonly lifecycle: AccountLifecycle,
+    private readonly directory: SipUserDirectory,
+    private readonly gateway: TelephonyGateway,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.gateway.onConnected(() => void this.provisionAll().catch((error) => this.warn('all', error)));
+    this.lifecycle.onSipDomainChanged((change) => this.moveDomain(change));
+  }
+
+  async provisionAll(): Promise<void> {
+    const enabled = await this.extensions.findBy({ enabled: true });
+    const domains = new Map<string, string>();
+    const users: SipUser[] = [];
+    for (const extension of enabled) {
+      let domain = domains.get(extension.accountSid);
+      if (domain === undefined) {
+        const account = await this.accounts.findBySid(extension.accountSid);
+        if (!account) continue;
+        domain = accountSipDomain(account);
+        domains.set(extension.accountSid, domain);
+      }
+      users.push(toSipUser(extension, domain));
+    }
+    const failures = await this.directory.syncAll(users);
+    for (const { id, error } of failures) this.warn(id, error);
+    if (users.length > 0)
+      this.logger.log(`Provisioned ${users.length - failures.length} of ${users.length} extensions`);
+  }
+
+  async create(account: AccountEntity, request: CreateExtensionDto): Promise<ExtensionView> {
+    const extension = this.extensions.create({
+      sid: newSid('EX'),
+      accountSid: account.sid,
+      extensionNumber: request.ExtensionNumber,
+      passwordHa1: digestHa1(request.ExtensionNumber, request.Password),
+      displayName: request.DisplayName || request.ExtensionNumber,
+      outboundCallerId: request.OutboundCallerId || null,
+      enabled: request.Enabled,
+      apiVersion: RESTCOMM_API_VERSION,
+      dateCreated: new Date(),
+    });
+    let saved: ExtensionEntity;
+    try {
+      saved = await this.extensions.save(extension);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw numberTaken(request.ExtensionNumber);
+      throw error;
+    }
+    await this.mirror(saved, accountSipDomain(account));
+    return this.view(saved, account);
+  }
+
+  async get(account: AccountEntity, sid: string): Promise<ExtensionView> {
+    return this.view(await this.find(account, sid), account);
+  }
+
+  async list(
+    account: AccountEntity,
+    page: number,
+    pageSize: number,
+    extensionNumber?: string,
+  ): Promise<Page<ExtensionView>> {
+    const query = this.extensions
+      .createQueryBuilder('extension')
+      .where('extension.accountSid = :accountSid', { accountSid: account.sid });
+    if (extensionNumber !== undefined)
+      query.andWhere('extension.extensionNumber = :extensionNumber', { extensionNumber });
+    const [items, total] = await query
+      .orderBy('extension.dateCreated', 'DESC')
+      .addOrderBy(insertionOrder(this.extensions, 'extension'), 'DESC')
+      .offset(page * pageSize)
+      .limit(pageSize)
+      .getManyAndCount();
+    return { items: await Promise.all(items.map((item) => this.view(item, account))), total };
+  }
+
+  async update(account: AccountEntity, sid: string, changes: UpdateExtensionDto): Promise<ExtensionView> {
+    const extension = await this.find(account, sid);
+    if (changes.Password !== undefined)
+      extension.passwordHa1 = digestHa1(extension.extensionNumber, changes.Password);
+    if (changes.DisplayName !== undefined)
+      extension.displayName = changes.DisplayName || extension.extensionNumber;
+    if (changes.OutboundCallerId !== undefined) extension.outboundCallerId = changes.OutboundCallerId || null;
+    if (changes.Enabled !== undefined) extension.enabled = changes.Enabled;
+    extension.dateUpdated = new Date();
+    const saved = await this.extensions.save(extension);
+    await this.mirror(saved, accountSipDomain(account));
+    return this.view(saved, account);
+  }
+
+  async remove(account: AccountEntity, sid: string): Promise<void> {
+    const extension = await this.find(account, sid);
+    await this.extensions.delete({ sid: extension.sid });
+    await this.unprovision(extensionEndpointId(extension.extensionNumber, accountSipDomain(account)));
+  }
+
+  /** The enabled extension whose Asterisk endpoint is `endpointId`, with its account; null otherwise. */
+  async findByEndpoint(endpointId: string): Promise<TenantExtension | null> {
+    const at = endpointId.indexOf('@');
+    if (at < 1) return null;
+    const account = await this.accounts.findBySipDomain(endpointId.slice(at + 1));
+    if (!account) return null;
+    const extension = await this.extensions.findOneBy({
+      accountSid: account.sid,
+      extensionNumber: endpointId.slice(0, at),
+      enabled: true,
+    });
+    return extension ? { extension, account, endpointId } : null;
+  }
+
+  /** The account's enabled extension with this number; null otherwise. */
+  async findInTenant(account: AccountEntity, extensionNumber: string): Promise<TenantExtension | null> {
+    const extension = await this.extensions.findOneBy({
+      accountSid: account.sid,
+      extensionNumber,
+      enabled: true,
+    });
+    return extension
+      ? { extension, account, endpointId: extensionEndpointId(extensionNumber, accountSipDomain(account)) }
+      : null;
+  }
+
+  /** Registered contacts of an endpoint; null when Asterisk cannot be asked. */
+  async contacts(endpointId: string): Promise<string[] | null> {
+    try {
+      return await this.directory.contacts(endpointId);
+    } catch (error) {
+      if (!(error instanceof TelephonyError)) throw error;
+      return null;
+    }
+  }
+
+  dialString(endpointId: string): string {
+    return this.directory.dialString(endpointId);
+  }
+
+  private async find(account: AccountEntity, sid: string): Promise<ExtensionEntity> {
+    const extension = sidPattern('EX').test(sid)
+      ? await this.extensions.findOneBy({ sid, accountSid: account.sid })
+      : null;
+    if (!extension)
+      throw new DomainError(
+        DomainErrorCode.NotFound,
+        `The requested resource Extension ${sid} was not found`,
+      );
+    return extension;
+  }
+
+  private async view(extension: ExtensionEntity, account: AccountEntity): Promise<ExtensionView> {
+    const domain = accountSipDomain(account);
+    const contacts = extension.enabled
+      ? await this.contacts(extensionEndpointId(extension.extensionNumber, domain))
+      : [];
+    return { extension, domain, contacts };
+  }
+
+  private async moveDomain(change: SipDomainChange): Promise<void> {
+    const extensions = await this.extensions.findBy({ accountSid: change.accountSid });
+    for (const extension of extensions) {
+      await this.unprovision(extensionEndpointId(extension.extensionNumber, change.from));
+      await this.mirror(extension, change.to);
+    }
+  }
+
+  /** Brings Asterisk in line with one extension. An unreachable Asterisk is fixed by the next connection. */
+  private async mirror(extension: ExtensionEntity, domain: string): Promise<void> {
+    if (!extension.enabled) return this.unprovision(extensionEndpointId(extension.extensionNumber, domain));
+    try {
+      await this.directory.upsert(toSipUser(extension, domain));
+    } catch (error) {
+      this.warn(extensionEndpointId(extension.extensionNumber, domain), error);
+    }
+  }
+
+  private async unprovision(endpointId: string): Promise<void> {
+    try {
+      await this.directory.remove(endpointId);
+    } catch (error) {
+      if (!(error instanceof TelephonyError)) throw error;
+      this.warn(endpointId, error);
+    }
+  }
+
+  private warn(id: string, error: unknown): void {
+    this.logger.warn(`Could not provision extension ${id}: ${(error as Error).message}`);
+  }
+}
+
+function toSipUser(extension: ExtensionEntity, domain: string): SipUser {
+  return {
+    id: extensionEndpointId(extension.extensionNumber, domain),
+    username: extension.extensionNumber,
+    passwordHa1: extension.passwordHa1,
+  };
+}
+
+function numberTaken(extensionNumber: string): DomainError {
+  return new DomainError(
+    DomainErrorCode.InvalidParameter,
+    `The ExtensionNumber ${extensionNumber} is already used in this account`,
+  );
+}
