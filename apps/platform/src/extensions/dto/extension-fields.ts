@@ -27,10 +27,8 @@ export function OptionalDisplayName(): PropertyDecorator {
     IsOptional(),
     IsString({ message: "The 'DisplayName' parameter must be text" }),
     MaxLength(255, { message: "The 'DisplayName' parameter must be at most 255 characters" }),
-    // A display name goes into SIP From headers: no quotes, backslashes or control characters.
-    Matches(/^[^"\\\x00-\x1f\x7f]*$/, {
-      message: "The 'DisplayName' parameter must not contain quotes, backslashes or control characters",
-    }),
+    // A display name goes into quoted SIP From headers (control characters are refused for every parameter).
+    Matches(/^[^"\\]*$/, { message: "The 'DisplayName' parameter must not contain quotes or backslashes" }),
   );
 }
 
