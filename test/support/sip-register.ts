@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SCENARIO = join(__dirname, '..', 'sipp', 'register-uac.xml');
+const DOMAIN_SCENARIO = join(__dirname, '..', 'sipp', 'register-domain-uac.xml');
 
 export interface RegisterResult {
   /** Final SIP response to the authenticated REGISTER (200, 401, 403, 404), or null when none came. */
@@ -18,7 +19,8 @@ export interface RegisterResult {
 /**
  * Registers (or, with `expiresSeconds: 0`, unregisters) a SIP user the way a phone does, with
  * SIPp (`sipp`, Debian package `sip-tester`): REGISTER, 401 challenge, REGISTER with digest
- * credentials, final response. The From, To and digest username are all `login`.
+ * credentials, final response. The From, To and digest username are all `login`; with `domain`,
+ * From and To are `login@domain` (an extension of a tenant).
  */
 export async function sipRegister(options: {
   login: string;
@@ -27,6 +29,7 @@ export async function sipRegister(options: {
   registrar?: string;
   /** Local SIP port (the contact's port): reuse a result's `port` to unregister that contact. */
   localPort?: number;
+  domain?: string;
 }): Promise<RegisterResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cw-sipp-register-'));
   const logFile = join(dir, 'register.log');
@@ -34,7 +37,8 @@ export async function sipRegister(options: {
   const args = [
     options.registrar ?? '127.0.0.1:5060',
     '-sf',
-    SCENARIO,
+    options.domain ? DOMAIN_SCENARIO : SCENARIO,
+    ...(options.domain ? ['-set', 'domain', options.domain] : []),
     '-s',
     options.login,
     '-au',

@@ -1,0 +1,185 @@
+import { DataSource } from 'typeorm';
+import { AccountsService } from '../apps/platform/src/accounts/accounts.service';
+import { accountSipDomain } from '../apps/platform/src/accounts/sip-domain';
+import { ExtensionEntity } from '../apps/platform/src/extensions/extension.entity';
+import { extensionEndpointId } from '../apps/platform/src/extensions/extensions.service';
+import { SipUserDirectory } from '../apps/platform/src/telephony/sip-user-directory.port';
+import { RunningPlatform, startPlatform } from './support/platform';
+import { sipRegister } from './support/sip-register';
+
+interface Tenant {
+  sid: string;
+  token: string;
+}
+
+describe('Extensions: tenants, SIP domains and registration', () => {
+  let platform: RunningPlatform;
+  let tenantA: Tenant;
+  let tenantB: Tenant;
+  const restcomm = (tenant: Tenant, suffix = '') =>
+    `/restcomm/2012-04-24/Accounts/${tenant.sid}/Extensions${suffix}.json`;
+  const twilio = (tenant: Tenant, suffix = '') =>
+    `/2010-04-01/Accounts/${tenant.sid}/Extensions${suffix}.json`;
+  const post = (tenant: Tenant, path: string, fields: Record<string, string>) =>
+    platform.http().post(path).auth(tenant.sid, tenant.token).type('form').send(fields);
+  const get = (tenant: Tenant, path: string) => platform.http().get(path).auth(tenant.sid, tenant.token);
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    tenantA = { sid: platform.accountSid, token: platform.authToken };
+    const other = await platform.app.get(AccountsService).create('Tenant B');
+    tenantB = { sid: other.sid, token: other.authToken };
+  });
+
+  afterAll(async () => {
+    // Asterisk outlives the test database: take this run's SIP users off it.
+    if (platform) {
+      const directory = platform.app.get(SipUserDirectory);
+      const accounts = platform.app.get(AccountsService);
+      for (const extension of await platform.app.get(DataSource).getRepository(ExtensionEntity).find()) {
+        const account = await accounts.findBySid(extension.accountSid);
+        if (account)
+          await directory.remove(extensionEndpointId(extension.extensionNumber, accountSipDomain(account)));
+      }
+    }
+    await platform?.close();
+  });
+
+  it('gives each account a default SIP domain, settable (unique) through both Accounts APIs', async () => {
+    const account = await get(tenantB, `/restcomm/2012-04-24/Accounts/${tenantB.sid}.json`).expect(200);
+    expect(account.body.sip_domain).toBe(`${tenantB.sid.toLowerCase()}.callwright.local`);
+
+    const domain = `b-${Date.now()}.pbx.example`;
+    const set = await post(tenantB, `/2010-04-01/Accounts/${tenantB.sid}.json`, {
+      SipDomain: domain.toUpperCase(),
+    });
+    expect(set.status).toBe(200);
+    expect(set.body.sip_domain).toBe(domain);
+
+    const taken = await post(tenantA, `/restcomm/2012-04-24/Accounts/${tenantA.sid}.json`, {
+      SipDomain: domain,
+    });
+    expect(taken.status).toBe(400);
+    expect(taken.body.message).toBe(`The SipDomain ${domain} is not available`);
+    const othersDefault = `${tenantB.sid.toLowerCase()}.callwright.local`;
+    expect(
+      (await post(tenantA, `/restcomm/2012-04-24/Accounts/${tenantA.sid}.json`, { SipDomain: othersDefault }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await post(tenantA, `/restcomm/2012-04-24/Accounts/${tenantA.sid}.json`, {
+          SipDomain: 'not a domain',
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('creates, lists, updates and deletes extensions in RestComm and Twilio shapes, never returning the password', async () => {
+    const created = await post(tenantA, restcomm(tenantA), {
+      ExtensionNumber: '2001',
+      Password: 'ext-secret-2001',
+      DisplayName: 'Front desk',
+      OutboundCallerId: '+15550002001',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      extension_number: '2001',
+      display_name: 'Front desk',
+      outbound_caller_id: '+15550002001',
+      enabled: true,
+      sip_uri: `sip:2001@${tenantA.sid.toLowerCase()}.callwright.local`,
+      registrations: [],
+    });
+    expect(JSON.stringify(created.body)).not.toContain('ext-secret-2001');
+
+    const duplicate = await post(tenantA, restcomm(tenantA), {
+      ExtensionNumber: '2001',
+      Password: 'another-secret',
+    });
+    expect(duplicate.status).toBe(400);
+    expect(
+      (await post(tenantA, restcomm(tenantA), { ExtensionNumber: '1', Password: 'short-number' })).status,
+    ).toBe(400);
+    expect(
+      (await post(tenantA, restcomm(tenantA), { ExtensionNumber: '2002', Password: 'short' })).status,
+    ).toBe(400);
+
+    const listed = await get(tenantA, twilio(tenantA)).expect(200);
+    expect(listed.body.extensions.map((e: { sid: string }) => e.sid)).toContain(created.body.sid);
+    expect((await get(tenantB, twilio(tenantB, `/${created.body.sid}`))).status).toBe(404);
+
+    const updated = await post(tenantA, twilio(tenantA, `/${created.body.sid}`), { DisplayName: 'Lobby' });
+    expect(updated.status).toBe(200);
+    expect(updated.body.display_name).toBe('Lobby');
+
+    await platform
+      .http()
+      .delete(restcomm(tenantA, `/${created.body.sid}`))
+      .auth(tenantA.sid, tenantA.token)
+      .expect(204);
+    expect((await get(tenantA, restcomm(tenantA, `/${created.body.sid}`))).status).toBe(404);
+  });
+
+  it('keeps the same extension number of two tenants apart: each registers only in its own domain', async () => {
+    const a = await post(tenantA, restcomm(tenantA), {
+      ExtensionNumber: '1001',
+      Password: 'tenant-a-secret',
+    });
+    const b = await post(tenantB, restcomm(tenantB), {
+      ExtensionNumber: '1001',
+      Password: 'tenant-b-secret',
+    });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const domainA = a.body.sip_domain as string;
+    const domainB = b.body.sip_domain as string;
+    expect(domainA).not.toBe(domainB);
+
+    // Tenant A's password does not open tenant B's 1001.
+    const crossed = await sipRegister({ login: '1001', password: 'tenant-a-secret', domain: domainB });
+    expect(crossed.code).not.toBe(200);
+    const registered = await sipRegister({ login: '1001', password: 'tenant-a-secret', domain: domainA });
+    expect(registered.code).toBe(200);
+
+    const fetchedA = await get(tenantA, restcomm(tenantA, `/${a.body.sid}`)).expect(200);
+    const fetchedB = await get(tenantB, restcomm(tenantB, `/${b.body.sid}`)).expect(200);
+    expect(fetchedA.body.registrations).toEqual([{ contact: registered.contact }]);
+    expect(fetchedB.body.registrations).toEqual([]);
+
+    const unregistered = await sipRegister({
+      login: '1001',
+      password: 'tenant-a-secret',
+      domain: domainA,
+      expiresSeconds: 0,
+      localPort: registered.port,
+    });
+    expect(unregistered.code).toBe(200);
+    expect((await get(tenantA, restcomm(tenantA, `/${a.body.sid}`))).body.registrations).toEqual([]);
+  });
+
+  it('moves the extensions to a new SIP domain when the account changes it', async () => {
+    const created = await post(tenantA, restcomm(tenantA), {
+      ExtensionNumber: '3001',
+      Password: 'moving-secret',
+    });
+    const oldDomain = created.body.sip_domain as string;
+    const newDomain = `a-${Date.now()}.pbx.example`;
+    await post(tenantA, `/restcomm/2012-04-24/Accounts/${tenantA.sid}.json`, { SipDomain: newDomain }).expect(
+      200,
+    );
+
+    expect(
+      (await sipRegister({ login: '3001', password: 'moving-secret', domain: oldDomain })).code,
+    ).not.toBe(200);
+    const moved = await sipRegister({ login: '3001', password: 'moving-secret', domain: newDomain });
+    expect(moved.code).toBe(200);
+    await sipRegister({
+      login: '3001',
+      password: 'moving-secret',
+      domain: newDomain,
+      expiresSeconds: 0,
+      localPort: moved.port,
+    });
+    await post(tenantA, `/restcomm/2012-04-24/Accounts/${tenantA.sid}.json`, { SipDomain: '' }).expect(200);
+  });
+});
