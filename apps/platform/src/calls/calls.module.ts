@@ -22,6 +22,9 @@ import { LiveLegs } from './live-legs';
 import { ReferTargetResolver } from './refer-target-resolver';
 import { InboundRouter } from '../call-control/inbound/inbound-router.port';
 import { NumbersRouter } from '../rcml/numbers-router';
+import { ExtensionsModule } from '../extensions/extensions.module';
+import { ExtensionsRouter } from '../extensions/extensions-router';
+import { ExtensionsService } from '../extensions/extensions.service';
 import { NotificationSink } from '../call-control/ports/notification-sink.port';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CallsController } from './calls.controller';
@@ -38,6 +41,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     IncomingNumbersModule,
     RecordingsModule,
     ClientsModule,
+    ExtensionsModule,
     DialModule,
   ],
   controllers: [CallsController, TwilioCallsController],
@@ -55,7 +59,13 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     { provide: LegDirectory, useExisting: LiveLegs },
     { provide: LegPlacer, useExisting: LiveCallsService },
     { provide: TransferTargetResolver, useClass: ReferTargetResolver },
-    { provide: InboundRouter, useClass: NumbersRouter },
+    NumbersRouter,
+    {
+      provide: InboundRouter,
+      useFactory: (numbers: NumbersRouter, extensions: ExtensionsService) =>
+        new ExtensionsRouter(numbers, extensions),
+      inject: [NumbersRouter, ExtensionsService],
+    },
     { provide: NotificationSink, useExisting: NotificationsService },
   ],
   exports: [CallsService, LiveCallsService, CallControl, CallEventBus, ConversationRegistry],

@@ -9,6 +9,7 @@ import { InboundAdmission } from './limits/inbound-admission';
 import { LegFactory } from './leg-factory';
 import { LiveLegs } from './live-legs';
 import { InboundRoute, InboundRouter } from '../call-control/inbound/inbound-router.port';
+import { connectInbound, type ConnectTarget } from '../call-control/inbound/inbound-connection';
 import { NotificationsService } from '../notifications/notifications.service';
 import { RcmlApplicationService } from '../rcml/rcml-application.service';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
@@ -26,7 +27,7 @@ import type { ConferenceRequest, DialRequest, DialResult, DialTargetSpec } from 
 import { ClientDirectory } from '../call-control/ports/client-directory.port';
 import type { LegObserver } from '../call-control/legs/call-leg';
 import { CallRecords } from '../call-control/legs/call-records';
-import { CallDirection } from '../call-control/legs/call-status';
+import { CallDirection, CallStatus } from '../call-control/legs/call-status';
 import type { CallModification } from '../rcml/live-modification';
 import { CallConnector, RcmlProgram } from '../rcml/rcml-program';
 import type { RecordingSink } from '../call-control/ports/media-sources.port';
@@ -215,7 +216,9 @@ export class LiveCallsService
   }
 
   private async endQueued(queued: QueuedOutbound, by: 'error' | 'cancel', message?: string): Promise<void> {
-    const { leg, progress } = this.legs.withoutProgram(queued.call, queued.signingKey, { hops: API_CALL_HOPS });
+    const { leg, progress } = this.legs.withoutProgram(queued.call, queued.signingKey, {
+      hops: API_CALL_HOPS,
+    });
     await leg
       .endBeforeDialing(by, null, message)
       .catch((error) => this.logger.error(`Ending queued call ${queued.sid} failed: ${error}`));
@@ -231,9 +234,10 @@ export class LiveCallsService
     const earlier: ChannelEvent[] = [];
     const buffering = this.gateway.watchChannel(channel.channelId, (event) => earlier.push(event));
     void this.routeIncoming(channel, earlier)
-      .then((session) => {
-        if (session) session.leg.adoptInbound(earlier.splice(0));
-        else buffering.stop();
+      .then((routed) => {
+        if (!routed) return buffering.stop();
+        routed.program.leg.adoptInbound(earlier.splice(0));
+        if (routed.connect) void this.connect(routed.program, routed.connect);
       })
       .catch(async (error) => {
         buffering.stop();
@@ -244,10 +248,18 @@ export class LiveCallsService
       });
   }
 
+  /** A route that connects rather than runs RCML: the caller's leg runs no document meanwhile. */
+  private async connect(caller: RcmlProgram, target: ConnectTarget): Promise<void> {
+    const deps = { placer: this, conversations: this.conversations, directory: this.live };
+    await connectInbound(caller.leg, target, deps).catch((error) =>
+      this.logger.error(`Connecting ${caller.leg.snapshot.sid} failed: ${error}`),
+    );
+  }
+
   private async routeIncoming(
     channel: IncomingChannel,
     earlier: ChannelEvent[],
-  ): Promise<RcmlProgram | null> {
+  ): Promise<{ program: RcmlProgram; connect: ConnectTarget | null } | null> {
     const route = await this.router.route(channel);
     const refusal = route.kind === 'refuse' ? route : await this.admission.admit(channel, route.accountSid);
     if (refusal) {
@@ -257,9 +269,10 @@ export class LiveCallsService
       await this.notifications.record(refusal.notification);
       return null;
     }
-    const accepted = route as Extract<InboundRoute, { kind: 'accept' }>;
+    const accepted = route as Exclude<InboundRoute, { kind: 'refuse' }>;
     try {
-      return await this.adoptIncoming(channel, earlier, accepted);
+      const program = await this.adoptIncoming(channel, earlier, accepted);
+      return { program, connect: accepted.kind === 'connect' ? accepted.connect : null };
     } finally {
       this.admission.release(accepted.accountSid);
     }
@@ -268,7 +281,7 @@ export class LiveCallsService
   private async adoptIncoming(
     channel: IncomingChannel,
     earlier: ChannelEvent[],
-    route: Extract<InboundRoute, { kind: 'accept' }>,
+    route: Exclude<InboundRoute, { kind: 'refuse' }>,
   ): Promise<RcmlProgram> {
     if (earlier.some((event) => event.kind === 'hangup'))
       this.logger.debug(`Caller hung up before ${channel.to} was routed`);
@@ -406,7 +419,11 @@ export class LiveCallsService
     );
     this.track(program);
     void program.leg.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
-    return { member: program.leg, answered: outcome };
+    return {
+      member: program.leg,
+      answered: outcome,
+      status: () => program.leg.snapshot.status as CallStatus,
+    };
   }
 
   liveSession(callSid: string): RcmlProgram | undefined {

@@ -22,4 +22,6 @@ export enum NotificationCode {
   LoopDetected = 20482,
   /** An inbound call found its account at `max_concurrent_calls` and was refused with SIP 503. */
   ConcurrencyLimit = 20503,
+  /** An extension called another that has no phone registered, or a number nothing routes; SIP 480 or 404. */
+  ExtensionUnreachable = 20480,
 }

@@ -40,8 +40,7 @@ export type ChannelEvent =
 
 /** A REFER from a phone: blind (to a target) or attended (replacing another of the platform's channels). */
 export type PhoneTransferRequest =
-  | { mode: 'blind'; target: string }
-  | { mode: 'attended'; replacesChannelId: string | null };
+  { mode: 'blind'; target: string } | { mode: 'attended'; replacesChannelId: string | null };
 
 /** What the REFERring phone is told (a NOTIFY sipfrag): the target answered, declined, could not be reached. */
 export type TransferProgress = 'answered' | 'declined' | 'unavailable' | 'failed';
@@ -121,6 +120,8 @@ export interface IncomingChannel {
   sipCallId: string | null;
   /** The hop count the INVITE carried (0 when it came from outside the platform). */
   hops: number;
+  /** The engine's endpoint the call came from (a provisioned SIP user's id, `inbound` for a peer). */
+  callingEndpoint?: string;
 }
 
 /** A leg created but not dialled yet, so it can be bridged first and its early media heard (`dial`). */

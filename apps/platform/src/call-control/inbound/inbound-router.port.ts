@@ -1,6 +1,7 @@
 import type { HangupReason, IncomingChannel } from '../../telephony/telephony-gateway.port';
 import type { NewCallRecord } from '../legs/call-records';
 import type { CallNotification } from '../ports/notification-sink.port';
+import type { ConnectTarget } from './inbound-connection';
 
 /** The record fields a route gives an inbound call (what to run, where its callbacks go). */
 export type InboundCallFields = Omit<
@@ -12,6 +13,17 @@ export type InboundCallFields = Omit<
 export type InboundRoute =
   /** Taken by an account: stored with `fields`, signed with `signingKey`. */
   | { kind: 'accept'; accountSid: string; signingKey: string; fields: InboundCallFields }
+  /**
+   * Taken by an account and connected, unanswered until the callee answers, to `connect` (a PBX
+   * extension's phones, the trunk); runs no RCML.
+   */
+  | {
+      kind: 'connect';
+      accountSid: string;
+      signingKey: string;
+      fields: InboundCallFields;
+      connect: ConnectTarget;
+    }
   /**
    * Refused unanswered with `sipCode` (`hangupReason` when the exact response cannot be sent), and
    * the reason recorded for the account concerned.

@@ -1,5 +1,6 @@
 import type { DialTarget } from '../../telephony/telephony-gateway.port';
 import type { ConversationMember } from '../conversations/conversation-member';
+import type { CallStatus } from '../legs/call-status';
 
 export interface PlaceLegRequest {
   /** The call the new leg is placed for (its parent: ParentCallSid, caller-id defaults, account limits). */
@@ -15,6 +16,8 @@ export interface PlacedLeg {
   member: ConversationMember;
   /** True once the far end answers; false when the leg ends unanswered (busy, no answer, failed, canceled). */
   answered: Promise<boolean>;
+  /** The leg's status now: once `answered` resolved false, why (busy, no-answer, failed, canceled). */
+  status?: () => CallStatus;
 }
 
 /** Places outbound legs with real call records (the lead's CallLeg implements it). */

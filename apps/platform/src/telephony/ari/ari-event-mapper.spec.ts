@@ -1,5 +1,6 @@
 import {
   mapAriEvent,
+  toIncomingChannel,
   provisionalDialOf,
   provisionalFromCause,
   transferRequestOf,
@@ -131,5 +132,24 @@ describe('provisional responses', () => {
       sipCode: 183,
       statusLine: 'SIP/2.0 183 Session Progress',
     });
+  });
+});
+
+describe('toIncomingChannel: the calling endpoint', () => {
+  const incoming = (name: string) =>
+    toIncomingChannel({
+      type: 'StasisStart',
+      channel: { id: 'c1', name, dialplan: { exten: '1002' } },
+    } as never);
+
+  it('is the endpoint part of a PJSIP channel name, a tenant domain included', () => {
+    expect(incoming('PJSIP/1001@ac0123.callwright.local-0000000a').callingEndpoint).toBe(
+      '1001@ac0123.callwright.local',
+    );
+    expect(incoming('PJSIP/inbound-00000001').callingEndpoint).toBe('inbound');
+  });
+
+  it('is absent for channels of other technologies', () => {
+    expect(incoming('Local/1002@from-sip-00000001;1').callingEndpoint).toBeUndefined();
   });
 });

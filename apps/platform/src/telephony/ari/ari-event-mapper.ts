@@ -117,7 +117,14 @@ export function toIncomingChannel(event: AriEventJson): IncomingChannel {
     sipCallId: channel.protocol_id || null,
     // The dialplan passes the INVITE's hop header as the second Stasis argument.
     hops: parseHopCount(event.args?.[1]),
+    ...callingEndpoint(channel.name),
   };
+}
+
+/** A PJSIP channel is named `PJSIP/<endpoint>-<sequence>`; the endpoint names who called. */
+function callingEndpoint(name: string | undefined): { callingEndpoint?: string } {
+  const match = /^PJSIP\/(.+)-[0-9a-f]+$/.exec(name ?? '');
+  return match ? { callingEndpoint: match[1] } : {};
 }
 
 /** What a watched channel that disappeared while ARI was down is told: it hung up when ARI was lost. */
