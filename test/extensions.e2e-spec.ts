@@ -4,8 +4,10 @@ import { accountSipDomain } from '../apps/platform/src/accounts/sip-domain';
 import { ExtensionEntity } from '../apps/platform/src/extensions/extension.entity';
 import { extensionEndpointId } from '../apps/platform/src/extensions/extensions.service';
 import { SipUserDirectory } from '../apps/platform/src/telephony/sip-user-directory.port';
-import { RunningPlatform, startPlatform } from './support/platform';
-import { sipRegister } from './support/sip-register';
+import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
+import { callFromExtension } from './support/sip-extension-call';
+import { startUas } from './support/sipp';
+import { freeUdpPort, sipRegister } from './support/sip-register';
 
 interface Tenant {
   sid: string;
@@ -181,5 +183,99 @@ describe('Extensions: tenants, SIP domains and registration', () => {
       localPort: moved.port,
     });
     await post(tenantA, `/restcomm/2012-04-24/Accounts/${tenantA.sid}.json`, { SipDomain: '' }).expect(200);
+  });
+
+  describe('calls dialed from extensions', () => {
+    interface CallView {
+      sid: string;
+      parent_call_sid: string | null;
+      from: string;
+      to: string;
+      status: string;
+      direction: string;
+    }
+    const callsOf = async (tenant: Tenant): Promise<CallView[]> =>
+      (await get(tenant, `/2010-04-01/Accounts/${tenant.sid}/Calls.json?PageSize=100`).expect(200)).body
+        .calls;
+    const domainOf = async (tenant: Tenant): Promise<string> =>
+      (await get(tenant, `/restcomm/2012-04-24/Accounts/${tenant.sid}.json`).expect(200)).body.sip_domain;
+
+    it("bridges an extension's call to a registered extension of its tenant, never to another tenant's", async () => {
+      for (const number of ['1101', '1102'])
+        await post(tenantA, restcomm(tenantA), {
+          ExtensionNumber: number,
+          Password: `secret-a-${number}`,
+        }).expect(201);
+      for (const number of ['1101', '1102'])
+        await post(tenantB, restcomm(tenantB), {
+          ExtensionNumber: number,
+          Password: `secret-b-${number}`,
+        }).expect(201);
+      const [domainA, domainB] = [await domainOf(tenantA), await domainOf(tenantB)];
+
+      // Tenant A's 1102 is a phone (SIPp) registered from the port it answers on.
+      const port = await freeUdpPort();
+      expect(
+        (await sipRegister({ login: '1102', password: 'secret-a-1102', domain: domainA, localPort: port }))
+          .code,
+      ).toBe(200);
+      const phone = await startUas({ scenario: 'answer', port });
+      try {
+        // Tenant B's 1102 has no phone: its caller hears 480, and tenant A's phone never rings.
+        const other = await callFromExtension({
+          extension: '1101',
+          password: 'secret-b-1101',
+          domain: domainB,
+          to: '1102',
+        });
+        expect(other.code).toBe(480);
+
+        const answered = await callFromExtension({
+          extension: '1101',
+          password: 'secret-a-1101',
+          domain: domainA,
+          to: '1102',
+          talkMs: 1500,
+        });
+        expect(answered.code).toBe(200);
+        const received = await phone.received;
+        expect(received.invites).toHaveLength(1);
+        expect(received.exitCode).toBe(0);
+      } finally {
+        await phone.stop();
+      }
+
+      let calls: CallView[] = [];
+      await waitUntil(
+        async () => {
+          calls = await callsOf(tenantA);
+          return calls.length >= 2 && calls.every((c) => c.status === 'completed');
+        },
+        10000,
+        'both legs completed',
+      );
+      const parent = calls.find((c) => c.direction === 'inbound' && c.to === '1102')!;
+      expect(parent).toMatchObject({ from: '1101', status: 'completed', parent_call_sid: null });
+      const child = calls.find((c) => c.parent_call_sid === parent.sid)!;
+      expect(child).toMatchObject({ direction: 'outbound-dial', status: 'completed', from: '1101' });
+      // Tenant B's refused call left no record in tenant A.
+      expect(calls).toHaveLength(2);
+    });
+
+    it('gives the caller 480 for an extension of its tenant without a registered phone', async () => {
+      await post(tenantA, restcomm(tenantA), { ExtensionNumber: '1201', Password: 'secret-a-1201' }).expect(
+        201,
+      );
+      await post(tenantA, restcomm(tenantA), { ExtensionNumber: '1202', Password: 'secret-a-1202' }).expect(
+        201,
+      );
+      const result = await callFromExtension({
+        extension: '1201',
+        password: 'secret-a-1201',
+        domain: await domainOf(tenantA),
+        to: '1202',
+      });
+      expect(result.code).toBe(480);
+    });
   });
 });
