@@ -277,5 +277,32 @@ describe('Extensions: tenants, SIP domains and registration', () => {
       });
       expect(result.code).toBe(480);
     });
+
+    it('gives the caller 486 when the called phone is busy', async () => {
+      await post(tenantA, restcomm(tenantA), { ExtensionNumber: '1301', Password: 'secret-a-1301' }).expect(
+        201,
+      );
+      await post(tenantA, restcomm(tenantA), { ExtensionNumber: '1302', Password: 'secret-a-1302' }).expect(
+        201,
+      );
+      const domain = await domainOf(tenantA);
+      const port = await freeUdpPort();
+      expect(
+        (await sipRegister({ login: '1302', password: 'secret-a-1302', domain, localPort: port })).code,
+      ).toBe(200);
+      const phone = await startUas({ scenario: 'reject', responseCode: 486, port });
+      try {
+        const result = await callFromExtension({
+          extension: '1301',
+          password: 'secret-a-1301',
+          domain,
+          to: '1302',
+        });
+        expect(result.code).toBe(486);
+        expect((await phone.received).invites).toHaveLength(1);
+      } finally {
+        await phone.stop();
+      }
+    });
   });
 });
