@@ -216,9 +216,7 @@ export class LiveCallsService
   }
 
   private async endQueued(queued: QueuedOutbound, by: 'error' | 'cancel', message?: string): Promise<void> {
-    const { leg, progress } = this.legs.withoutProgram(queued.call, queued.signingKey, {
-      hops: API_CALL_HOPS,
-    });
+    const { leg, progress } = this.legs.withoutProgram(queued.call, queued.signingKey, { hops: API_CALL_HOPS });
     await leg
       .endBeforeDialing(by, null, message)
       .catch((error) => this.logger.error(`Ending queued call ${queued.sid} failed: ${error}`));
