@@ -5,6 +5,7 @@ import { ExtensionEntity } from '../apps/platform/src/extensions/extension.entit
 import { extensionEndpointId } from '../apps/platform/src/extensions/extensions.service';
 import { SipUserDirectory } from '../apps/platform/src/telephony/sip-user-directory.port';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
+import { HttpRecorder } from './support/http-recorder';
 import { callFromExtension } from './support/sip-extension-call';
 import { startUas } from './support/sipp';
 import { freeUdpPort, sipRegister } from './support/sip-register';
@@ -302,6 +303,41 @@ describe('Extensions: tenants, SIP domains and registration', () => {
         expect((await phone.received).invites).toHaveLength(1);
       } finally {
         await phone.stop();
+      }
+    });
+
+    it("runs the RCML of its tenant's IncomingPhoneNumber when an extension dials it", async () => {
+      const appServer = await new HttpRecorder().start();
+      try {
+        const number = `+1555444${String(Date.now() % 10000).padStart(4, '0')}`;
+        const voiceUrl = appServer.rcml('/pbx-voice.xml', '<Response><Pause length="5"/></Response>');
+        await platform
+          .http()
+          .post(`/restcomm/2012-04-24/Accounts/${tenantA.sid}/IncomingPhoneNumbers.json`)
+          .auth(tenantA.sid, tenantA.token)
+          .type('form')
+          .send({ PhoneNumber: number, VoiceUrl: voiceUrl })
+          .expect(201);
+        await post(tenantA, restcomm(tenantA), { ExtensionNumber: '1401', Password: 'secret-a-1401' }).expect(
+          201,
+        );
+
+        const result = await callFromExtension({
+          extension: '1401',
+          password: 'secret-a-1401',
+          domain: await domainOf(tenantA),
+          to: number,
+        });
+        expect(result.code).toBe(200);
+        const fetched = await appServer.waitFor((request) => request.path === '/pbx-voice.xml');
+        expect(fetched.body).toMatchObject({
+          AccountSid: tenantA.sid,
+          From: '1401',
+          To: number,
+          Direction: 'inbound',
+        });
+      } finally {
+        await appServer.stop();
       }
     });
   });
