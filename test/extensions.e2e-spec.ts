@@ -340,5 +340,36 @@ describe('Extensions: tenants, SIP domains and registration', () => {
         await appServer.stop();
       }
     });
+
+    it("sends any other number out through the trunk with the extension's outbound caller id", async () => {
+      await post(tenantA, restcomm(tenantA), {
+        ExtensionNumber: '1501',
+        Password: 'secret-a-1501',
+        OutboundCallerId: '+15550009999',
+      }).expect(201);
+      const dialed = '+15559990001';
+      const result = await callFromExtension({
+        extension: '1501',
+        password: 'secret-a-1501',
+        domain: await domainOf(tenantA),
+        to: dialed,
+        talkMs: 1500,
+      });
+      // The simulated far end behind the trunk answers every number.
+      expect(result.code).toBe(200);
+      let legs: CallView[] = [];
+      await waitUntil(
+        async () => {
+          const calls = await callsOf(tenantA);
+          const parent = calls.find((c) => c.direction === 'inbound' && c.to === dialed);
+          legs = parent ? [parent, ...calls.filter((c) => c.parent_call_sid === parent.sid)] : [];
+          return legs.length === 2 && legs.every((c) => c.status === 'completed');
+        },
+        10000,
+        'both trunk call legs completed',
+      );
+      expect(legs[0]).toMatchObject({ from: '1501', to: dialed });
+      expect(legs[1]).toMatchObject({ direction: 'outbound-dial', from: '+15550009999', to: dialed });
+    });
   });
 });
