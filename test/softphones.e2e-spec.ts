@@ -180,12 +180,14 @@ describe('Softphones registered as Clients, and the call-control core', () => {
     await calls.waitForStatus(callee, ['completed']);
   }, 60000);
 
-  it("the phone's blind REFER is carried out by the core: the other party meets the target, the phone is released", async () => {
+  it("the phone's blind REFER to another Client is carried out by the core: the other party meets that phone, the first is released", async () => {
     const { login, phone } = await baresipClient('bs-refer');
+    const target = await baresipClient('bs-target');
     const { caller, callee } = await dialClient(login);
     await phone.waitForEvent('CALL_ESTABLISHED');
 
-    await phone.transfer(farEndUri('answer'));
+    // Asterisk hands the platform only the Refer-To's user part: a Client login it resolves.
+    await phone.transfer(`sip:${target.login}@127.0.0.1:5060`);
     const completed = await waitUntil(
       () => eventsOf(caller, 'transfer.completed').length > 0,
       15000,
@@ -194,10 +196,11 @@ describe('Softphones registered as Clients, and the call-control core', () => {
     expect(completed).toMatchObject({ flow: 'blind', role: 'transferred' });
     const { recipient, initiator } = (completed as unknown as { roles: Record<string, string> }).roles;
     expect(initiator).toBe(callee);
+    await target.phone.waitForEvent('CALL_ESTABLISHED');
 
     // The phone heard 200 in the REFER's NOTIFY, and hung up its leg.
     await phone.waitForSip(
-      (m) => m.direction === 'received' && /^NOTIFY /.test(m.text) && /SIP\/2\.0 200/.test(m.text),
+      (m) => m.direction === 'received' && /^NOTIFY /.test(m.text) && /\r?\n\r?\nSIP\/2\.0 200/.test(m.text),
       'the NOTIFY 200',
     );
     await phone.waitForEvent('CALL_CLOSED');
@@ -208,6 +211,7 @@ describe('Softphones registered as Clients, and the call-control core', () => {
     expect((await calls.fetch(recipient).expect(200)).body).toMatchObject({ status: 'in-progress' });
 
     await hangUp(caller);
+    await target.phone.waitForEvent('CALL_CLOSED');
     await calls.waitForStatus(recipient, ['completed']);
   }, 60000);
 });
