@@ -8,7 +8,7 @@ import { liveBridges } from './support/asterisk-inspector';
 import { CallsClient } from './support/calls-client';
 import { HttpRecorder } from './support/http-recorder';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
-import { Baresip } from './support/softphones';
+import { Baresip, Linphonec } from './support/softphones';
 
 const PASSWORD = 'correct-horse-42';
 
@@ -70,14 +70,15 @@ describe('Softphones registered as Clients, and the call-control core', () => {
    * An API call to the far end whose RCML dials the Client `login`; resolves once the Client's leg
    * is answered and is a party of the Dial's conversation.
    */
-  async function dialClient(login: string): Promise<{ caller: string; callee: string }> {
+  async function dialClient(
+    login: string,
+    from = '+15550001111',
+  ): Promise<{ caller: string; callee: string }> {
     const url = appServer.rcml(
       `/dial-${Math.random().toString(36).slice(2)}.xml`,
       `<Response><Dial timeout="15"><Client>${login}</Client></Dial></Response>`,
     );
-    const created = await calls
-      .create({ To: farEndUri('answer'), From: '+15550001111', Url: url })
-      .expect(201);
+    const created = await calls.create({ To: farEndUri('answer'), From: from, Url: url }).expect(201);
     const caller = created.body.sid as string;
     const callee = await calls.waitForFirstChild(caller, 'in-progress', 15000);
     await waitUntil(
@@ -141,7 +142,9 @@ describe('Softphones registered as Clients, and the call-control core', () => {
     ]);
     // The phone did it with SIP: its re-INVITE offered a=sendonly.
     expect(
-      phone.sipTrace().some((m) => m.direction === 'sent' && /^INVITE /.test(m.text) && /a=sendonly/.test(m.text)),
+      phone
+        .sipTrace()
+        .some((m) => m.direction === 'sent' && /^INVITE /.test(m.text) && /a=sendonly/.test(m.text)),
     ).toBe(true);
 
     await phone.resume();
@@ -161,7 +164,10 @@ describe('Softphones registered as Clients, and the call-control core', () => {
     const reInvites = () =>
       phone
         .sipTrace()
-        .filter((m) => m.direction === 'received' && /^INVITE /.test(m.text) && /\r?\nTo: [^\r\n]*;tag=/.test(m.text));
+        .filter(
+          (m) =>
+            m.direction === 'received' && /^INVITE /.test(m.text) && /\r?\nTo: [^\r\n]*;tag=/.test(m.text),
+        );
     expect(reInvites()).toEqual([]);
 
     await control.hold(callee, { sipVisible: true });
@@ -213,5 +219,58 @@ describe('Softphones registered as Clients, and the call-control core', () => {
     await hangUp(caller);
     await target.phone.waitForEvent('CALL_CLOSED');
     await calls.waitForStatus(recipient, ['completed']);
+  }, 60000);
+
+  it("linphonec's attended REFER (Replaces) is carried out by the core: its two peers are connected, its legs dropped", async () => {
+    const login = await createClient('lp-attended');
+    const phone = await Linphonec.start({ user: login, password: PASSWORD });
+    phones.push(phone);
+
+    // Two calls from different numbers: linphonec refuses (486) a call from the address of one it has.
+    // First call: answered, then put on hold by the phone, as a desk phone does before consulting.
+    let from = phone.log.length;
+    const first = dialClient(login, '+15550001111');
+    const firstId = await phone.waitForIncomingCall(from);
+    phone.answer(firstId);
+    const { caller: firstCaller, callee: firstLeg } = await first;
+    phone.pause(firstId);
+    await waitUntil(() => control.partyOf(firstLeg).party.held, 5000, 'the first call held');
+    expect(eventsOf(firstLeg, 'party.held').map((event) => event.payload)).toEqual([
+      expect.objectContaining({ by: 'phone' }),
+    ]);
+
+    from = phone.log.length;
+    const second = dialClient(login, '+15550002222');
+    const secondId = await phone.waitForIncomingCall(from);
+    phone.answer(secondId);
+    const { caller: secondCaller, callee: secondLeg } = await second;
+
+    from = phone.log.length;
+    phone.transferToCall(firstId, secondId);
+    // Told the transfer succeeded (NOTIFY 200), the phone hangs up both of its calls.
+    await calls.waitForStatus(firstLeg, ['completed'], 15000);
+    await calls.waitForStatus(secondLeg, ['completed'], 15000);
+    await phone.waitForOutput(new RegExp(`Call ${firstId} [^\\n]* ended`), from);
+    await phone.waitForOutput(new RegExp(`Call ${secondId} [^\\n]* ended`), from);
+    const completed = eventsOf(firstCaller, 'transfer.completed').map((event) => event.payload);
+    expect(completed).toEqual([
+      expect.objectContaining({
+        flow: 'attended',
+        role: 'transferred',
+        roles: { initiator: firstLeg, transferred: firstCaller, recipient: secondCaller },
+      }),
+    ]);
+    const firstChannel = control.partyOf(firstCaller).party.channelId;
+    const secondChannel = control.partyOf(secondCaller).party.channelId;
+    expect((await bridgeOf(firstChannel))?.id).toBe((await bridgeOf(secondChannel))?.id);
+    expect(
+      control
+        .partyOf(firstCaller)
+        .parties.map((party) => party.callSid)
+        .sort(),
+    ).toEqual([firstCaller, secondCaller].sort());
+
+    await hangUp(firstCaller);
+    await calls.waitForStatus(secondCaller, ['completed']);
   }, 60000);
 });

@@ -52,7 +52,9 @@ const COMMAND_TIMEOUT_MS = 5000;
 // `-t`: baresip exits by itself even if a test never stops it.
 const MAX_LIFETIME_S = 600;
 // Trace blocks: `ESC[36;1m#\n<transport> <from> -> <to>\n<message>ESC[;m`.
-const TRACE_BLOCK = /\x1b\[36;1m#\n(\S+) (\S+) -> (\S+)\n([\s\S]*?)\x1b\[;m/g;
+const ESC = String.fromCharCode(27);
+const TRACE_BLOCK = new RegExp(`${ESC}\\[36;1m#\\n(\\S+) (\\S+) -> (\\S+)\\n([\\s\\S]*?)${ESC}\\[;m`, 'g');
+const COLOUR = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
 
 /**
  * baresip 1.0.0 as a registered SIP phone, headless: audio from a tone file, played into nothing
@@ -257,7 +259,7 @@ export class Baresip {
     // REGISTER_OK may come before ctrl_tcp has a client: ask for the state instead of waiting for it.
     const deadline = Date.now() + START_TIMEOUT_MS;
     // The state is coloured: `ESC[32mOK ESC[;m`.
-    while (!/\sOK\s/.test((await this.command('reginfo')).replace(/\x1b\[[0-9;]*m/g, ' '))) {
+    while (!/\sOK\s/.test((await this.command('reginfo')).replace(COLOUR, ' '))) {
       if (Date.now() > deadline) throw new Error('not registered');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
