@@ -7,6 +7,7 @@ import { AccountLimits1764600000300 } from './1764600000300-account-limits';
 import { StatusCallbackEvent1764600000400 } from './1764600000400-status-callback-event';
 import { CallHeartbeat1764600000600 } from './1764600000600-call-heartbeat';
 import { NumberStatusCallbackEvent1764700000100 } from './1764700000100-number-status-callback-event';
+import { AccessTokens1764700000200 } from './1764700000200-access-tokens';
 import { SipDomainsAndExtensions1764800000500 } from './1764800000500-sip-domains-and-extensions';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   StatusCallbackEvent1764600000400,
   CallHeartbeat1764600000600,
   NumberStatusCallbackEvent1764700000100,
+  AccessTokens1764700000200,
   SipDomainsAndExtensions1764800000500,
 ];

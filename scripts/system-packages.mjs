@@ -1,5 +1,6 @@
 // Debian packages outside npm: espeak-ng renders <Say> at call time; sox decodes <Play> media that is
-// not plain WAV (libsox-fmt-mp3 adds MP3); sip-tester (SIPp) is a test peer.
+// not plain WAV (libsox-fmt-mp3 adds MP3); sip-tester (SIPp), baresip and linphone-cli (linphonec) are
+// test peers.
 import { spawnSync } from 'node:child_process';
 import { log } from './stack.mjs';
 
@@ -16,6 +17,15 @@ const PACKAGES = [
   // sip-tester is SIPp, the exact SIP peer of the e2e tests (test/support/sipp.ts). Every sipp
   // option exits non-zero (-v exits 99), so probe for the binary on PATH instead.
   { name: 'sip-tester', command: 'sh', probe: ['-c', 'command -v sipp'], needs: 'the SIPp e2e tests' },
+  // The softphones of the e2e tests (test/support/softphones.ts). Neither has a side-effect-free
+  // option that exits 0 in every version (baresip -h exits non-zero), so probe for the binaries.
+  { name: 'baresip', command: 'sh', probe: ['-c', 'command -v baresip'], needs: 'the softphone e2e tests' },
+  {
+    name: 'linphone-cli',
+    command: 'sh',
+    probe: ['-c', 'command -v linphonec'],
+    needs: 'the attended-transfer softphone e2e test',
+  },
 ];
 
 function isInstalled({ command, probe }) {

@@ -11,6 +11,7 @@ import { MediaModule } from './media/media.module';
 import { NotificationsApiModule } from './notifications/notifications-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RecordingsModule } from './recordings/recordings.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { TelephonyModule } from './telephony/telephony.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -29,6 +30,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     AccountsModule,
     CallsModule,
     HealthModule,
+    SessionsModule,
     MediaModule,
   ],
 })

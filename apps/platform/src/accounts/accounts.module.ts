@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenEntity } from './access-token.entity';
+import { AccessTokensService } from './access-tokens.service';
 import { AccountEntity } from './account.entity';
 import { AccountLimitsService } from './account-limits.service';
 import { AccountLifecycle } from './account-lifecycle';
@@ -13,9 +15,10 @@ import { AuthTokenCredentialGuard, BasicAuthGuard } from './basic-auth.guard';
 import { TwilioAccountsController } from './twilio-accounts.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccountEntity, ApiKeyEntity])],
+  imports: [TypeOrmModule.forFeature([AccountEntity, ApiKeyEntity, AccessTokenEntity])],
   controllers: [AccountsController, TwilioAccountsController, ApiKeysController, AuthTokensController],
   providers: [
+    AccessTokensService,
     AccountsService,
     AccountLimitsService,
     ApiKeysService,
@@ -23,6 +26,6 @@ import { TwilioAccountsController } from './twilio-accounts.controller';
     BasicAuthGuard,
     AuthTokenCredentialGuard,
   ],
-  exports: [AccountsService, AccountLimitsService, ApiKeysService, AccountLifecycle, BasicAuthGuard],
+  exports: [AccessTokensService, AccountsService, AccountLimitsService, ApiKeysService, AccountLifecycle, BasicAuthGuard],
 })
 export class AccountsModule {}

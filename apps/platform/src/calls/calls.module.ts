@@ -68,6 +68,6 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     },
     { provide: NotificationSink, useExisting: NotificationsService },
   ],
-  exports: [CallsService, LiveCallsService, CallControl, CallEventBus, ConversationRegistry],
+  exports: [CallsService, LiveCallsService, CallControl, CallEventBus, ConversationRegistry, LegDirectory],
 })
 export class CallsModule {}

@@ -191,6 +191,18 @@ export class AppConfig {
   @Min(0)
   drainTimeoutSeconds = 30;
 
+  /** Lifetime of a Bearer access token of the PBX APIs (PortSIP `/api/login/oauth/token`). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  accessTokenTtlSeconds = 3600;
+
+  /** Lifetime of the refresh token that comes with it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  refreshTokenTtlSeconds = 30 * 24 * 3600;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -224,6 +236,8 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   maxCallHops: 'MAX_CALL_HOPS',
   drainOnStop: 'DRAIN_ON_STOP',
   drainTimeoutSeconds: 'DRAIN_TIMEOUT_S',
+  accessTokenTtlSeconds: 'ACCESS_TOKEN_TTL_S',
+  refreshTokenTtlSeconds: 'REFRESH_TOKEN_TTL_S',
   logLevel: 'LOG_LEVEL',
 };
 

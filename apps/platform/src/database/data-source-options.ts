@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { AccessTokenEntity } from '../accounts/access-token.entity';
 import { AccountEntity } from '../accounts/account.entity';
 import { ApiKeyEntity } from '../accounts/api-key.entity';
 import { CallEntity } from '../call-control/legs/call.entity';
@@ -12,6 +13,7 @@ import { MIGRATIONS } from '../../../../migrations';
 
 export const ENTITIES = [
   AccountEntity,
+  AccessTokenEntity,
   ApiKeyEntity,
   CallEntity,
   NotificationEntity,

@@ -255,5 +255,5 @@ describe('PlayMediaService (real HTTP server on loopback)', () => {
     // The evicted file's entry points at nothing: its next use fetches it again.
     await prepare(server.serve('/a.wav', tone(320)));
     expect(server.to('/a.wav')).toHaveLength(2);
-  });
+  }, 30_000); // four real sox conversions: seconds on a loaded 2-core machine
 });

@@ -1,0 +1,27 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { AccessTokensService } from '../../accounts/access-tokens.service';
+import { DomainError, DomainErrorCode } from '../../common/domain-error';
+
+/** The account a PortSIP-style request acts for, set by the guard. */
+export interface BearerRequest extends Request {
+  bearerAccountSid?: string;
+}
+
+/** `Authorization: Bearer <access_token>` from `/api/login/oauth/token`; 401 otherwise. */
+@Injectable()
+export class PortsipBearerGuard implements CanActivate {
+  constructor(private readonly tokens: AccessTokensService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<BearerRequest>();
+    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{16,512})$/.exec(req.headers.authorization ?? '');
+    if (!match)
+      throw new DomainError(
+        DomainErrorCode.AuthenticationRequired,
+        'An Authorization: Bearer token is required',
+      );
+    req.bearerAccountSid = await this.tokens.verify(match[1]);
+    return true;
+  }
+}
