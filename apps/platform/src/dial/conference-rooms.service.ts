@@ -80,6 +80,7 @@ export class ConferenceRoomsService {
     room.participants.set(caller.leg.sid, participant);
     document.addEventListener('abort', leave);
     const timeLimit = setTimeout(leave, request.timeLimitSeconds * 1000);
+    timeLimit.unref();
     const stopStar = request.hangupOnStar
       ? caller.leg.media.onDigit((digit) => digit === '*' && leave())
       : () => undefined;

@@ -156,6 +156,8 @@ export class DialOperation implements LegObserver {
         () => void winner.leg.hangup('platform'),
         this.request.timeLimitSeconds * 1000,
       );
+      // Hours long by default: it must not keep a stopping process alive (a detached leg never ends here).
+      timeLimit.unref();
       const stopListening = this.request.hangupOnStar
         ? this.caller.leg.media.onDigit((digit) => {
             if (digit !== '*') return;

@@ -277,6 +277,7 @@ export class CallLeg implements ConversationMember {
   /** The platform is shutting down: the call is hung up and nothing more is stored for it. */
   async shutdown(): Promise<void> {
     this.detached = true;
+    this.clearNoAnswerTimer();
     this.lifetime.abort();
     await this.hangup('platform').catch(() => undefined);
   }
