@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeUdpPort } from './sip-register';
+import { freeUdpPort, runSippScenario } from './sip-register';
 
 const SCENARIO = join(__dirname, '..', 'sipp', 'uac-extension-call.xml');
 
@@ -57,22 +56,7 @@ export async function callFromExtension(options: {
     logFile,
   ];
   try {
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.once('error', reject);
-      child.once('close', () => resolve(text));
-    });
-    let log = '';
-    try {
-      log = readFileSync(logFile, 'utf8');
-    } catch {
-      // No log: no final response was received.
-    }
-    const match = /CW_CALL_RESULT (\d{3})/.exec(log);
-    return { code: match ? Number(match[1]) : null, output };
+    return await runSippScenario(args, dir, logFile, 'CW_CALL_RESULT');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

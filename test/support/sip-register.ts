@@ -62,23 +62,9 @@ export async function sipRegister(options: {
     logFile,
   ];
   try {
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.once('error', reject);
-      child.once('close', () => resolve(text));
-    });
-    let log = '';
-    try {
-      log = readFileSync(logFile, 'utf8');
-    } catch {
-      // No log: no final response was received.
-    }
-    const match = /CW_REGISTER_RESULT (\d{3})/.exec(log);
+    const { code, output } = await runSippScenario(args, dir, logFile, 'CW_REGISTER_RESULT');
     return {
-      code: match ? Number(match[1]) : null,
+      code,
       contact: `sip:${options.login}@127.0.0.1:${port};transport=UDP`,
       port,
       output,
@@ -86,6 +72,34 @@ export async function sipRegister(options: {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs one SIPp scenario to its end in `dir` and reads the final code it logged as `<marker> <code>`
+ * (null when it logged none: no final response came).
+ */
+export async function runSippScenario(
+  args: string[],
+  dir: string,
+  logFile: string,
+  marker: string,
+): Promise<{ code: number | null; output: string }> {
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', () => resolve(text));
+  });
+  let log = '';
+  try {
+    log = readFileSync(logFile, 'utf8');
+  } catch {
+    // No log: no final response was received.
+  }
+  const match = new RegExp(`${marker} (\\d{3})`).exec(log);
+  return { code: match ? Number(match[1]) : null, output };
 }
 
 export function freeUdpPort(): Promise<number> {
