@@ -11,12 +11,14 @@ const APP = `
 const fs = require('node:fs');
 const [dir, plan] = process.argv.slice(2);
 const runs = fs.readdirSync(dir).filter((name) => name.startsWith('run-')).length;
-fs.writeFileSync(dir + '/run-' + runs, String(Date.now()));
 const step = plan.split(',')[runs] ?? 'hold';
-if (step === 'hold') {
+// The handler is in place before the run file says the app is up: a test that signals it on seeing
+// the file must not kill it with SIGTERM's default action first.
+if (step === 'hold')
   process.on('SIGTERM', () => { fs.writeFileSync(dir + '/terminated', 'yes'); process.exit(0); });
-  setInterval(() => {}, 1000);
-} else if (step === 'kill') process.kill(process.pid, 'SIGKILL');
+fs.writeFileSync(dir + '/run-' + runs, String(Date.now()));
+if (step === 'hold') setInterval(() => {}, 1000);
+else if (step === 'kill') process.kill(process.pid, 'SIGKILL');
 else setTimeout(() => process.exit(3), Number(step));
 `;
 
