@@ -9,6 +9,8 @@ import { CallHeartbeat1764600000600 } from './1764600000600-call-heartbeat';
 import { NumberStatusCallbackEvent1764700000100 } from './1764700000100-number-status-callback-event';
 import { AccessTokens1764700000200 } from './1764700000200-access-tokens';
 import { SipDomainsAndExtensions1764800000500 } from './1764800000500-sip-domains-and-extensions';
+import { CallUserData1764900000100 } from './1764900000100-call-user-data';
+import { ExtensionTokens1764900000200 } from './1764900000200-extension-tokens';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   NumberStatusCallbackEvent1764700000100,
   AccessTokens1764700000200,
   SipDomainsAndExtensions1764800000500,
+  CallUserData1764900000100,
+  ExtensionTokens1764900000200,
 ];

@@ -18,6 +18,7 @@ export function buildCallEntity(overrides: Partial<CallEntity> = {}): CallEntity
     answeredBy: null,
     apiVersion: '2012-04-24',
     callerName: null,
+    userData: null,
     forwardedFrom: null,
     phoneNumberSid: null,
     url: 'http://127.0.0.1:9/app.xml',

@@ -65,7 +65,7 @@ export class FakeLegs extends LegPlacer implements LegHangup {
       callerId: request.callerId,
       timeoutSeconds: request.timeoutSeconds,
       hops: 0,
-      labels: { callSid: leg.callSid, parentCallSid: request.forCallSid },
+      labels: { callSid: leg.callSid, parentCallSid: request.forCallSid ?? undefined },
     });
     return { member: leg, answered };
   }

@@ -10,6 +10,7 @@ import { AppModule } from '../../apps/platform/src/app.module';
 import { AppConfig, loadConfig } from '../../apps/platform/src/config/app-config';
 import { configureApp } from '../../apps/platform/src/configure-app';
 import { TelephonyGateway } from '../../apps/platform/src/telephony/telephony-gateway.port';
+import { SipUserDirectory } from '../../apps/platform/src/telephony/sip-user-directory.port';
 
 export interface RunningPlatform {
   app: INestApplication;
@@ -29,6 +30,8 @@ export async function startPlatform(
     waitForAri?: boolean;
     /** Medium tests: the shared fake in place of Asterisk (then no ARI connection is waited for). */
     gateway?: TelephonyGateway;
+    /** Medium tests: SIP users (Clients, extensions) kept in memory rather than in Asterisk. */
+    sipUsers?: SipUserDirectory;
   } = {},
 ): Promise<RunningPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callwright-e2e-'));
@@ -55,6 +58,7 @@ export async function startPlatform(
     .overrideProvider(AppConfig)
     .useValue(config);
   if (options.gateway) builder = builder.overrideProvider(TelephonyGateway).useValue(options.gateway);
+  if (options.sipUsers) builder = builder.overrideProvider(SipUserDirectory).useValue(options.sipUsers);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   configureApp(app);

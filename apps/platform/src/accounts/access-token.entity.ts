@@ -17,6 +17,10 @@ export class AccessTokenEntity {
   @Column({ name: 'account_sid', type: 'varchar', length: 34 })
   accountSid: string;
 
+  /** Set for an agent's grant: the token acts as this extension of the account only. */
+  @Column({ name: 'extension_number', type: 'varchar', length: 10, nullable: true })
+  extensionNumber: string | null;
+
   @Column({ name: 'access_expires_at', type: TIMESTAMP_TYPE })
   accessExpiresAt: Date;
 

@@ -19,6 +19,12 @@ export interface TokenGrant {
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
 
+/** Whom a live access token acts for: an account, or one extension of it (an agent). */
+export interface TokenHolder {
+  accountSid: string;
+  extensionNumber: string | null;
+}
+
 const refused = () =>
   new DomainError(DomainErrorCode.AuthenticationRequired, 'The access token is missing, unknown or expired');
 
@@ -41,7 +47,18 @@ export class AccessTokensService {
       throw new DomainError(DomainErrorCode.AuthenticationRequired, 'The username or password is wrong');
     if (account.status !== AccountStatus.Active)
       throw new DomainError(DomainErrorCode.AccountNotActive, `Account ${account.sid} is ${account.status}`);
-    return this.grant(account.sid);
+    return this.grant({ accountSid: account.sid, extensionNumber: null });
+  }
+
+  /**
+   * A grant for one extension of an active account, whose password the caller (the PBX facade) has
+   * checked: extensions are the facade's knowledge, not this service's.
+   */
+  async grantForExtension(accountSid: string, extensionNumber: string): Promise<TokenGrant> {
+    const account = await this.accounts.findBySid(accountSid);
+    if (!account || account.status !== AccountStatus.Active)
+      throw new DomainError(DomainErrorCode.AccountNotActive, `Account ${accountSid} is not active`);
+    return this.grant({ accountSid, extensionNumber });
   }
 
   /** A new grant for the refresh token's account; the old grant (both tokens) ends. */
@@ -50,23 +67,23 @@ export class AccessTokensService {
     if (!grant || grant.refreshExpiresAt <= new Date())
       throw new DomainError(DomainErrorCode.AuthenticationRequired, 'The refresh token is unknown or expired');
     await this.tokens.delete({ accessHash: grant.accessHash });
-    return this.grant(grant.accountSid);
+    return this.grant({ accountSid: grant.accountSid, extensionNumber: grant.extensionNumber });
   }
 
-  /** The account a live access token belongs to. */
-  async verify(accessToken: string): Promise<string> {
+  /** Whom a live access token belongs to. */
+  async verify(accessToken: string): Promise<TokenHolder> {
     const grant = await this.tokens.findOneBy({ accessHash: hash(accessToken) });
     if (!grant || grant.accessExpiresAt <= new Date()) throw refused();
     const account = await this.accounts.findBySid(grant.accountSid);
     if (!account || account.status !== AccountStatus.Active) throw refused();
-    return account.sid;
+    return { accountSid: account.sid, extensionNumber: grant.extensionNumber };
   }
 
   async revoke(accessToken: string): Promise<void> {
     await this.tokens.delete({ accessHash: hash(accessToken) });
   }
 
-  private async grant(accountSid: string): Promise<TokenGrant> {
+  private async grant({ accountSid, extensionNumber }: TokenHolder): Promise<TokenGrant> {
     const now = Date.now();
     const access = newToken();
     const refresh = newToken();
@@ -76,6 +93,7 @@ export class AccessTokensService {
       accessHash: hash(access),
       refreshHash: hash(refresh),
       accountSid,
+      extensionNumber,
       accessExpiresAt: new Date(now + this.config.accessTokenTtlSeconds * 1000),
       refreshExpiresAt: new Date(now + this.config.refreshTokenTtlSeconds * 1000),
     });

@@ -6,7 +6,7 @@ import { LegDirectory } from './ports/leg-directory.port';
 import type { Conversation, PartyView } from './conversations/conversation';
 import { ConversationRegistry } from './conversations/conversation-registry';
 import type { TransferView } from './conversations/transfer';
-import { Transfers } from './conversations/transfers';
+import { MergeRequest, Transfers } from './conversations/transfers';
 import { LegHangup } from './ports/leg-hangup.port';
 
 /** Whom a transfer rings, as a facade asks for it. */
@@ -163,6 +163,14 @@ export class CallControl {
       transferredCallSid,
       recipient: { ...to, timeoutSeconds: to.timeoutSeconds ?? DEFAULT_RING_SECONDS },
     });
+  }
+
+  /**
+   * `initiator` has a call with `transferred` and another (`consultation`) with `recipient`: connects
+   * `transferred` with `recipient` and hangs up both of the initiator's legs.
+   */
+  mergeTransfer(request: MergeRequest): Promise<TransferView> {
+    return this.transfers.merge(request);
   }
 
   completeTransfer(transferId: string): Promise<TransferView> {

@@ -11,6 +11,7 @@ import { LiveCallsService } from './live-calls.service';
 import { CallEntity } from '../call-control/legs/call.entity';
 import { CallRecords } from '../call-control/legs/call-records';
 import { CallControl } from '../call-control/call-control.service';
+import { CallOuts } from '../call-control/call-outs/call-outs';
 import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
 import { Transfers } from '../call-control/conversations/transfers';
 import { CallEventBus } from '../call-control/events/call-event-bus';
@@ -55,6 +56,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     Transfers,
     LiveLegs,
     CallControl,
+    CallOuts,
     { provide: LegHangup, useExisting: LiveLegs },
     { provide: LegDirectory, useExisting: LiveLegs },
     { provide: LegPlacer, useExisting: LiveCallsService },
@@ -68,6 +70,14 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     },
     { provide: NotificationSink, useExisting: NotificationsService },
   ],
-  exports: [CallsService, LiveCallsService, CallControl, CallEventBus, ConversationRegistry, LegDirectory],
+  exports: [
+    CallsService,
+    LiveCallsService,
+    CallControl,
+    CallOuts,
+    CallEventBus,
+    ConversationRegistry,
+    LegDirectory,
+  ],
 })
 export class CallsModule {}

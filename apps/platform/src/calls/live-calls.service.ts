@@ -388,33 +388,40 @@ export class LiveCallsService
   }
 
   /**
-   * A leg the core places for a transfer: a Dial-like leg of `forCallSid` (ParentCallSid, its account,
-   * its signing key) that runs no RCML unless redirected.
+   * A leg the core places: for a transfer or a connected call, a Dial-like leg of `forCallSid`
+   * (ParentCallSid, its account, its signing key) that runs no RCML unless redirected; without
+   * `forCallSid`, the first leg of a call the platform sets up itself (outbound-api, signed with the
+   * account's key).
    */
   async placeLeg(request: PlaceLegRequest): Promise<PlacedLeg> {
-    const parent = this.live.get(request.forCallSid);
-    if (!parent)
+    const parent = request.forCallSid === null ? null : this.live.get(request.forCallSid);
+    if (request.forCallSid !== null && !parent)
       throw new DomainError(DomainErrorCode.CallNotInProgress, `Call ${request.forCallSid} is not live`);
     if (!this.gateway.isConnected())
       throw new DomainError(DomainErrorCode.TelephonyUnavailable, ASTERISK_DOWN);
+    const signingKey = parent?.signingKey ?? (await this.accounts.findBySid(request.accountSid))?.authToken;
+    if (!signingKey)
+      throw new DomainError(DomainErrorCode.NotFound, `Account ${request.accountSid} was not found`);
     const call = await this.records.create({
       accountSid: request.accountSid,
       parentCallSid: request.forCallSid,
-      to: describeTarget(request.target),
+      to: request.to ?? describeTarget(request.target),
       from: request.callerId,
-      direction: CallDirection.OutboundDial,
+      callerName: request.callerName ?? null,
+      userData: request.userData ?? null,
+      direction: parent ? CallDirection.OutboundDial : CallDirection.OutboundApi,
       apiVersion: RESTCOMM_API_VERSION,
       url: null,
       timeout: request.timeoutSeconds,
     });
     let answered!: (yes: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (answered = resolve));
-    const program = this.legs.program(
-      call,
-      parent.signingKey,
-      { hops: dialLegHops(parent.leg.hops), target: request.target },
-      { answered: () => answered(true), ended: () => answered(false) },
-    );
+    const hops = parent ? dialLegHops(parent.leg.hops) : API_CALL_HOPS;
+    const options = { hops, target: request.target, headers: request.headers, callerName: request.callerName };
+    const program = this.legs.program(call, signingKey, options, {
+      answered: () => answered(true),
+      ended: () => answered(false),
+    });
     this.track(program);
     void program.leg.start().catch((error) => this.logger.error(`Starting leg ${call.sid} failed: ${error}`));
     return {

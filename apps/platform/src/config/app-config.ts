@@ -203,6 +203,13 @@ export class AppConfig {
   @Min(1)
   refreshTokenTtlSeconds = 30 * 24 * 3600;
 
+  /**
+   * How a party held through the PBX APIs is told: `reinvite` sends its phone a sendonly re-INVITE (the
+   * phone shows the call held), `moh` plays it music on hold with no SIP.
+   */
+  @IsIn(['reinvite', 'moh'])
+  pbxHoldSignalling: 'reinvite' | 'moh' = 'reinvite';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -238,6 +245,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   drainTimeoutSeconds: 'DRAIN_TIMEOUT_S',
   accessTokenTtlSeconds: 'ACCESS_TOKEN_TTL_S',
   refreshTokenTtlSeconds: 'REFRESH_TOKEN_TTL_S',
+  pbxHoldSignalling: 'PBX_HOLD_SIGNALLING',
   logLevel: 'LOG_LEVEL',
 };
 

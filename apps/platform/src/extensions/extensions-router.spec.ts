@@ -77,6 +77,8 @@ describe('ExtensionsRouter', () => {
       fields: { url: null },
       connect: {
         target: { kind: 'sip-user', dialString: 'PJSIP/1002@acme.pbx' },
+        // The callee's record shows the extension dialed, not the dial string.
+        to: '1002',
         callerId: '1001',
         timeoutSeconds: 30,
       },

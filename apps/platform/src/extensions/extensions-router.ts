@@ -44,6 +44,7 @@ export class ExtensionsRouter extends InboundRouter {
         caller,
         { kind: 'sip-user', dialString: this.extensions.dialString(callee.endpointId) },
         caller.extension.extensionNumber,
+        callee.extension.extensionNumber,
       );
     }
 
@@ -56,13 +57,13 @@ export class ExtensionsRouter extends InboundRouter {
   }
 }
 
-function connect(caller: TenantExtension, target: DialTarget, callerId: string): InboundRoute {
+function connect(caller: TenantExtension, target: DialTarget, callerId: string, to?: string): InboundRoute {
   return {
     kind: 'connect',
     accountSid: caller.account.sid,
     signingKey: caller.account.authToken,
     fields: { url: null },
-    connect: { target, callerId, timeoutSeconds: EXTENSION_RING_SECONDS },
+    connect: { target, callerId, timeoutSeconds: EXTENSION_RING_SECONDS, ...(to ? { to } : {}) },
   };
 }
 

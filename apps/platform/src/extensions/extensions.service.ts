@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -153,6 +154,22 @@ export class ExtensionsService implements OnApplicationBootstrap {
       enabled: true,
     });
     return extension ? { extension, account, endpointId } : null;
+  }
+
+  /**
+   * The enabled extension `extensionNumber` of the tenant whose SIP domain is `domain`, when `password`
+   * is its password (as its phone's digest would prove); null otherwise.
+   */
+  async authenticate(
+    domain: string,
+    extensionNumber: string,
+    password: string,
+  ): Promise<TenantExtension | null> {
+    const found = await this.findByEndpoint(extensionEndpointId(extensionNumber, domain));
+    if (!found) return null;
+    const expected = Buffer.from(found.extension.passwordHa1);
+    const given = Buffer.from(digestHa1(extensionNumber, password));
+    return expected.length === given.length && timingSafeEqual(expected, given) ? found : null;
   }
 
   /** The account's enabled extension with this number; null otherwise. */

@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ExtensionsModule } from '../extensions/extensions.module';
 import { PortsipAuthController } from './portsip/portsip-auth.controller';
 import { PortsipBearerGuard } from './portsip/portsip-bearer.guard';
+import { PortsipDirectCallController } from './portsip/portsip-direct-call.controller';
 import { PortsipSessionsController } from './portsip/portsip-sessions.controller';
+import { PortsipSessionsService } from './portsip/portsip-sessions.service';
+import { SessionParties } from './portsip/session-parties';
 
 /** The PBX facades on the call-control core (PortSIP-style `/api` so far). */
 @Module({
-  imports: [AccountsModule],
-  controllers: [PortsipAuthController, PortsipSessionsController],
-  providers: [PortsipBearerGuard],
+  imports: [AccountsModule, ExtensionsModule],
+  // `directly` before `:id`: Nest matches routes in the order controllers are listed.
+  controllers: [PortsipAuthController, PortsipDirectCallController, PortsipSessionsController],
+  providers: [PortsipBearerGuard, PortsipSessionsService, SessionParties],
 })
 export class SessionsModule {}

@@ -9,6 +9,8 @@ import type { LegPlacer } from '../ports/leg-placer.port';
 /** Where a connected inbound call is rung (a PBX extension's phones, the trunk). */
 export interface ConnectTarget {
   target: DialTarget;
+  /** What the callee leg's record shows as To (the number dialed rather than its dial string). */
+  to?: string;
   callerId: string;
   timeoutSeconds: number;
 }
@@ -50,6 +52,7 @@ export async function connectInbound(
       forCallSid: callerSid,
       accountSid: caller.accountSid,
       target: connect.target,
+      to: connect.to,
       callerId: connect.callerId,
       timeoutSeconds: connect.timeoutSeconds,
     });

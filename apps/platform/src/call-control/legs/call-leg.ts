@@ -48,6 +48,8 @@ export interface CallLegOptions {
   /** Whom to call; by default the `sip:` URI in the record's To. */
   target?: DialTarget;
   headers?: Record<string, string>;
+  /** The display name its INVITE's From carries with the record's From. */
+  callerName?: string;
   /** The hop count its INVITE carries. */
   hops: number;
 }
@@ -161,7 +163,9 @@ export class CallLeg implements ConversationMember {
         await gateway.originate({
           channelId,
           target: this.options.target ?? { kind: 'sip', uri: this.call.to },
-          callerId: this.call.from,
+          callerId: this.options.callerName
+            ? `"${this.options.callerName}" <${this.call.from}>`
+            : this.call.from,
           timeoutSeconds: this.call.timeout + 5,
           headers: this.options.headers,
           hops: this.options.hops,

@@ -47,6 +47,10 @@ export class CallEntity {
   @Column({ name: 'caller_name', type: 'varchar', length: 255, nullable: true })
   callerName: string | null;
 
+  /** What the application that set the call up asked to keep with it (PortSIP `user_data`). */
+  @Column({ name: 'user_data', type: 'varchar', length: 1024, nullable: true })
+  userData: string | null;
+
   @Column({ name: 'forwarded_from', type: 'varchar', length: 255, nullable: true })
   forwardedFrom: string | null;
 

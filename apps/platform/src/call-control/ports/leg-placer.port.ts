@@ -3,12 +3,23 @@ import type { ConversationMember } from '../conversations/conversation-member';
 import type { CallStatus } from '../legs/call-status';
 
 export interface PlaceLegRequest {
-  /** The call the new leg is placed for (its parent: ParentCallSid, caller-id defaults, account limits). */
-  forCallSid: string;
+  /**
+   * The call the new leg is placed for (its parent: ParentCallSid, signing key, hop count); null for
+   * the first leg of a call the platform sets up itself (click-to-call), an outbound-api call.
+   */
+  forCallSid: string | null;
   accountSid: string;
   target: DialTarget;
   callerId: string;
+  /** Display name sent with the caller id (the From display name). */
+  callerName?: string;
   timeoutSeconds: number;
+  /** What the record's To shows (an extension number rather than its dial string). */
+  to?: string;
+  /** Extra SIP headers on its INVITE (auto-answer hints, identity rewrites). */
+  headers?: Record<string, string>;
+  /** The application's own data, stored on the call record. */
+  userData?: string | null;
 }
 
 export interface PlacedLeg {

@@ -3,19 +3,34 @@ import { AccessTokensService, TokenGrant } from '../../accounts/access-tokens.se
 import { BearerRequest, PortsipBearerGuard } from './portsip-bearer.guard';
 import { PortsipExceptionFilter } from './portsip-exception.filter';
 import { TokenRequestDto } from './dto/token-request.dto';
+import { DomainError, DomainErrorCode } from '../../common/domain-error';
+import { sidPattern } from '../../common/sid';
+import { ExtensionsService } from '../../extensions/extensions.service';
 
 /** PortSIP's authentication: the OAuth password grant, refresh and revoke, under `/api/login/oauth`. */
 @Controller('api/login/oauth')
 @UseFilters(PortsipExceptionFilter)
 export class PortsipAuthController {
-  constructor(private readonly tokens: AccessTokensService) {}
+  constructor(
+    private readonly tokens: AccessTokensService,
+    private readonly extensions: ExtensionsService,
+  ) {}
 
+  /**
+   * The password grant takes an account (AccountSid and AuthToken) or an agent's extension (its number
+   * with the tenant's SIP domain, as `1001@domain` or `domain`, and the extension's password).
+   */
   @Post('token')
   @HttpCode(200)
-  token(@Body() body: TokenRequestDto): Promise<TokenGrant> {
-    return body.grant_type === 'password'
-      ? this.tokens.grantForPassword(body.username!, body.password!)
-      : this.tokens.refresh(body.refresh_token!);
+  async token(@Body() body: TokenRequestDto): Promise<TokenGrant> {
+    if (body.grant_type === 'refresh_token') return this.tokens.refresh(body.refresh_token!);
+    const username = body.username!;
+    if (sidPattern('AC').test(username)) return this.tokens.grantForPassword(username, body.password!);
+    const [extensionNumber, domain = body.domain] = username.split('@', 2);
+    const extension = domain && (await this.extensions.authenticate(domain, extensionNumber, body.password!));
+    if (!extension)
+      throw new DomainError(DomainErrorCode.AuthenticationRequired, 'The username or password is wrong');
+    return this.tokens.grantForExtension(extension.account.sid, extension.extension.extensionNumber);
   }
 
   @Post('revoke')

@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { AccessTokensService } from '../../accounts/access-tokens.service';
+import { AccessTokensService, TokenHolder } from '../../accounts/access-tokens.service';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
 
-/** The account a PortSIP-style request acts for, set by the guard. */
+/** Whom a PortSIP-style request acts for (an account, or one extension of it), set by the guard. */
 export interface BearerRequest extends Request {
-  bearerAccountSid?: string;
+  bearer?: TokenHolder;
 }
 
 /** `Authorization: Bearer <access_token>` from `/api/login/oauth/token`; 401 otherwise. */
@@ -21,7 +21,7 @@ export class PortsipBearerGuard implements CanActivate {
         DomainErrorCode.AuthenticationRequired,
         'An Authorization: Bearer token is required',
       );
-    req.bearerAccountSid = await this.tokens.verify(match[1]);
+    req.bearer = await this.tokens.verify(match[1]);
     return true;
   }
 }

@@ -1,6 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { DomainErrorCode } from '../../common/domain-error';
 import { logRefusal, toErrorBody } from '../../common/restcomm-exception.filter';
+
+/**
+ * PortSIP answers 400 for a leg that cannot be matched or an operation that does not apply to it now
+ * (holding a ringing call); the platform's other APIs say 404 or 409 for these.
+ */
+const LEG_REFUSALS = new Set<number>([
+  DomainErrorCode.PartyNotFound,
+  DomainErrorCode.InvalidPartyState,
+  DomainErrorCode.InvalidTransferState,
+  DomainErrorCode.CallNotInProgress,
+]);
 
 /**
  * Error bodies of the PortSIP-style `/api` family: JSON `{ code, message, status }` with the HTTP status
@@ -12,7 +24,9 @@ export class PortsipExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const { code, message, status } = toErrorBody(exception);
+    const body = toErrorBody(exception);
+    const { code, message } = body;
+    const status = LEG_REFUSALS.has(code) ? HttpStatus.BAD_REQUEST : body.status;
     logRefusal(this.logger, { code, message, status, more_info: '' }, exception);
     if (status === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Bearer realm="Callwright"');
     res.status(status).json({ code, message, status });

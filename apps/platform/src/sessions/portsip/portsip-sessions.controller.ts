@@ -1,69 +1,79 @@
-import { Controller, Get, HttpCode, Param, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
-import { CallControl } from '../../call-control/call-control.service';
-import type { Conversation } from '../../call-control/conversations/conversation';
-import { ConversationRegistry } from '../../call-control/conversations/conversation-registry';
-import { LegDirectory } from '../../call-control/ports/leg-directory.port';
-import { DomainError, DomainErrorCode } from '../../common/domain-error';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { AttendedReferDto, CreateSessionDto, LegActionDto, ReferDto } from './dto/session-requests.dto';
 import { BearerRequest, PortsipBearerGuard } from './portsip-bearer.guard';
 import { PortsipExceptionFilter } from './portsip-exception.filter';
-import { SessionDto, toSessionDto } from './session-view';
+import { PortsipSessionsService } from './portsip-sessions.service';
+import type { SessionDto } from './session-view';
 
-const notFound = (id: string) => new DomainError(DomainErrorCode.NotFound, `Session ${id} was not found`);
+type Empty = Record<string, never>;
 
 /**
- * PortSIP's sessions (`/api/sessions`): the account's conversations in the call-control core, each leg a
- * call. The facade only reads and asks the core; the core does the call control.
+ * PortSIP's sessions (`/api/sessions`) for a Bearer token: the account's conversations, or with an
+ * agent's token those of its extension. `{id}` 1 in a leg action means the extension's latest call.
  */
 @Controller('api/sessions')
 @UseFilters(PortsipExceptionFilter)
 @UseGuards(PortsipBearerGuard)
 export class PortsipSessionsController {
-  constructor(
-    private readonly conversations: ConversationRegistry,
-    private readonly legs: LegDirectory,
-    private readonly control: CallControl,
-  ) {}
+  constructor(private readonly sessions: PortsipSessionsService) {}
+
+  /** Click-to-call: the caller's phone rings first; once it answers the callee is rung and bridged. */
+  @Post()
+  @HttpCode(200)
+  create(@Req() req: BearerRequest, @Body() body: CreateSessionDto): Promise<{ id: string }> {
+    return this.sessions.create(req.bearer!, body);
+  }
 
   @Get()
-  list(@Req() req: BearerRequest): { count: number; items: SessionDto[] } {
-    const items = this.conversations
-      .list()
-      .filter((conversation) => this.belongsTo(conversation, req.bearerAccountSid!))
-      .map((conversation) => this.view(conversation));
+  async list(@Req() req: BearerRequest): Promise<{ count: number; items: SessionDto[] }> {
+    const items = await this.sessions.list(req.bearer!);
     return { count: items.length, items };
   }
 
   @Get(':id')
-  get(@Req() req: BearerRequest, @Param('id') id: string): SessionDto {
-    return this.view(this.sessionOf(req, id));
+  get(@Req() req: BearerRequest, @Param('id') id: string): Promise<SessionDto> {
+    return this.sessions.get(req.bearer!, id);
   }
 
   /** Ends the session: every leg in it is hung up. */
   @Post(':id/destroy')
   @HttpCode(200)
-  async destroy(@Req() req: BearerRequest, @Param('id') id: string): Promise<Record<string, never>> {
-    const conversation = this.sessionOf(req, id);
-    await Promise.all(conversation.partyList().map((party) => this.control.hangup(party.callSid)));
+  async destroy(@Req() req: BearerRequest, @Param('id') id: string): Promise<Empty> {
+    await this.sessions.destroy(req.bearer!, id);
     return {};
   }
 
-  /** Another account's session is as unknown as a missing one (404, not 403). */
-  private sessionOf(req: BearerRequest, id: string): Conversation {
-    const conversation = this.conversations.find(id);
-    if (!conversation || !this.belongsTo(conversation, req.bearerAccountSid!)) throw notFound(id);
-    return conversation;
+  @Post(':id/hold')
+  @HttpCode(200)
+  async hold(@Req() req: BearerRequest, @Param('id') id: string, @Body() body: LegActionDto): Promise<Empty> {
+    await this.sessions.hold(req.bearer!, id, body.extension_number);
+    return {};
   }
 
-  private belongsTo(conversation: Conversation, accountSid: string): boolean {
-    const parties = conversation.partyList();
-    return parties.length > 0 && parties.every((party) => party.accountSid === accountSid);
+  @Post(':id/unhold')
+  @HttpCode(200)
+  async unhold(
+    @Req() req: BearerRequest,
+    @Param('id') id: string,
+    @Body() body: LegActionDto,
+  ): Promise<Empty> {
+    await this.sessions.unhold(req.bearer!, id, body.extension_number);
+    return {};
   }
 
-  private view(conversation: Conversation): SessionDto {
-    const parties = conversation.partyList().flatMap((party) => {
-      const record = this.legs.find(party.callSid)?.snapshot;
-      return record ? [{ party, record }] : [];
-    });
-    return toSessionDto(conversation.bridgeId, parties);
+  /** Blind transfer of the other party of the extension's call to `refer_to`. */
+  @Post(':id/refer')
+  @HttpCode(200)
+  async refer(@Req() req: BearerRequest, @Param('id') id: string, @Body() body: ReferDto): Promise<Empty> {
+    await this.sessions.refer(req.bearer!, id, body.extension_number, body.refer_to);
+    return {};
+  }
+
+  /** Connects the other parties of two calls of the extension and drops the extension ({id} is 1). */
+  @Post(':id/attended_refer')
+  @HttpCode(200)
+  async attendedRefer(@Req() req: BearerRequest, @Body() body: AttendedReferDto): Promise<Empty> {
+    await this.sessions.attendedRefer(req.bearer!, body);
+    return {};
   }
 }

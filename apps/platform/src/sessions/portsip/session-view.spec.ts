@@ -1,6 +1,6 @@
 import { buildCallEntity } from '../../../../../test/factories/call-entity.factory';
-import { CallStatus } from '../../call-control/legs/call-status';
-import { toSessionDto } from './session-view';
+import { CallDirection, CallStatus } from '../../call-control/legs/call-status';
+import { legNumber, toSessionDto } from './session-view';
 
 const party = (callSid: string, state: { held?: boolean; muted?: boolean } = {}) => ({
   callSid,
@@ -12,13 +12,14 @@ const party = (callSid: string, state: { held?: boolean; muted?: boolean } = {})
 });
 
 describe('toSessionDto (a conversation as a PortSIP session)', () => {
-  it('gives one call per party with PortSIP fields, talking time from the answer and the party state', () => {
+  it('gives one call per leg with PortSIP fields, talking time from the answer, the party state and user data', () => {
     const now = new Date('2026-12-02T10:00:30Z');
     const answered = buildCallEntity({
       sid: 'CA1',
       from: '1001',
       to: '1002',
       callerName: 'Alice',
+      userData: 'ticket 42',
       status: CallStatus.InProgress,
       startTime: new Date('2026-12-02T10:00:00Z'),
       answerTime: new Date('2026-12-02T10:00:05Z'),
@@ -26,7 +27,8 @@ describe('toSessionDto (a conversation as a PortSIP session)', () => {
     const ringing = buildCallEntity({
       sid: 'CA2',
       from: '1002',
-      to: '1003',
+      to: '+15550001003',
+      direction: CallDirection.OutboundApi,
       callerName: null,
       status: CallStatus.Ringing,
       startTime: new Date('2026-12-02T10:00:20Z'),
@@ -35,8 +37,8 @@ describe('toSessionDto (a conversation as a PortSIP session)', () => {
     const dto = toSessionDto(
       'cw-bridge-1',
       [
-        { party: party('CA1', { held: true }), record: answered },
-        { party: party('CA2', { muted: true }), record: ringing },
+        { party: party('CA1', { held: true }), record: answered, trunk: null },
+        { party: null, record: ringing, trunk: 'carrier' },
       ],
       now,
     );
@@ -54,20 +56,37 @@ describe('toSessionDto (a conversation as a PortSIP session)', () => {
           status: 'connected',
           held: true,
           muted: false,
+          user_data: 'ticket 42',
         },
         {
           caller: '1002',
           caller_display_name: '',
-          callee: '1003',
-          trunk: null,
+          callee: '+15550001003',
+          trunk: 'carrier',
           started_at: '2026-12-02T10:00:20.000Z',
           talking_time: 0,
           call_sid: 'CA2',
-          status: 'connected',
+          // Still ringing: not a party yet, the call's own status shows.
+          status: 'ringing',
           held: false,
-          muted: true,
+          muted: false,
+          user_data: null,
         },
       ],
     });
+  });
+});
+
+describe('legNumber (how PortSIP matches a leg by extension_number)', () => {
+  it('is the calling phone for a call into the platform and the called phone for a placed leg', () => {
+    expect(legNumber(buildCallEntity({ direction: CallDirection.Inbound, from: '1001', to: '1002' }))).toBe(
+      '1001',
+    );
+    expect(
+      legNumber(buildCallEntity({ direction: CallDirection.OutboundDial, from: '1001', to: '1002' })),
+    ).toBe('1002');
+    expect(
+      legNumber(buildCallEntity({ direction: CallDirection.OutboundApi, from: '1002', to: '1001' })),
+    ).toBe('1001');
   });
 });

@@ -1,5 +1,6 @@
 import type { PartyView } from '../../call-control/conversations/conversation';
 import type { CallEntity } from '../../call-control/legs/call.entity';
+import { CallDirection } from '../../call-control/legs/call-status';
 
 /** One leg of a session, in PortSIP's fields, with the party state the core keeps beside them. */
 export interface SessionCallDto {
@@ -11,9 +12,11 @@ export interface SessionCallDto {
   /** Seconds since the leg was answered (0 while it rings). */
   talking_time: number;
   call_sid: string;
+  /** The party's state in the conversation (`connected`...), or the call's status while it rings. */
   status: string;
   held: boolean;
   muted: boolean;
+  user_data: string | null;
 }
 
 export interface SessionDto {
@@ -21,29 +24,41 @@ export interface SessionDto {
   calls: SessionCallDto[];
 }
 
-/** A conversation as a PortSIP session: one call per party, in the order they joined. */
-export function toSessionDto(
-  conversationId: string,
-  parties: Array<{ party: PartyView; record: Readonly<CallEntity> }>,
-  now = new Date(),
-): SessionDto {
+/** A leg of a session: its record, its party once it is in the conversation, the trunk it went out on. */
+export interface SessionLeg {
+  record: Readonly<CallEntity>;
+  party: PartyView | null;
+  trunk: string | null;
+}
+
+/**
+ * The number a leg stands for, as PortSIP matches legs by `extension_number`: the phone that called in
+ * (From) for a call into the platform, the phone called (To) for a leg the platform placed.
+ */
+export function legNumber(record: Readonly<CallEntity>): string {
+  return record.direction === CallDirection.Inbound ? record.from : record.to;
+}
+
+/** A conversation (or a call-out still ringing) as a PortSIP session: one call per leg, in order. */
+export function toSessionDto(id: string, legs: SessionLeg[], now = new Date()): SessionDto {
   return {
-    id: conversationId,
-    calls: parties.map(({ party, record }) => {
+    id,
+    calls: legs.map(({ party, record, trunk }) => {
       const started = record.answerTime ?? record.startTime;
       return {
         caller: record.from,
         caller_display_name: record.callerName ?? '',
         callee: record.to,
-        trunk: null,
+        trunk,
         started_at: started ? new Date(started).toISOString() : null,
         talking_time: record.answerTime
           ? Math.max(0, Math.floor((now.getTime() - new Date(record.answerTime).getTime()) / 1000))
           : 0,
         call_sid: record.sid,
-        status: party.status,
-        held: party.held,
-        muted: party.muted,
+        status: party?.status ?? record.status,
+        held: party?.held ?? false,
+        muted: party?.muted ?? false,
+        user_data: record.userData,
       };
     }),
   };

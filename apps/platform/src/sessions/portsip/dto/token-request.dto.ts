@@ -5,14 +5,14 @@ export class TokenRequestDto {
   @IsIn(['password', 'refresh_token'], { message: "grant_type must be 'password' or 'refresh_token'" })
   grant_type: 'password' | 'refresh_token';
 
-  /** The AccountSid. */
+  /** The AccountSid, or an extension number (`1001`, or `1001@<tenant domain>`). */
   @ValidateIf((request: TokenRequestDto) => request.grant_type === 'password')
   @IsString()
   @IsNotEmpty({ message: 'username is required for the password grant' })
   @MaxLength(64)
   username?: string;
 
-  /** The account's AuthToken. */
+  /** The account's AuthToken, or the extension's password. */
   @ValidateIf((request: TokenRequestDto) => request.grant_type === 'password')
   @IsString()
   @IsNotEmpty({ message: 'password is required for the password grant' })
@@ -25,11 +25,13 @@ export class TokenRequestDto {
   @MaxLength(512)
   refresh_token?: string;
 
-  /** Accepted as PortSIP clients send them; the platform does not need them. */
+  /** The tenant's SIP domain, for an extension's grant. */
   @IsOptional()
   @IsString()
   @MaxLength(280)
   domain?: string;
+
+  /** Accepted as PortSIP clients send them; the platform does not need them. */
 
   @IsOptional()
   @IsString()

@@ -1,0 +1,95 @@
+import { fakeCore } from '../../../../../test/support/fake-core';
+import { CallOutRequest, CallOuts } from './call-outs';
+
+const request: CallOutRequest = {
+  accountSid: 'AC-test',
+  caller: {
+    target: { kind: 'sip-user', dialString: 'PJSIP/1001@t.example' },
+    to: '1001',
+    callerId: '1002',
+    headers: { 'Call-Info': '<sip:t.example>;answer-after=0' },
+  },
+  callee: {
+    target: { kind: 'sip-user', dialString: 'PJSIP/1002@t.example' },
+    to: '1002',
+    callerId: '1001',
+    callerName: 'Front desk',
+  },
+  ringSeconds: 20,
+  userData: 'ticket 42',
+};
+
+function callOutCore() {
+  const core = fakeCore();
+  const callOuts = new CallOuts(core.legs, core.registry, core.legs);
+  const placedChannel = (index: number) => core.gateway.originated[index]?.channelId;
+  return { ...core, callOuts, placedChannel };
+}
+
+describe('CallOuts (click-to-call on the fake gateway)', () => {
+  it('rings the caller first, then the callee, and bridges both in the conversation named by the id', async () => {
+    const { callOuts, legs, gateway, registry, settle, placedChannel } = callOutCore();
+    const started = await callOuts.start(request);
+    expect(started).toMatchObject({ stage: 'calling-caller', callSids: [expect.any(String)] });
+    expect(legs.placed).toEqual([
+      expect.objectContaining({
+        forCallSid: null,
+        target: request.caller.target,
+        to: '1001',
+        callerId: '1002',
+        headers: request.caller.headers,
+        timeoutSeconds: 20,
+        userData: 'ticket 42',
+      }),
+    ]);
+    expect(registry.find(started.id)).toBeUndefined();
+
+    gateway.answerLeg(placedChannel(0));
+    await settle();
+    expect(callOuts.find(started.id)?.stage).toBe('calling-callee');
+    expect(legs.placed[1]).toEqual(
+      expect.objectContaining({ forCallSid: started.callSids[0], to: '1002', callerName: 'Front desk' }),
+    );
+    expect(registry.find(started.id)?.partyList().map((party) => party.callSid)).toEqual(started.callSids);
+
+    gateway.answerLeg(placedChannel(1));
+    await settle();
+    const parties = registry.find(started.id)!.partyList();
+    expect(parties).toHaveLength(2);
+    expect([...gateway.bridges.get(started.id)!]).toEqual([placedChannel(0), placedChannel(1)]);
+    expect(callOuts.find(started.id)).toBeUndefined();
+    expect(callOuts.list()).toEqual([]);
+  });
+
+  it('places nobody else when the caller does not answer', async () => {
+    const { callOuts, legs, gateway, registry, settle, placedChannel } = callOutCore();
+    const started = await callOuts.start(request);
+    gateway.farEndHangsUp(placedChannel(0), 17);
+    await settle();
+    expect(legs.placed).toHaveLength(1);
+    expect(callOuts.find(started.id)).toBeUndefined();
+    expect(registry.find(started.id)).toBeUndefined();
+  });
+
+  it('hangs up the caller when the callee does not answer', async () => {
+    const { callOuts, legs, gateway, settle, placedChannel } = callOutCore();
+    const started = await callOuts.start(request);
+    gateway.answerLeg(placedChannel(0));
+    await settle();
+    gateway.farEndHangsUp(placedChannel(1), 17);
+    await settle();
+    expect(legs.hungUp).toContain(started.callSids[0]);
+    expect(callOuts.find(started.id)).toBeUndefined();
+  });
+
+  it('cancels the ringing callee when the caller hangs up', async () => {
+    const { callOuts, legs, gateway, settle, placedChannel } = callOutCore();
+    await callOuts.start(request);
+    gateway.answerLeg(placedChannel(0));
+    await settle();
+    const calleeSid = legs.placed.length === 2 ? gateway.originated[1].labels?.callSid : undefined;
+    gateway.farEndHangsUp(placedChannel(0));
+    await settle();
+    expect(legs.hungUp).toContain(calleeSid);
+  });
+});

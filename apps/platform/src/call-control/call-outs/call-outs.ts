@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import type { DialTarget } from '../../telephony/telephony-gateway.port';
+import { ConversationRegistry } from '../conversations/conversation-registry';
+import type { ConversationMember } from '../conversations/conversation-member';
+import { LegHangup } from '../ports/leg-hangup.port';
+import { LegPlacer, PlacedLeg } from '../ports/leg-placer.port';
+
+/** One side of a call the platform sets up between two phones. */
+export interface CallOutParty {
+  target: DialTarget;
+  /** What its call record's To shows (the number dialed, not the dial string). */
+  to: string;
+  /** The caller id its phone is shown, with an optional display name. */
+  callerId: string;
+  callerName?: string;
+  /** Extra headers of the INVITE its phone gets (auto-answer hints, identity rewrites). */
+  headers?: Record<string, string>;
+}
+
+export interface CallOutRequest {
+  accountSid: string;
+  /** Rung first; the callee is rung once it answers. */
+  caller: CallOutParty;
+  callee: CallOutParty;
+  /** How long each side may ring. */
+  ringSeconds: number;
+  userData?: string | null;
+}
+
+export type CallOutStage = 'calling-caller' | 'calling-callee' | 'connected' | 'ended';
+
+/** A call-out as facades see it: its id is the id of the conversation it becomes. */
+export interface CallOutView {
+  id: string;
+  accountSid: string;
+  stage: CallOutStage;
+  /** The caller's leg, then the callee's once it is placed. */
+  callSids: string[];
+}
+
+/**
+ * Third-party call control (RFC 3725 flow 4, as two legs bridged in Asterisk): the caller's phone rings
+ * first; once it answers it is the first party of a conversation and the callee is rung; the callee's
+ * answer joins it. An unanswered callee ends the caller's call; a caller who hangs up cancels the callee.
+ * Call-outs are kept until they are connected or over: afterwards their conversation tells the rest.
+ */
+@Injectable()
+export class CallOuts {
+  private readonly logger = new Logger(CallOuts.name);
+  private readonly callOuts = new Map<string, CallOutView>();
+
+  constructor(
+    private readonly placer: LegPlacer,
+    private readonly conversations: ConversationRegistry,
+    private readonly legs: LegHangup,
+  ) {}
+
+  /** Places the caller's leg; resolves with the call-out once its phone is being rung. */
+  async start(request: CallOutRequest): Promise<CallOutView> {
+    const caller = await this.placer.placeLeg({
+      forCallSid: null,
+      accountSid: request.accountSid,
+      ...this.legFields(request.caller, request),
+    });
+    const view: CallOutView = {
+      id: `cw-bridge-${randomUUID()}`,
+      accountSid: request.accountSid,
+      stage: 'calling-caller',
+      callSids: [caller.member.callSid],
+    };
+    this.callOuts.set(view.id, view);
+    void this.proceed(view, caller, request)
+      .catch((error: unknown) => this.logger.warn(`Call-out ${view.id}: ${String(error)}`))
+      .finally(() => {
+        if (view.stage !== 'connected') view.stage = 'ended';
+        this.callOuts.delete(view.id);
+      });
+    return { ...view, callSids: [...view.callSids] };
+  }
+
+  /** A call-out not connected yet (a connected one is its conversation). */
+  find(id: string): CallOutView | undefined {
+    const view = this.callOuts.get(id);
+    return view && { ...view, callSids: [...view.callSids] };
+  }
+
+  list(): CallOutView[] {
+    return [...this.callOuts.keys()].map((id) => this.find(id)!);
+  }
+
+  private async proceed(view: CallOutView, placed: PlacedLeg, request: CallOutRequest): Promise<void> {
+    if (!(await placed.answered)) return;
+    const caller = placed.member;
+    if (caller.ended.aborted) return;
+    const conversation = this.conversations.create({ id: view.id, endWhenAlone: true });
+    try {
+      await conversation.start([caller]);
+    } catch (error) {
+      await this.hangUp(caller);
+      throw error;
+    }
+    view.stage = 'calling-callee';
+    let callee: PlacedLeg;
+    try {
+      callee = await this.placer.placeLeg({
+        forCallSid: caller.callSid,
+        accountSid: request.accountSid,
+        ...this.legFields(request.callee, request),
+      });
+    } catch (error) {
+      this.logger.warn(`Call-out ${view.id}: the callee could not be called: ${(error as Error).message}`);
+      await this.hangUp(caller);
+      return;
+    }
+    view.callSids.push(callee.member.callSid);
+    const cancelCallee = () => void this.hangUp(callee.member);
+    caller.ended.addEventListener('abort', cancelCallee, { once: true });
+    const answered = await callee.answered;
+    caller.ended.removeEventListener('abort', cancelCallee);
+    if (!answered || caller.ended.aborted) {
+      await Promise.allSettled([this.hangUp(caller), this.hangUp(callee.member)]);
+      return;
+    }
+    try {
+      await conversation.join(callee.member);
+      view.stage = 'connected';
+    } catch (error) {
+      await Promise.allSettled([this.hangUp(caller), this.hangUp(callee.member)]);
+      throw error;
+    }
+  }
+
+  private legFields(party: CallOutParty, request: CallOutRequest) {
+    return {
+      target: party.target,
+      to: party.to,
+      callerId: party.callerId,
+      callerName: party.callerName,
+      headers: party.headers,
+      timeoutSeconds: request.ringSeconds,
+      userData: request.userData ?? null,
+    };
+  }
+
+  private async hangUp(member: ConversationMember): Promise<void> {
+    if (!member.ended.aborted) await this.legs.hangUp(member.callSid).catch(() => undefined);
+  }
+}
