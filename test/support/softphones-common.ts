@@ -56,10 +56,13 @@ export async function freeTcpPort(): Promise<number> {
   });
 }
 
-/** Two seconds of a 440 Hz tone, 8 kHz 16-bit mono WAV: what a phone "says" into the call. */
+/**
+ * Two minutes of a 440 Hz tone, 8 kHz 16-bit mono WAV: what a phone "says" into the call. baresip hangs
+ * up a call when its audio file ends ("end of file"), so the file outlasts any call of a test.
+ */
 export function writeToneWav(path: string): void {
   const rate = 8000;
-  const samples = rate * 2;
+  const samples = rate * 120;
   const data = Buffer.alloc(samples * 2);
   for (let i = 0; i < samples; i++)
     data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);

@@ -12,6 +12,8 @@ import { LegHangup } from './ports/leg-hangup.port';
 /** Whom a transfer rings, as a facade asks for it. */
 export interface TransferTarget {
   target: DialTarget;
+  /** What the new leg's record shows as To; the target's own address by default. */
+  to?: string;
   callerId: string;
   timeoutSeconds?: number;
 }

@@ -24,6 +24,8 @@ import {
 /** Whom to ring for the recipient, when the transfer places the recipient's leg itself. */
 export interface RecipientRequest {
   target: DialTarget;
+  /** What the recipient leg's record shows as To (the number dialed rather than its dial string). */
+  to?: string;
   callerId: string;
   timeoutSeconds: number;
 }

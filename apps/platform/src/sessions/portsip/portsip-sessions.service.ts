@@ -91,6 +91,7 @@ export class PortsipSessionsService {
     const recipient = await this.parties.resolve(await this.account(holder), referTo, 'refer_to');
     await this.control.blindTransfer(leg.record.sid, other.record.sid, {
       target: recipient.target,
+      to: recipient.number,
       callerId: legNumber(other.record),
     });
   }
