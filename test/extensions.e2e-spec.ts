@@ -8,7 +8,7 @@ import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
 import { HttpRecorder } from './support/http-recorder';
 import { callFromExtension } from './support/sip-extension-call';
 import { startUas } from './support/sipp';
-import { freeUdpPort, sipRegister } from './support/sip-register';
+import { freeUdpPort, SIPP_REGISTER_USER_AGENT, sipRegister } from './support/sip-register';
 
 interface Tenant {
   sid: string;
@@ -146,7 +146,19 @@ describe('Extensions: tenants, SIP domains and registration', () => {
 
     const fetchedA = await get(tenantA, restcomm(tenantA, `/${a.body.sid}`)).expect(200);
     const fetchedB = await get(tenantB, restcomm(tenantB, `/${b.body.sid}`)).expect(200);
-    expect(fetchedA.body.registrations).toEqual([{ contact: registered.contact }]);
+    expect(fetchedA.body.registrations).toEqual([
+      {
+        contact: registered.contact,
+        user_agent: SIPP_REGISTER_USER_AGENT,
+        expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        via_address: '127.0.0.1',
+        via_port: registered.port,
+      },
+    ]);
+    // SIPp asked for 300 s; Asterisk keeps whole seconds.
+    const secondsLeft = (Date.parse(fetchedA.body.registrations[0].expires_at) - Date.now()) / 1000;
+    expect(secondsLeft).toBeGreaterThan(290);
+    expect(secondsLeft).toBeLessThanOrEqual(300);
     expect(fetchedB.body.registrations).toEqual([]);
 
     const unregistered = await sipRegister({

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 const SCENARIO = join(__dirname, '..', 'sipp', 'register-uac.xml');
 const DOMAIN_SCENARIO = join(__dirname, '..', 'sipp', 'register-domain-uac.xml');
+/** The User-Agent header both REGISTER scenarios send. */
+export const SIPP_REGISTER_USER_AGENT = 'Callwright-test-UA';
 
 export interface RegisterResult {
   /** Final SIP response to the authenticated REGISTER (200, 401, 403, 404), or null when none came. */

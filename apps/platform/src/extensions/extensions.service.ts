@@ -11,7 +11,7 @@ import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { insertionOrder, type Page } from '../common/paging';
 import { newSid, sidPattern } from '../common/sid';
 import { isUniqueViolation } from '../common/unique-violation';
-import { digestHa1, SipUser, SipUserDirectory } from '../telephony/sip-user-directory.port';
+import { digestHa1, SipRegistration, SipUser, SipUserDirectory } from '../telephony/sip-user-directory.port';
 import { TelephonyError, TelephonyGateway } from '../telephony/telephony-gateway.port';
 import type { CreateExtensionDto } from './dto/create-extension.dto';
 import type { ExtensionView } from './dto/extension-response.dto';
@@ -26,6 +26,12 @@ import { ExtensionEntity } from './extension.entity';
 export function extensionEndpointId(extensionNumber: string, domain: string): string {
   return `${extensionNumber}@${domain}`;
 }
+
+/**
+ * Phones one extension may have registered at once (a desk phone, a softphone...); a sixth
+ * registration drops the one that expires soonest.
+ */
+export const EXTENSION_MAX_CONTACTS = 5;
 
 /** An extension with the account it belongs to. */
 export interface TenantExtension {
@@ -194,6 +200,16 @@ export class ExtensionsService implements OnApplicationBootstrap {
     }
   }
 
+  /** Registered phones of an endpoint, with user agent and expiry; null when Asterisk cannot be asked. */
+  async registrations(endpointId: string): Promise<SipRegistration[] | null> {
+    try {
+      return await this.directory.registrations(endpointId);
+    } catch (error) {
+      if (!(error instanceof TelephonyError)) throw error;
+      return null;
+    }
+  }
+
   dialString(endpointId: string): string {
     return this.directory.dialString(endpointId);
   }
@@ -212,10 +228,10 @@ export class ExtensionsService implements OnApplicationBootstrap {
 
   private async view(extension: ExtensionEntity, account: AccountEntity): Promise<ExtensionView> {
     const domain = accountSipDomain(account);
-    const contacts = extension.enabled
-      ? await this.contacts(extensionEndpointId(extension.extensionNumber, domain))
+    const registrations = extension.enabled
+      ? await this.registrations(extensionEndpointId(extension.extensionNumber, domain))
       : [];
-    return { extension, domain, contacts };
+    return { extension, domain, registrations };
   }
 
   private async moveDomain(change: SipDomainChange): Promise<void> {
@@ -255,6 +271,7 @@ function toSipUser(extension: ExtensionEntity, domain: string): SipUser {
     id: extensionEndpointId(extension.extensionNumber, domain),
     username: extension.extensionNumber,
     passwordHa1: extension.passwordHa1,
+    maxContacts: EXTENSION_MAX_CONTACTS,
   };
 }
 

@@ -26,20 +26,39 @@ export interface SipUser {
   password?: string;
   /** Dialplan context of calls the user places; default `from-sip`. */
   context?: string;
+  /**
+   * How many phones may be registered at once; default 1. When a new registration would exceed
+   * it, the one that expires soonest (with equal intervals, the oldest) is dropped to make room.
+   */
+  maxContacts?: number;
+}
+
+/** One phone registered for a SIP user, as the registrar recorded it. */
+export interface SipRegistration {
+  /** The contact URI the engine sends requests to (rewritten to the address the REGISTER came from). */
+  contact: string;
+  /** The REGISTER's User-Agent header; null when it had none. */
+  userAgent: string | null;
+  /** When the registration lapses unless the phone refreshes it; null when it never does. */
+  expiresAt: Date | null;
+  /** Host and port of the phone's Via header, as the phone wrote them; null when unknown. */
+  viaAddress: string | null;
+  viaPort: number | null;
 }
 
 /** An object with the requested id exists in Asterisk but was not created by this directory. */
 export class SipUserConflictError extends Error {}
 
 /**
- * Registered SIP users (the Clients resource) in the telephony engine, created and removed at run
+ * Registered SIP users (Clients and extensions) in the telephony engine, created and removed at run
  * time. Objects may vanish when the engine restarts: callers re-provision with `syncAll`.
  */
 export abstract class SipUserDirectory {
   /**
-   * Creates or replaces the user's credentials, AOR (one contact, a new registration replaces the
-   * old one, no qualify) and endpoint. Throws SipUserConflictError when the id belongs to an object
-   * configured otherwise (a trunk, say), TelephonyError when the engine cannot be reached.
+   * Creates or replaces the user's credentials, AOR (`maxContacts` contacts, no qualify) and
+   * endpoint; changing `maxContacts` of an existing user drops its registrations. Throws
+   * SipUserConflictError when the id belongs to an object configured otherwise (a trunk, say),
+   * TelephonyError when the engine cannot be reached.
    */
   abstract upsert(user: SipUser): Promise<void>;
   /** Removes the user (endpoint, AOR, credentials); a user that does not exist is not an error. */
@@ -48,7 +67,12 @@ export abstract class SipUserDirectory {
   abstract isAvailable(id: string): Promise<boolean>;
   /** Contact URIs the user registered and that have not expired; [] when not registered. */
   abstract contacts(id: string): Promise<string[]>;
-  /** What the engine dials to reach the user's registered contact. */
+  /** The registrations behind `contacts`, with what the registrar knows of each (costs more to ask). */
+  abstract registrations(id: string): Promise<SipRegistration[]>;
+  /**
+   * What the engine dials to reach the user. With several contacts registered it reaches one of
+   * them, not all: ringing every phone needs one dial per contact.
+   */
   abstract dialString(id: string): string;
 
   /** Upserts every user, one after the other; returns those that failed, with the reason. */

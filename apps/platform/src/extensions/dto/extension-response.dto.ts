@@ -1,5 +1,18 @@
 import { RESTCOMM_API_VERSION } from '../../common/api-version';
+import type { SipRegistration } from '../../telephony/sip-user-directory.port';
 import type { ExtensionEntity } from '../extension.entity';
+
+/** A phone registered as the extension. */
+export interface RegistrationResponseDto {
+  /** The contact URI calls are sent to: the address the REGISTER came from. */
+  contact: string;
+  user_agent: string | null;
+  /** When the registration lapses unless the phone refreshes it (ISO 8601). */
+  expires_at: string | null;
+  /** Host and port of the phone's Via header, as the phone wrote them (behind NAT, its private address). */
+  via_address: string | null;
+  via_port: number | null;
+}
 
 /** The password is never returned. */
 export interface ExtensionResponseDto {
@@ -12,8 +25,8 @@ export interface ExtensionResponseDto {
   /** What a phone registers as (`<extension>@<domain>`) with the extension number as digest username. */
   sip_uri: string;
   sip_domain: string;
-  /** Contacts registered now; null when Asterisk could not be asked. */
-  registrations: { contact: string }[] | null;
+  /** Phones registered now (at most EXTENSION_MAX_CONTACTS); null when Asterisk could not be asked. */
+  registrations: RegistrationResponseDto[] | null;
   date_created: string;
   date_updated: string;
   api_version: string;
@@ -23,7 +36,7 @@ export interface ExtensionResponseDto {
 export interface ExtensionView {
   extension: ExtensionEntity;
   domain: string;
-  contacts: string[] | null;
+  registrations: SipRegistration[] | null;
 }
 
 export function extensionsUri(accountSid: string, api: 'restcomm' | 'twilio' = 'restcomm'): string {
@@ -33,7 +46,7 @@ export function extensionsUri(accountSid: string, api: 'restcomm' | 'twilio' = '
 }
 
 export function toExtensionResponse(
-  { extension, domain, contacts }: ExtensionView,
+  { extension, domain, registrations }: ExtensionView,
   suffix = '',
   api: 'restcomm' | 'twilio' = 'restcomm',
 ): ExtensionResponseDto {
@@ -46,10 +59,20 @@ export function toExtensionResponse(
     enabled: extension.enabled,
     sip_uri: `sip:${extension.extensionNumber}@${domain}`,
     sip_domain: domain,
-    registrations: contacts && contacts.map((contact) => ({ contact })),
+    registrations: registrations && registrations.map(toRegistrationResponse),
     date_created: new Date(extension.dateCreated).toISOString(),
     date_updated: new Date(extension.dateUpdated).toISOString(),
     api_version: extension.apiVersion,
     uri: `${extensionsUri(extension.accountSid, api)}/${extension.sid}${suffix}`,
+  };
+}
+
+export function toRegistrationResponse(registration: SipRegistration): RegistrationResponseDto {
+  return {
+    contact: registration.contact,
+    user_agent: registration.userAgent,
+    expires_at: registration.expiresAt && registration.expiresAt.toISOString(),
+    via_address: registration.viaAddress,
+    via_port: registration.viaPort,
   };
 }

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { TelephonyError } from '../telephony-gateway.port';
-import { SIP_USER_REALM, SipUser, SipUserConflictError, SipUserDirectory } from '../sip-user-directory.port';
+import {
+  SIP_USER_REALM,
+  SipRegistration,
+  SipUser,
+  SipUserConflictError,
+  SipUserDirectory,
+} from '../sip-user-directory.port';
 
-type ObjectType = 'auth' | 'aor' | 'endpoint';
+type ObjectType = 'auth' | 'aor' | 'endpoint' | 'contact';
 type Field = { attribute: string; value: string };
 type FetchLike = typeof fetch;
 
@@ -16,7 +23,8 @@ const REQUEST_TIMEOUT_MS = 5000;
  *
  * Objects: endpoint `<id>`, AOR `<id>` (the names a phone's From and To users must carry), and
  * credentials `cw-auth-<id>`; an endpoint whose `auth` is `cw-auth-<id>` is one of ours, anything
- * else with the same id (a trunk from pjsip.conf) is never touched.
+ * else with the same id (a trunk from pjsip.conf) is never touched. Registrations are the
+ * registrar's own `contact` objects, read through the same API.
  */
 @Injectable()
 export class AriSipUserDirectory extends SipUserDirectory {
@@ -49,13 +57,19 @@ export class AriSipUserDirectory extends SipUserDirectory {
     // Never update an existing AOR: ARI updates a copy made through the object's fields, and the
     // AOR's `contact` field lists the registered contacts, so the copy would turn the current
     // registration into a permanent contact that neither expiry nor unregistration removes
-    // (seen on 22.10.1). Its settings never change, so creating it once is enough.
-    if (!(await this.get('aor', user.id)))
+    // (seen on 22.10.1). Its settings change only when max_contacts does (an AOR made by an
+    // earlier version): then it is made again, which drops its registrations until phones refresh.
+    const maxContacts = String(user.maxContacts ?? 1);
+    const aor = await this.get('aor', user.id);
+    if (!aor || field(aor, 'max_contacts') !== maxContacts) {
+      if (aor) await this.delete('aor', user.id);
       await this.put('aor', user.id, [
-        { attribute: 'max_contacts', value: '1' },
+        { attribute: 'max_contacts', value: maxContacts },
+        // A registration beyond max_contacts drops the one expiring soonest instead of getting 403.
         { attribute: 'remove_existing', value: 'yes' },
         { attribute: 'qualify_frequency', value: '0' },
       ]);
+    }
     await this.put('endpoint', user.id, [
       { attribute: 'auth', value: authId(user.id) },
       { attribute: 'aors', value: user.id },
@@ -89,19 +103,22 @@ export class AriSipUserDirectory extends SipUserDirectory {
   }
 
   async contacts(id: string): Promise<string[]> {
-    // The AOR's `contact` field lists its live contacts, registered ones included, comma-separated.
+    // Read through ARI, an AOR has one `contact` field per live contact (expired ones are pruned
+    // on the way), its value the contact URI.
     const aor = await this.get('aor', id);
-    const value = aor ? field(aor, 'contact') : undefined;
-    return value
-      ? value
-          .split(',')
-          .map((contact) => contact.trim())
-          .filter(Boolean)
-      : [];
+    return aor ? aor.filter((f) => f.attribute === 'contact' && f.value).map((f) => f.value) : [];
+  }
+
+  async registrations(id: string): Promise<SipRegistration[]> {
+    const registrations: SipRegistration[] = [];
+    for (const uri of await this.contacts(id))
+      registrations.push(toSipRegistration(uri, await this.get('contact', contactObjectId(id, uri))));
+    return registrations;
   }
 
   dialString(id: string): string {
-    // An endpoint with no URI dials every contact of its AORs: here, the one registered contact.
+    // chan_pjsip dials the first reachable contact of the endpoint's AORs (in the order of their
+    // object ids, so not the newest), one only.
     return `PJSIP/${id}`;
   }
 
@@ -149,6 +166,28 @@ export class AriSipUserDirectory extends SipUserDirectory {
 }
 
 export const authId = (id: string) => `cw-auth-${id}`;
+
+/** The registrar names the contact it stores for `uri` in AOR `aorId` `<aorId>;@<md5 of uri>`. */
+export const contactObjectId = (aorId: string, uri: string) =>
+  `${aorId};@${createHash('md5').update(uri).digest('hex')}`;
+
+/**
+ * A registration from the registrar's contact object. `fields` is null when the object is gone (it
+ * expired since the AOR was read) or is named otherwise: the contact URI is all that is known then.
+ */
+export function toSipRegistration(uri: string, fields: Field[] | null): SipRegistration {
+  const text = (attribute: string) => (fields && field(fields, attribute)) || null;
+  // Whole seconds since the epoch; 0 for a contact that never expires.
+  const expiry = Number(text('expiration_time'));
+  const viaPort = Number(text('via_port'));
+  return {
+    contact: uri,
+    userAgent: text('user_agent'),
+    expiresAt: Number.isInteger(expiry) && expiry > 0 ? new Date(expiry * 1000) : null,
+    viaAddress: text('via_addr'),
+    viaPort: Number.isInteger(viaPort) && viaPort > 0 ? viaPort : null,
+  };
+}
 
 const field = (fields: Field[], attribute: string) => fields.find((f) => f.attribute === attribute)?.value;
 
