@@ -1,4 +1,4 @@
-import { SipUser, SipUserDirectory } from '../sip-user-directory.port';
+import { SipRegistration, SipUser, SipUserDirectory } from '../sip-user-directory.port';
 
 /** Medium tests: SIP users kept in memory; a test "registers" a phone by giving the user a contact. */
 export class FakeSipUserDirectory extends SipUserDirectory {
@@ -17,6 +17,15 @@ export class FakeSipUserDirectory extends SipUserDirectory {
   }
   async contacts(id: string): Promise<string[]> {
     return this.users.has(id) ? (this.registered.get(id) ?? []) : [];
+  }
+  async registrations(id: string): Promise<SipRegistration[]> {
+    return (await this.contacts(id)).map((contact) => ({
+      contact,
+      userAgent: null,
+      expiresAt: null,
+      viaAddress: null,
+      viaPort: null,
+    }));
   }
   dialString(id: string): string {
     return `PJSIP/${id}`;
