@@ -248,7 +248,7 @@ export class LiveCallsService
 
   /** A route that connects rather than runs RCML: the caller's leg runs no document meanwhile. */
   private async connect(caller: RcmlProgram, target: ConnectTarget): Promise<void> {
-    const deps = { placer: this, conversations: this.conversations, directory: this.live };
+    const deps = { placer: this, hangup: this.live, conversations: this.conversations };
     await connectInbound(caller.leg, target, deps).catch((error) =>
       this.logger.error(`Connecting ${caller.leg.snapshot.sid} failed: ${error}`),
     );

@@ -31,7 +31,7 @@ function extensionsOf(all: TenantExtension[], registered: string[]): ExtensionsS
     findInTenant: async (account: AccountEntity, number: string) =>
       all.find((e) => e.account.sid === account.sid && e.extension.extensionNumber === number) ?? null,
     contacts: async (id: string) => (registered.includes(id) ? [`sip:${id}-phone@127.0.0.1:5090`] : []),
-    dialString: (id: string) => `PJSIP/${id}`,
+    phoneTargets: (id: string) => [{ kind: 'sip-user', dialString: `PJSIP/${id}` }],
   } as unknown as ExtensionsService;
 }
 
@@ -76,7 +76,7 @@ describe('ExtensionsRouter', () => {
       signingKey: 'acme-token',
       fields: { url: null },
       connect: {
-        target: { kind: 'sip-user', dialString: 'PJSIP/1002@acme.pbx' },
+        targets: [{ kind: 'sip-user', dialString: 'PJSIP/1002@acme.pbx' }],
         // The callee's record shows the extension dialed, not the dial string.
         to: '1002',
         callerId: '1001',
@@ -95,11 +95,11 @@ describe('ExtensionsRouter', () => {
     expect(await router.route(call('1001', '1002@globex.pbx'))).toMatchObject({
       kind: 'connect',
       accountSid: globex.sid,
-      connect: { target: { kind: 'number', number: '1001' } },
+      connect: { targets: [{ kind: 'number', number: '1001' }] },
     });
     // Both have a 1002: each tenant's caller rings its own.
     expect(await router.route(call('1002', '1001@acme.pbx'))).toMatchObject({
-      connect: { target: { dialString: 'PJSIP/1002@acme.pbx' } },
+      connect: { targets: [{ dialString: 'PJSIP/1002@acme.pbx' }] },
     });
   });
 
@@ -122,11 +122,11 @@ describe('ExtensionsRouter', () => {
     expect(await router.route(call('+15550002', '1001@acme.pbx'))).toMatchObject({
       kind: 'connect',
       accountSid: acme.sid,
-      connect: { target: { kind: 'number', number: '+15550002' }, callerId: '+15550001' },
+      connect: { targets: [{ kind: 'number', number: '+15550002' }], callerId: '+15550001' },
     });
     // No outbound caller id: the extension number.
     expect(await router.route(call('0044123456', '1002@acme.pbx'))).toMatchObject({
-      connect: { target: { kind: 'number', number: '0044123456' }, callerId: '1002' },
+      connect: { targets: [{ kind: 'number', number: '0044123456' }], callerId: '1002' },
     });
   });
 

@@ -42,7 +42,7 @@ export class ExtensionsRouter extends InboundRouter {
         return refuse(caller, SIP_TEMPORARILY_UNAVAILABLE, 'failure', 'no phone is registered', channel);
       return connect(
         caller,
-        { kind: 'sip-user', dialString: this.extensions.dialString(callee.endpointId) },
+        this.extensions.phoneTargets(callee.endpointId, contacts),
         caller.extension.extensionNumber,
         callee.extension.extensionNumber,
       );
@@ -53,17 +53,22 @@ export class ExtensionsRouter extends InboundRouter {
     if (!TRUNK_NUMBER.test(channel.to))
       return refuse(caller, SIP_NOT_FOUND, 'unallocated', 'it is neither an extension nor a number', channel);
     const callerId = caller.extension.outboundCallerId ?? caller.extension.extensionNumber;
-    return connect(caller, { kind: 'number', number: channel.to }, callerId);
+    return connect(caller, [{ kind: 'number', number: channel.to }], callerId);
   }
 }
 
-function connect(caller: TenantExtension, target: DialTarget, callerId: string, to?: string): InboundRoute {
+function connect(
+  caller: TenantExtension,
+  targets: DialTarget[],
+  callerId: string,
+  to?: string,
+): InboundRoute {
   return {
     kind: 'connect',
     accountSid: caller.account.sid,
     signingKey: caller.account.authToken,
     fields: { url: null },
-    connect: { target, callerId, timeoutSeconds: EXTENSION_RING_SECONDS, ...(to ? { to } : {}) },
+    connect: { targets, callerId, timeoutSeconds: EXTENSION_RING_SECONDS, ...(to ? { to } : {}) },
   };
 }
 

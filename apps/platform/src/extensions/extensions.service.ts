@@ -12,7 +12,7 @@ import { insertionOrder, type Page } from '../common/paging';
 import { newSid, sidPattern } from '../common/sid';
 import { isUniqueViolation } from '../common/unique-violation';
 import { digestHa1, SipRegistration, SipUser, SipUserDirectory } from '../telephony/sip-user-directory.port';
-import { TelephonyError, TelephonyGateway } from '../telephony/telephony-gateway.port';
+import { DialTarget, TelephonyError, TelephonyGateway } from '../telephony/telephony-gateway.port';
 import type { CreateExtensionDto } from './dto/create-extension.dto';
 import type { ExtensionView } from './dto/extension-response.dto';
 import type { UpdateExtensionDto } from './dto/update-extension.dto';
@@ -212,6 +212,18 @@ export class ExtensionsService implements OnApplicationBootstrap {
 
   dialString(endpointId: string): string {
     return this.directory.dialString(endpointId);
+  }
+
+  /**
+   * What rings every phone registered as the extension: one dial per contact, since Asterisk's own
+   * dial string reaches one contact only. One contact (or none known): the endpoint itself.
+   */
+  phoneTargets(endpointId: string, contacts: string[]): DialTarget[] {
+    if (contacts.length <= 1) return [{ kind: 'sip-user', dialString: this.dialString(endpointId) }];
+    return contacts.map((contact) => ({
+      kind: 'sip-user',
+      dialString: this.directory.contactDialString(endpointId, contact),
+    }));
   }
 
   private async find(account: AccountEntity, sid: string): Promise<ExtensionEntity> {

@@ -74,6 +74,8 @@ export abstract class SipUserDirectory {
    * them, not all: ringing every phone needs one dial per contact.
    */
   abstract dialString(id: string): string;
+  /** What the engine dials to reach one registered contact of the user (one phone of several). */
+  abstract contactDialString(id: string, contact: string): string;
 
   /** Upserts every user, one after the other; returns those that failed, with the reason. */
   async syncAll(users: SipUser[]): Promise<{ id: string; error: unknown }[]> {

@@ -4,13 +4,16 @@ import { CallOutRequest, CallOuts } from './call-outs';
 const request: CallOutRequest = {
   accountSid: 'AC-test',
   caller: {
-    target: { kind: 'sip-user', dialString: 'PJSIP/1001@t.example' },
+    targets: [{ kind: 'sip-user', dialString: 'PJSIP/1001@t.example' }],
     to: '1001',
     callerId: '1002',
     headers: { 'Call-Info': '<sip:t.example>;answer-after=0' },
   },
   callee: {
-    target: { kind: 'sip-user', dialString: 'PJSIP/1002@t.example' },
+    targets: [
+      { kind: 'sip-user', dialString: 'PJSIP/1002@t.example/sip:1002@10.0.0.1' },
+      { kind: 'sip-user', dialString: 'PJSIP/1002@t.example/sip:1002@10.0.0.2' },
+    ],
     to: '1002',
     callerId: '1001',
     callerName: 'Front desk',
@@ -34,7 +37,7 @@ describe('CallOuts (click-to-call on the fake gateway)', () => {
     expect(legs.placed).toEqual([
       expect.objectContaining({
         forCallSid: null,
-        target: request.caller.target,
+        target: request.caller.targets[0],
         to: '1001',
         callerId: '1002',
         headers: request.caller.headers,
@@ -47,16 +50,31 @@ describe('CallOuts (click-to-call on the fake gateway)', () => {
     gateway.answerLeg(placedChannel(0));
     await settle();
     expect(callOuts.find(started.id)?.stage).toBe('calling-callee');
-    expect(legs.placed[1]).toEqual(
-      expect.objectContaining({ forCallSid: started.callSids[0], to: '1002', callerName: 'Front desk' }),
+    // Both phones of the callee ring at once.
+    expect(legs.placed.slice(1)).toEqual(
+      request.callee.targets.map((target) =>
+        expect.objectContaining({
+          forCallSid: started.callSids[0],
+          target,
+          to: '1002',
+          callerName: 'Front desk',
+        }),
+      ),
     );
-    expect(registry.find(started.id)?.partyList().map((party) => party.callSid)).toEqual(started.callSids);
+    expect(
+      registry
+        .find(started.id)
+        ?.partyList()
+        .map((party) => party.callSid),
+    ).toEqual(started.callSids);
 
     gateway.answerLeg(placedChannel(1));
     await settle();
     const parties = registry.find(started.id)!.partyList();
     expect(parties).toHaveLength(2);
     expect([...gateway.bridges.get(started.id)!]).toEqual([placedChannel(0), placedChannel(1)]);
+    // The first to answer is the party; the other phone stops ringing.
+    expect(legs.hungUp).toEqual([gateway.originated[2].labels?.callSid]);
     expect(callOuts.find(started.id)).toBeUndefined();
     expect(callOuts.list()).toEqual([]);
   });
@@ -78,18 +96,22 @@ describe('CallOuts (click-to-call on the fake gateway)', () => {
     await settle();
     gateway.farEndHangsUp(placedChannel(1), 17);
     await settle();
+    expect(legs.hungUp).toEqual([]);
+    gateway.farEndHangsUp(placedChannel(2), 17);
+    await settle();
     expect(legs.hungUp).toContain(started.callSids[0]);
     expect(callOuts.find(started.id)).toBeUndefined();
   });
 
   it('cancels the ringing callee when the caller hangs up', async () => {
     const { callOuts, legs, gateway, settle, placedChannel } = callOutCore();
-    await callOuts.start(request);
+    const started = await callOuts.start(request);
     gateway.answerLeg(placedChannel(0));
     await settle();
-    const calleeSid = legs.placed.length === 2 ? gateway.originated[1].labels?.callSid : undefined;
+    const callees = callOuts.find(started.id)!.callSids.slice(1);
+    expect(callees).toHaveLength(2);
     gateway.farEndHangsUp(placedChannel(0));
     await settle();
-    expect(legs.hungUp).toContain(calleeSid);
+    expect(legs.hungUp).toEqual(expect.arrayContaining(callees));
   });
 });

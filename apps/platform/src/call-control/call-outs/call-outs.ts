@@ -4,11 +4,13 @@ import type { DialTarget } from '../../telephony/telephony-gateway.port';
 import { ConversationRegistry } from '../conversations/conversation-registry';
 import type { ConversationMember } from '../conversations/conversation-member';
 import { LegHangup } from '../ports/leg-hangup.port';
-import { LegPlacer, PlacedLeg } from '../ports/leg-placer.port';
+import { ringAll, type RingingLegs } from '../legs/ring-all';
+import { LegPlacer } from '../ports/leg-placer.port';
 
 /** One side of a call the platform sets up between two phones. */
 export interface CallOutParty {
-  target: DialTarget;
+  /** Rung at once, the first to answer is the party (every phone of an extension). */
+  targets: DialTarget[];
   /** What its call record's To shows (the number dialed, not the dial string). */
   to: string;
   /** The caller id its phone is shown, with an optional display name. */
@@ -56,18 +58,14 @@ export class CallOuts {
     private readonly legs: LegHangup,
   ) {}
 
-  /** Places the caller's leg; resolves with the call-out once its phone is being rung. */
+  /** Rings the caller's phones; resolves with the call-out once they are being rung. */
   async start(request: CallOutRequest): Promise<CallOutView> {
-    const caller = await this.placer.placeLeg({
-      forCallSid: null,
-      accountSid: request.accountSid,
-      ...this.legFields(request.caller, request),
-    });
+    const caller = await this.ring(null, request.caller, request);
     const view: CallOutView = {
       id: `cw-bridge-${randomUUID()}`,
       accountSid: request.accountSid,
       stage: 'calling-caller',
-      callSids: [caller.member.callSid],
+      callSids: caller.members.map((member) => member.callSid),
     };
     this.callOuts.set(view.id, view);
     void this.proceed(view, caller, request)
@@ -89,10 +87,9 @@ export class CallOuts {
     return [...this.callOuts.keys()].map((id) => this.find(id)!);
   }
 
-  private async proceed(view: CallOutView, placed: PlacedLeg, request: CallOutRequest): Promise<void> {
-    if (!(await placed.answered)) return;
-    const caller = placed.member;
-    if (caller.ended.aborted) return;
+  private async proceed(view: CallOutView, ringing: RingingLegs, request: CallOutRequest): Promise<void> {
+    const caller = await ringing.answered;
+    if (!caller || caller.ended.aborted) return;
     const conversation = this.conversations.create({ id: view.id, endWhenAlone: true });
     try {
       await conversation.start([caller]);
@@ -101,46 +98,52 @@ export class CallOuts {
       throw error;
     }
     view.stage = 'calling-callee';
-    let callee: PlacedLeg;
+    let callee: RingingLegs;
     try {
-      callee = await this.placer.placeLeg({
-        forCallSid: caller.callSid,
-        accountSid: request.accountSid,
-        ...this.legFields(request.callee, request),
-      });
+      callee = await this.ring(caller.callSid, request.callee, request);
     } catch (error) {
       this.logger.warn(`Call-out ${view.id}: the callee could not be called: ${(error as Error).message}`);
       await this.hangUp(caller);
       return;
     }
-    view.callSids.push(callee.member.callSid);
-    const cancelCallee = () => void this.hangUp(callee.member);
+    view.callSids.push(...callee.members.map((member) => member.callSid));
+    const cancelCallee = () => void callee.hangUpAll();
     caller.ended.addEventListener('abort', cancelCallee, { once: true });
     const answered = await callee.answered;
     caller.ended.removeEventListener('abort', cancelCallee);
     if (!answered || caller.ended.aborted) {
-      await Promise.allSettled([this.hangUp(caller), this.hangUp(callee.member)]);
+      await Promise.allSettled([this.hangUp(caller), callee.hangUpAll()]);
       return;
     }
     try {
-      await conversation.join(callee.member);
+      await conversation.join(answered);
       view.stage = 'connected';
     } catch (error) {
-      await Promise.allSettled([this.hangUp(caller), this.hangUp(callee.member)]);
+      await Promise.allSettled([this.hangUp(caller), this.hangUp(answered)]);
       throw error;
     }
   }
 
-  private legFields(party: CallOutParty, request: CallOutRequest) {
-    return {
-      target: party.target,
-      to: party.to,
-      callerId: party.callerId,
-      callerName: party.callerName,
-      headers: party.headers,
-      timeoutSeconds: request.ringSeconds,
-      userData: request.userData ?? null,
-    };
+  private ring(
+    forCallSid: string | null,
+    party: CallOutParty,
+    request: CallOutRequest,
+  ): Promise<RingingLegs> {
+    return ringAll(
+      this.placer,
+      this.legs,
+      {
+        forCallSid,
+        accountSid: request.accountSid,
+        to: party.to,
+        callerId: party.callerId,
+        callerName: party.callerName,
+        headers: party.headers,
+        timeoutSeconds: request.ringSeconds,
+        userData: request.userData ?? null,
+      },
+      party.targets,
+    );
   }
 
   private async hangUp(member: ConversationMember): Promise<void> {

@@ -1,12 +1,14 @@
 import type { ConversationRegistry } from '../conversations/conversation-registry';
 import type { CallLeg } from '../legs/call-leg';
 import { CallStatus } from '../legs/call-status';
-import type { LegDirectory } from '../ports/leg-directory.port';
+import type { LegHangup } from '../ports/leg-hangup.port';
 import type { LegPlacer, PlaceLegRequest } from '../ports/leg-placer.port';
 import { connectInbound, unansweredSipCode } from './inbound-connection';
 
-/** What connectInbound does to the legs, in order. */
-function scene(outcome: { answered: boolean; status?: CallStatus; callerHangsUpFirst?: boolean }) {
+const phone = (contact: string) => ({ kind: 'sip-user' as const, dialString: `PJSIP/1002@acme/${contact}` });
+
+/** What connectInbound does to the legs, in order; each target's leg answers (or not) when told. */
+function scene(options: { targets?: number; status?: CallStatus; callerHangsUpFirst?: boolean } = {}) {
   const actions: string[] = [];
   const callerGone = new AbortController();
   const caller = {
@@ -17,41 +19,35 @@ function scene(outcome: { answered: boolean; status?: CallStatus; callerHangsUpF
     reject: async (code: number) => void actions.push(`reject caller ${code}`),
     hangup: async () => void actions.push('hang up caller'),
   } as unknown as CallLeg;
-  const callee = {
-    callSid: 'CA-callee',
-    hangup: async (by?: string) => void actions.push(`hang up callee${by ? ` (${by})` : ''}`),
-  };
   const placed: PlaceLegRequest[] = [];
-  let answer!: (yes: boolean) => void;
+  const outcomes: Array<(yes: boolean) => void> = [];
   const placer: LegPlacer = {
     placeLeg: async (request: PlaceLegRequest) => {
       placed.push(request);
+      const index = placed.length;
       return {
-        member: callee as never,
-        answered: new Promise<boolean>((resolve) => (answer = resolve)),
-        status: () => outcome.status ?? CallStatus.InProgress,
+        member: { callSid: `CA-callee-${index}`, ended: new AbortController().signal } as never,
+        answered: new Promise<boolean>((resolve) => outcomes.push(resolve)),
+        status: () => options.status ?? CallStatus.InProgress,
       };
     },
   };
+  const hangup: LegHangup = { hangUp: async (callSid: string) => void actions.push(`hang up ${callSid}`) };
   const conversations = {
-    create: (options: unknown) => ({
+    create: (created: unknown) => ({
       start: async (members: { callSid?: string; snapshot?: { sid: string } }[]) =>
         void actions.push(
-          `bridge ${members.map((m) => m.callSid ?? m.snapshot?.sid).join('+')} ${JSON.stringify(options)}`,
+          `bridge ${members.map((m) => m.callSid ?? m.snapshot?.sid).join('+')} ${JSON.stringify(created)}`,
         ),
     }),
   } as unknown as ConversationRegistry;
-  const directory = { find: () => callee } as unknown as LegDirectory;
-  const target = {
-    target: { kind: 'sip-user' as const, dialString: 'PJSIP/1002@acme' },
-    callerId: '1001',
-    timeoutSeconds: 30,
-  };
-  const run = async () => {
-    const done = connectInbound(caller, target, { placer, conversations, directory });
+  const targets = Array.from({ length: options.targets ?? 1 }, (_, i) => phone(`sip:1002@10.0.0.${i + 1}`));
+  const connect = { targets, to: '1002', callerId: '1001', timeoutSeconds: 30 };
+  const run = async (answers: boolean[]) => {
+    const done = connectInbound(caller, connect, { placer, hangup, conversations });
     await new Promise((resolve) => setImmediate(resolve));
-    if (outcome.callerHangsUpFirst) callerGone.abort();
-    answer(outcome.answered);
+    if (options.callerHangsUpFirst) callerGone.abort();
+    answers.forEach((yes, i) => outcomes[i](yes));
     await done;
   };
   return { actions, placed, run };
@@ -59,18 +55,35 @@ function scene(outcome: { answered: boolean; status?: CallStatus; callerHangsUpF
 
 describe('connectInbound', () => {
   it('places the callee as a child leg of the caller, and answers and bridges the caller once it answers', async () => {
-    const { actions, placed, run } = scene({ answered: true });
-    await run();
+    const { actions, placed, run } = scene();
+    await run([true]);
     expect(placed).toEqual([
       {
         forCallSid: 'CA-caller',
         accountSid: 'AC1',
-        target: { kind: 'sip-user', dialString: 'PJSIP/1002@acme' },
+        target: phone('sip:1002@10.0.0.1'),
+        to: '1002',
         callerId: '1001',
         timeoutSeconds: 30,
       },
     ]);
-    expect(actions).toEqual(['answer caller', 'bridge CA-caller+CA-callee {"endWhenAlone":true}']);
+    expect(actions).toEqual(['answer caller', 'bridge CA-caller+CA-callee-1 {"endWhenAlone":true}']);
+  });
+
+  it('rings every phone of the callee at once; the first to answer is bridged and the others are hung up', async () => {
+    const { actions, placed, run } = scene({ targets: 3 });
+    await run([false, true, true]);
+    expect(placed.map((request) => request.target)).toEqual([
+      phone('sip:1002@10.0.0.1'),
+      phone('sip:1002@10.0.0.2'),
+      phone('sip:1002@10.0.0.3'),
+    ]);
+    expect(actions).toEqual([
+      'hang up CA-callee-1',
+      'hang up CA-callee-3',
+      'answer caller',
+      'bridge CA-caller+CA-callee-2 {"endWhenAlone":true}',
+    ]);
   });
 
   it.each([
@@ -78,19 +91,16 @@ describe('connectInbound', () => {
     [CallStatus.NoAnswer, 408],
     [CallStatus.Failed, 480],
   ])('refuses the unanswered caller with the SIP code of a callee that ended %s', async (status, code) => {
-    const { actions, run } = scene({ answered: false, status });
-    await run();
+    const { actions, run } = scene({ status, targets: 2 });
+    await run([false, false]);
     expect(actions).toEqual([`reject caller ${code}`]);
   });
 
   it('cancels the ringing callee when the caller gives up, and answers no one', async () => {
-    const { actions, run } = scene({
-      answered: false,
-      status: CallStatus.Canceled,
-      callerHangsUpFirst: true,
-    });
-    await run();
-    expect(actions).toEqual(['hang up callee (cancel)']);
+    const { actions, run } = scene({ status: CallStatus.Canceled, callerHangsUpFirst: true });
+    await run([false]);
+    expect(actions[0]).toBe('hang up CA-callee-1');
+    expect(actions).not.toContain('answer caller');
   });
 
   it('maps an unknown outcome to 480', () => {

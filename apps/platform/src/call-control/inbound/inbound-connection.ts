@@ -3,13 +3,15 @@ import type { DialTarget } from '../../telephony/telephony-gateway.port';
 import type { ConversationRegistry } from '../conversations/conversation-registry';
 import type { CallLeg } from '../legs/call-leg';
 import { CallStatus } from '../legs/call-status';
-import type { LegDirectory } from '../ports/leg-directory.port';
+import type { LegHangup } from '../ports/leg-hangup.port';
+import { ringAll, type RingingLegs } from '../legs/ring-all';
 import type { LegPlacer } from '../ports/leg-placer.port';
 
 /** Where a connected inbound call is rung (a PBX extension's phones, the trunk). */
 export interface ConnectTarget {
-  target: DialTarget;
-  /** What the callee leg's record shows as To (the number dialed rather than its dial string). */
+  /** Rung at once; the first to answer is connected (every phone of an extension). */
+  targets: DialTarget[];
+  /** What the callee legs' records show as To (the number dialed rather than a dial string). */
   to?: string;
   callerId: string;
   timeoutSeconds: number;
@@ -17,8 +19,8 @@ export interface ConnectTarget {
 
 export interface InboundConnectionDeps {
   placer: LegPlacer;
+  hangup: LegHangup;
   conversations: ConversationRegistry;
-  directory: LegDirectory;
 }
 
 const SIP_BUSY_HERE = 486;
@@ -35,10 +37,10 @@ export function unansweredSipCode(calleeStatus: CallStatus | undefined): number 
 const logger = new Logger('InboundConnection');
 
 /**
- * Rings `connect` for an unanswered inbound caller (a child leg: its own call record with ParentCallSid)
- * and, when it answers, answers the caller and bridges both in a two-party conversation. The caller
- * stays unanswered until then, so an unanswered callee's reason reaches it as a SIP final response;
- * a caller who gives up cancels the callee.
+ * Rings `connect` for an unanswered inbound caller (child legs: call records with ParentCallSid, one per
+ * target) and, when one answers, answers the caller and bridges both in a two-party conversation. The
+ * caller stays unanswered until then, so an unanswered callee's reason reaches it as a SIP final
+ * response; a caller who gives up cancels the callee.
  */
 export async function connectInbound(
   caller: CallLeg,
@@ -46,45 +48,42 @@ export async function connectInbound(
   deps: InboundConnectionDeps,
 ): Promise<void> {
   const callerSid = caller.snapshot.sid;
-  let placed;
+  let ringing: RingingLegs;
   try {
-    placed = await deps.placer.placeLeg({
-      forCallSid: callerSid,
-      accountSid: caller.accountSid,
-      target: connect.target,
-      to: connect.to,
-      callerId: connect.callerId,
-      timeoutSeconds: connect.timeoutSeconds,
-    });
+    ringing = await ringAll(
+      deps.placer,
+      deps.hangup,
+      {
+        forCallSid: callerSid,
+        accountSid: caller.accountSid,
+        to: connect.to,
+        callerId: connect.callerId,
+        timeoutSeconds: connect.timeoutSeconds,
+      },
+      connect.targets,
+    );
   } catch (error) {
     logger.warn(`${callerSid}: the callee leg could not be placed: ${(error as Error).message}`);
     await caller.reject(SIP_TEMPORARILY_UNAVAILABLE).catch(() => caller.hangup());
     return;
   }
-  const callee = () => deps.directory.find(placed.member.callSid);
-  const cancelCallee = () =>
-    void callee()
-      ?.hangup('cancel')
-      .catch(() => undefined);
+  const cancelCallee = () => void ringing.hangUpAll();
   caller.signal.addEventListener('abort', cancelCallee, { once: true });
-  const answered = await placed.answered;
+  const callee = await ringing.answered;
   caller.signal.removeEventListener('abort', cancelCallee);
   if (caller.signal.aborted) {
-    if (answered)
-      await callee()
-        ?.hangup()
-        .catch(() => undefined);
+    await ringing.hangUpAll();
     return;
   }
-  if (!answered) {
-    await caller.reject(unansweredSipCode(placed.status?.())).catch(() => caller.hangup());
+  if (!callee) {
+    await caller.reject(unansweredSipCode(ringing.status())).catch(() => caller.hangup());
     return;
   }
   try {
     await caller.answer();
-    await deps.conversations.create({ endWhenAlone: true }).start([caller, placed.member]);
+    await deps.conversations.create({ endWhenAlone: true }).start([caller, callee]);
   } catch (error) {
-    logger.warn(`${callerSid}: bridging with ${placed.member.callSid} failed: ${(error as Error).message}`);
-    await Promise.allSettled([caller.hangup(), callee()?.hangup()]);
+    logger.warn(`${callerSid}: bridging with ${callee.callSid} failed: ${(error as Error).message}`);
+    await Promise.allSettled([caller.hangup(), ringing.hangUpAll()]);
   }
 }

@@ -90,7 +90,7 @@ export class PortsipSessionsService {
     const other = this.otherParty(this.session(holder, this.sessionIdOf(leg)), leg);
     const recipient = await this.parties.resolve(await this.account(holder), referTo, 'refer_to');
     await this.control.blindTransfer(leg.record.sid, other.record.sid, {
-      target: recipient.target,
+      target: recipient.transferTarget,
       to: recipient.number,
       callerId: legNumber(other.record),
     });

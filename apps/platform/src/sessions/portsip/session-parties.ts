@@ -11,7 +11,13 @@ import type { AdditionalHeader, SessionOptionsDto } from './dto/session-requests
 /** Whom a number of a tenant reaches: one of its extensions' phones, or the trunk. */
 export interface ResolvedNumber {
   number: string;
-  target: DialTarget;
+  /** Every phone of an extension (rung at once), or the number at the trunk. */
+  targets: DialTarget[];
+  /**
+   * Whom a transfer rings: the core's transfers ring one leg, so an extension with several phones
+   * is rung through its endpoint (one of them).
+   */
+  transferTarget: DialTarget;
   extension: TenantExtension | null;
 }
 
@@ -66,12 +72,14 @@ export class SessionParties {
       return {
         number,
         extension,
-        target: { kind: 'sip-user', dialString: this.extensions.dialString(extension.endpointId) },
+        targets: this.extensions.phoneTargets(extension.endpointId, contacts),
+        transferTarget: { kind: 'sip-user', dialString: this.extensions.dialString(extension.endpointId) },
       };
     }
     if (!/^\+?[0-9*#]{2,32}$/.test(number))
       throw invalid(`${field}: ${number} is neither an extension of this account nor a phone number`);
-    return { number, extension: null, target: { kind: 'number', number } };
+    const trunk: DialTarget = { kind: 'number', number };
+    return { number, extension: null, targets: [trunk], transferTarget: trunk };
   }
 
   /** Both sides of a click-to-call, with the caller ids each phone is shown and the headers asked for. */
@@ -96,7 +104,7 @@ export class SessionParties {
         : (request.rewrite_from ?? other.extension?.extension.outboundCallerId ?? other.number);
     return {
       caller: {
-        target: caller.target,
+        targets: caller.targets,
         to: caller.number,
         // The caller's phone shows whom it is about to call.
         callerId: outboundId(caller, callee),
@@ -104,7 +112,7 @@ export class SessionParties {
         headers: headersFor('CALLER', caller),
       },
       callee: {
-        target: callee.target,
+        targets: callee.targets,
         to: callee.number,
         callerId: outboundId(callee, caller),
         callerName: request.caller_display_name ?? caller.extension?.extension.displayName,

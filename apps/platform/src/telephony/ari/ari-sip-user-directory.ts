@@ -122,6 +122,12 @@ export class AriSipUserDirectory extends SipUserDirectory {
     return `PJSIP/${id}`;
   }
 
+  contactDialString(id: string, contact: string): string {
+    // The endpoint's settings (codecs, auth, NAT handling) with this contact as the request URI,
+    // as PJSIP_DIAL_CONTACTS() builds it.
+    return `PJSIP/${id}/${contact}`;
+  }
+
   private url(type: ObjectType, id: string): string {
     return (
       `${this.config.ariUrl.replace(/\/+$/, '')}/ari/asterisk/config/dynamic/res_pjsip/` +

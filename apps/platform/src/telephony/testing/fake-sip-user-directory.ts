@@ -30,6 +30,9 @@ export class FakeSipUserDirectory extends SipUserDirectory {
   dialString(id: string): string {
     return `PJSIP/${id}`;
   }
+  contactDialString(id: string, contact: string): string {
+    return `PJSIP/${id}/${contact}`;
+  }
 
   register(id: string, contact: string): void {
     this.registered.set(id, [...(this.registered.get(id) ?? []), contact]);
