@@ -8,8 +8,9 @@ export interface LinphonecOptions {
   /** SIP user (a Client's login): identity and digest username. */
   user: string;
   password: string;
-  /** The identity's host part, where REGISTER goes too. */
+  /** The identity's host part, where REGISTER goes too unless `registrar` is given. */
   domain?: string;
+  /** Where to send REGISTER and calls when that is not the domain (an outbound proxy). */
   registrar?: string;
   /** linphonec `-a`: answers by itself, but then refuses a second call with 486 while busy. */
   autoAnswer?: boolean;
@@ -65,6 +66,8 @@ export class Linphonec {
         '[proxy_0]',
         `reg_proxy=<sip:${registrar};transport=udp>`,
         `reg_identity=sip:${options.user}@${domain}`,
+        // A domain that no DNS knows (a tenant's): calls go through the registrar, as REGISTER does.
+        ...(options.registrar ? [`reg_route=<sip:${registrar};transport=udp;lr>`] : []),
         'reg_expires=600',
         'reg_sendregister=1',
         '[auth_info_0]',

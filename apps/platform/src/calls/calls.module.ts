@@ -25,6 +25,7 @@ import { InboundRouter } from '../call-control/inbound/inbound-router.port';
 import { NumbersRouter } from '../rcml/numbers-router';
 import { ExtensionsModule } from '../extensions/extensions.module';
 import { ExtensionsRouter } from '../extensions/extensions-router';
+import { ExtensionReferTargetResolver } from '../extensions/extension-refer-target-resolver';
 import { ExtensionsService } from '../extensions/extensions.service';
 import { NotificationSink } from '../call-control/ports/notification-sink.port';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -60,7 +61,13 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     { provide: LegHangup, useExisting: LiveLegs },
     { provide: LegDirectory, useExisting: LiveLegs },
     { provide: LegPlacer, useExisting: LiveCallsService },
-    { provide: TransferTargetResolver, useClass: ReferTargetResolver },
+    ReferTargetResolver,
+    {
+      provide: TransferTargetResolver,
+      useFactory: (others: ReferTargetResolver, extensions: ExtensionsService, legs: LegDirectory) =>
+        new ExtensionReferTargetResolver(others, extensions, legs),
+      inject: [ReferTargetResolver, ExtensionsService, LegDirectory],
+    },
     NumbersRouter,
     {
       provide: InboundRouter,

@@ -190,6 +190,12 @@ export class ExtensionsService implements OnApplicationBootstrap {
       : null;
   }
 
+  /** The enabled extension with this number of the account `accountSid`; null otherwise. */
+  async findInAccount(accountSid: string, extensionNumber: string): Promise<TenantExtension | null> {
+    const account = await this.accounts.findBySid(accountSid);
+    return account ? this.findInTenant(account, extensionNumber) : null;
+  }
+
   /** Registered contacts of an endpoint; null when Asterisk cannot be asked. */
   async contacts(endpointId: string): Promise<string[] | null> {
     try {
