@@ -61,6 +61,8 @@ describe('ExtensionReferTargetResolver', () => {
   it("rings the phone of the REFERring leg's tenant's extension, with the leg's caller id", async () => {
     expect(await refer('1002')).toEqual({
       target: { kind: 'sip-user', dialString: 'PJSIP/1002@acme.pbx' },
+      // The recipient's call record shows the extension it was transferred to.
+      to: '1002',
       callerId: '1001',
       timeoutSeconds: 30,
     });

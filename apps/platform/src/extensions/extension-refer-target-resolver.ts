@@ -30,6 +30,7 @@ export class ExtensionReferTargetResolver extends TransferTargetResolver {
     if (!contacts || contacts.length === 0) return null;
     return {
       target: { kind: 'sip-user', dialString: this.extensions.dialString(extension.endpointId) },
+      to: destination,
       // As for every REFER target: what the REFERring leg showed as its caller.
       callerId: this.legs.find(referred.initiatorCallSid)?.snapshot.from ?? 'anonymous',
       timeoutSeconds: EXTENSION_RING_SECONDS,
