@@ -238,8 +238,8 @@ describe('Phones registered as extensions: their calls, hold and transfers, per 
       "1003's leg in progress",
     );
 
-    // Rung through the extension's endpoint, not the trunk.
-    expect(recipient.to).toContain(`1003@${a.domain}`);
+    // Rung at the extension (its phone answered above), not through the trunk: a child of the transfer.
+    expect(recipient).toMatchObject({ to: '1003', direction: 'outbound-dial' });
     const moved = await sessionWith(callee.sid);
     expect(moved && sids(moved)).toEqual([callee.sid, recipient.sid].sort());
     expect(moved!.id).toBe(before.id);

@@ -254,4 +254,23 @@ describe('PortSIP-style sessions with registered softphones', () => {
     },
     60000,
   );
+
+  it('rings every phone registered as the callee extension; the first to answer takes the call, the other stops ringing', async () => {
+    const second = await Baresip.start({
+      user: '1003',
+      password: PASSWORD,
+      domain,
+      registrar: '127.0.0.1:5060',
+    });
+    try {
+      const id = await established('1004', '1003');
+      await second.waitForEvent('CALL_INCOMING');
+      await second.waitForEvent('CALL_CLOSED');
+      const calls = await session(id);
+      expect(calls.map((call) => call.callee)).toEqual(['1004', '1003']);
+      await api.post(`/api/sessions/${id}/destroy`).expect(200);
+    } finally {
+      await second.stop();
+    }
+  }, 60000);
 });
