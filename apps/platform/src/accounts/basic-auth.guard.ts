@@ -56,7 +56,8 @@ export class BasicAuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(header: string | undefined): Promise<Credential | null> {
+  /** The credential of an `Authorization: Basic` header (AuthToken or API key), or null. */
+  async authenticate(header: string | undefined): Promise<Credential | null> {
     const login = parseBasic(header);
     if (!login) return null;
     if (login.user.startsWith('SK')) {

@@ -7,12 +7,13 @@ import { PortsipDirectCallController } from './portsip/portsip-direct-call.contr
 import { PortsipSessionsController } from './portsip/portsip-sessions.controller';
 import { PortsipSessionsService } from './portsip/portsip-sessions.service';
 import { SessionParties } from './portsip/session-parties';
+import { LiveSessions } from './live-sessions';
 
 /** The PBX facades on the call-control core (PortSIP-style `/api` so far). */
 @Module({
   imports: [AccountsModule, ExtensionsModule],
   // `directly` before `:id`: Nest matches routes in the order controllers are listed.
   controllers: [PortsipAuthController, PortsipDirectCallController, PortsipSessionsController],
-  providers: [PortsipBearerGuard, PortsipSessionsService, SessionParties],
+  providers: [LiveSessions, PortsipBearerGuard, PortsipSessionsService, SessionParties],
 })
 export class SessionsModule {}

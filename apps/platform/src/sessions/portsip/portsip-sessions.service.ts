@@ -5,10 +5,10 @@ import { AccountsService } from '../../accounts/accounts.service';
 import { CallControl } from '../../call-control/call-control.service';
 import { CallOuts } from '../../call-control/call-outs/call-outs';
 import { ConversationRegistry } from '../../call-control/conversations/conversation-registry';
-import { LegDirectory } from '../../call-control/ports/leg-directory.port';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
 import type { AttendedReferDto, SessionOptionsDto } from './dto/session-requests.dto';
+import { LiveSessions } from '../live-sessions';
 import { SessionParties } from './session-parties';
 import { legNumber, SessionDto, SessionLeg, toSessionDto } from './session-view';
 
@@ -36,8 +36,8 @@ export class PortsipSessionsService {
     private readonly accounts: AccountsService,
     private readonly parties: SessionParties,
     private readonly callOuts: CallOuts,
+    private readonly live: LiveSessions,
     private readonly conversations: ConversationRegistry,
-    private readonly legs: LegDirectory,
     private readonly control: CallControl,
     private readonly config: AppConfig,
   ) {}
@@ -114,37 +114,16 @@ export class PortsipSessionsService {
 
   // ---- finding sessions and legs ----
 
-  /** The holder's live sessions: conversations of its account, and its click-to-calls still ringing. */
+  /** The holder's live sessions: its account's, or with an agent's token those its extension is in. */
   private sessions(holder: TokenHolder): Session[] {
-    const sessions: Session[] = [];
-    const pending = new Map(this.callOuts.list().map((callOut) => [callOut.id, callOut]));
-    for (const conversation of this.conversations.list()) {
-      const parties = conversation.partyList();
-      const legs: SessionLeg[] = parties.flatMap((party) => this.leg(party.callSid, party));
-      const joined = new Set(parties.map((party) => party.callSid));
-      for (const callSid of pending.get(conversation.id)?.callSids ?? [])
-        if (!joined.has(callSid)) legs.push(...this.leg(callSid, null));
-      pending.delete(conversation.id);
-      sessions.push({ id: conversation.id, legs });
-    }
-    for (const callOut of pending.values())
-      sessions.push({ id: callOut.id, legs: callOut.callSids.flatMap((callSid) => this.leg(callSid, null)) });
-    return sessions.filter((session) => this.visibleTo(session, holder));
-  }
-
-  private leg(callSid: string, party: SessionLeg['party']): SessionLeg[] {
-    const record = this.legs.find(callSid)?.snapshot;
-    return record ? [{ record, party, trunk: null }] : [];
-  }
-
-  /** Another account's session, or one the agent takes no part in, is as unknown as a missing one. */
-  private visibleTo(session: Session, holder: TokenHolder): boolean {
-    if (session.legs.length === 0) return false;
-    if (!session.legs.every(({ record }) => record.accountSid === holder.accountSid)) return false;
-    return (
-      holder.extensionNumber === null ||
-      session.legs.some(({ record }) => legNumber(record) === holder.extensionNumber)
-    );
+    return this.live
+      .list(holder.accountSid)
+      .map((session) => ({ id: session.id, legs: session.legs.map((leg) => ({ ...leg, trunk: null })) }))
+      .filter(
+        (session) =>
+          holder.extensionNumber === null ||
+          session.legs.some(({ record }) => legNumber(record) === holder.extensionNumber),
+      );
   }
 
   private session(holder: TokenHolder, id: string): Session {

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { CallOuts } from '../call-control/call-outs/call-outs';
+import type { PartyView } from '../call-control/conversations/conversation';
+import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
+import type { CallEntity } from '../call-control/legs/call.entity';
+import { LegDirectory } from '../call-control/ports/leg-directory.port';
+
+/** A leg of a live session: its record, and its party once it is in the conversation. */
+export interface LiveSessionLeg {
+  record: Readonly<CallEntity>;
+  party: PartyView | null;
+}
+
+/** What the PBX facades call a session: a conversation, or a click-to-call whose phones still ring. */
+export interface LiveSession {
+  id: string;
+  accountSid: string;
+  /** Parties in the order they joined, then legs still ringing for it. */
+  legs: LiveSessionLeg[];
+  /** True while it is a click-to-call not connected yet. */
+  callingOut: boolean;
+}
+
+/**
+ * The live sessions of this node, read from the core: its conversations and its click-to-calls. A
+ * session belongs to one account (every leg of it does); the facades decide who else may see it.
+ */
+@Injectable()
+export class LiveSessions {
+  constructor(
+    private readonly conversations: ConversationRegistry,
+    private readonly callOuts: CallOuts,
+    private readonly legs: LegDirectory,
+  ) {}
+
+  list(accountSid: string): LiveSession[] {
+    const sessions: LiveSession[] = [];
+    const pending = new Map(this.callOuts.list().map((callOut) => [callOut.id, callOut]));
+    for (const conversation of this.conversations.list()) {
+      const parties = conversation.partyList();
+      const legs = parties.flatMap((party) => this.leg(party.callSid, party));
+      const joined = new Set(parties.map((party) => party.callSid));
+      const callOut = pending.get(conversation.id);
+      for (const callSid of callOut?.callSids ?? [])
+        if (!joined.has(callSid)) legs.push(...this.leg(callSid, null));
+      pending.delete(conversation.id);
+      sessions.push({
+        id: conversation.id,
+        accountSid: legs[0]?.record.accountSid ?? '',
+        legs,
+        callingOut: !!callOut,
+      });
+    }
+    for (const callOut of pending.values())
+      sessions.push({
+        id: callOut.id,
+        accountSid: callOut.accountSid,
+        legs: callOut.callSids.flatMap((callSid) => this.leg(callSid, null)),
+        callingOut: true,
+      });
+    return sessions.filter(
+      (session) =>
+        session.legs.length > 0 && session.legs.every(({ record }) => record.accountSid === accountSid),
+    );
+  }
+
+  find(accountSid: string, id: string): LiveSession | undefined {
+    return this.list(accountSid).find((session) => session.id === id);
+  }
+
+  /** The session a leg is in now (its conversation, or the click-to-call it rings for). */
+  sessionIdOf(callSid: string): string | undefined {
+    return (
+      this.conversations.conversationOf(callSid)?.id ??
+      this.callOuts.list().find((callOut) => callOut.callSids.includes(callSid))?.id
+    );
+  }
+
+  private leg(callSid: string, party: PartyView | null): LiveSessionLeg[] {
+    const record = this.legs.find(callSid)?.snapshot;
+    return record ? [{ record, party }] : [];
+  }
+}
