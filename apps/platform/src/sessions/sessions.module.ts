@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ExtensionsModule } from '../extensions/extensions.module';
 import { PortsipAuthController } from './portsip/portsip-auth.controller';
-import { PortsipBearerGuard } from './portsip/portsip-bearer.guard';
+import { BearerTokenGuard } from './bearer-token.guard';
 import { PortsipDirectCallController } from './portsip/portsip-direct-call.controller';
 import { PortsipSessionsController } from './portsip/portsip-sessions.controller';
 import { PortsipSessionsService } from './portsip/portsip-sessions.service';
-import { SessionParties } from './portsip/session-parties';
+import { SessionParties } from './session-parties';
 import { LiveSessions } from './live-sessions';
 
 /** The PBX facades on the call-control core (PortSIP-style `/api` so far). */
@@ -14,6 +14,6 @@ import { LiveSessions } from './live-sessions';
   imports: [AccountsModule, ExtensionsModule],
   // `directly` before `:id`: Nest matches routes in the order controllers are listed.
   controllers: [PortsipAuthController, PortsipDirectCallController, PortsipSessionsController],
-  providers: [LiveSessions, PortsipBearerGuard, PortsipSessionsService, SessionParties],
+  providers: [LiveSessions, BearerTokenGuard, PortsipSessionsService, SessionParties],
 })
 export class SessionsModule {}

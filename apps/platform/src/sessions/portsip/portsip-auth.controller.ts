@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { AccessTokensService, TokenGrant } from '../../accounts/access-tokens.service';
-import { BearerRequest, PortsipBearerGuard } from './portsip-bearer.guard';
+import { BearerRequest, BearerTokenGuard } from '../bearer-token.guard';
 import { PortsipExceptionFilter } from './portsip-exception.filter';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
@@ -35,7 +35,7 @@ export class PortsipAuthController {
 
   @Post('revoke')
   @HttpCode(200)
-  @UseGuards(PortsipBearerGuard)
+  @UseGuards(BearerTokenGuard)
   async revoke(@Req() req: BearerRequest): Promise<Record<string, never>> {
     await this.tokens.revoke(req.headers.authorization!.replace(/^Bearer\s+/, ''));
     return {};

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { AttendedReferDto, CreateSessionDto, LegActionDto, ReferDto } from './dto/session-requests.dto';
-import { BearerRequest, PortsipBearerGuard } from './portsip-bearer.guard';
+import { BearerRequest, BearerTokenGuard } from '../bearer-token.guard';
 import { PortsipExceptionFilter } from './portsip-exception.filter';
 import { PortsipSessionsService } from './portsip-sessions.service';
 import type { SessionDto } from './session-view';
@@ -13,7 +13,7 @@ type Empty = Record<string, never>;
  */
 @Controller('api/sessions')
 @UseFilters(PortsipExceptionFilter)
-@UseGuards(PortsipBearerGuard)
+@UseGuards(BearerTokenGuard)
 export class PortsipSessionsController {
   constructor(private readonly sessions: PortsipSessionsService) {}
 

@@ -9,7 +9,7 @@ import { DomainError, DomainErrorCode } from '../../common/domain-error';
 import { AppConfig } from '../../config/app-config';
 import type { AttendedReferDto, SessionOptionsDto } from './dto/session-requests.dto';
 import { LiveSessions } from '../live-sessions';
-import { SessionParties } from './session-parties';
+import { SessionParties } from '../session-parties';
 import { legNumber, SessionDto, SessionLeg, toSessionDto } from './session-view';
 
 /** How long each phone of a click-to-call rings. */

@@ -4,14 +4,7 @@
  */
 
 export type PartyStatusCode =
-  | 'Setup'
-  | 'Proceeding'
-  | 'Answered'
-  | 'Hold'
-  | 'Parked'
-  | 'Disconnected'
-  | 'Gone'
-  | 'VoiceMail';
+  'Setup' | 'Proceeding' | 'Answered' | 'Hold' | 'Parked' | 'Disconnected' | 'Gone' | 'VoiceMail';
 
 export interface PartyEndpoint {
   phoneNumber?: string;

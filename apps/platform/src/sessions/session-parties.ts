@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountEntity } from '../../accounts/account.entity';
-import { accountSipDomain } from '../../accounts/sip-domain';
-import type { CallOutParty } from '../../call-control/call-outs/call-outs';
-import { DomainError, DomainErrorCode } from '../../common/domain-error';
-import { AppConfig } from '../../config/app-config';
-import { ExtensionsService, TenantExtension } from '../../extensions/extensions.service';
-import type { DialTarget } from '../../telephony/telephony-gateway.port';
-import type { AdditionalHeader, SessionOptionsDto } from './dto/session-requests.dto';
+import type { AccountEntity } from '../accounts/account.entity';
+import { accountSipDomain } from '../accounts/sip-domain';
+import type { CallOutParty } from '../call-control/call-outs/call-outs';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
+import { ExtensionsService, TenantExtension } from '../extensions/extensions.service';
+import type { DialTarget } from '../telephony/telephony-gateway.port';
+import type { AdditionalHeader, SessionOptionsDto } from './portsip/dto/session-requests.dto';
 
 /** Whom a number of a tenant reaches: one of its extensions' phones, or the trunk. */
 export interface ResolvedNumber {

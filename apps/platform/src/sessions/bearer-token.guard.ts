@@ -1,16 +1,16 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { AccessTokensService, TokenHolder } from '../../accounts/access-tokens.service';
-import { DomainError, DomainErrorCode } from '../../common/domain-error';
+import { AccessTokensService, TokenHolder } from '../accounts/access-tokens.service';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
 
 /** Whom a PortSIP-style request acts for (an account, or one extension of it), set by the guard. */
 export interface BearerRequest extends Request {
   bearer?: TokenHolder;
 }
 
-/** `Authorization: Bearer <access_token>` from `/api/login/oauth/token`; 401 otherwise. */
+/** `Authorization: Bearer <access_token>` (PortSIP's or RingCentral's OAuth endpoint); 401 otherwise. */
 @Injectable()
-export class PortsipBearerGuard implements CanActivate {
+export class BearerTokenGuard implements CanActivate {
   constructor(private readonly tokens: AccessTokensService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
