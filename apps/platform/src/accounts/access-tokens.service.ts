@@ -14,6 +14,9 @@ export interface TokenGrant {
   expires_in: number;
   refresh_token: string;
   token_type: 'Bearer';
+  /** Whose grant it is (not part of PortSIP's answer: the facades pick their fields). */
+  account_sid: string;
+  extension_number: string | null;
 }
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -51,10 +54,10 @@ export class AccessTokensService {
   }
 
   /**
-   * A grant for one extension of an active account, whose password the caller (the PBX facade) has
-   * checked: extensions are the facade's knowledge, not this service's.
+   * A grant for an active account, or for one extension of it (`extensionNumber`), whose credentials
+   * the caller (a PBX facade) has checked: extensions are the facades' knowledge, not this service's.
    */
-  async grantForExtension(accountSid: string, extensionNumber: string): Promise<TokenGrant> {
+  async grantFor(accountSid: string, extensionNumber: string | null): Promise<TokenGrant> {
     const account = await this.accounts.findBySid(accountSid);
     if (!account || account.status !== AccountStatus.Active)
       throw new DomainError(DomainErrorCode.AccountNotActive, `Account ${accountSid} is not active`);
@@ -65,7 +68,10 @@ export class AccessTokensService {
   async refresh(refreshToken: string): Promise<TokenGrant> {
     const grant = await this.tokens.findOneBy({ refreshHash: hash(refreshToken) });
     if (!grant || grant.refreshExpiresAt <= new Date())
-      throw new DomainError(DomainErrorCode.AuthenticationRequired, 'The refresh token is unknown or expired');
+      throw new DomainError(
+        DomainErrorCode.AuthenticationRequired,
+        'The refresh token is unknown or expired',
+      );
     await this.tokens.delete({ accessHash: grant.accessHash });
     return this.grant({ accountSid: grant.accountSid, extensionNumber: grant.extensionNumber });
   }
@@ -102,6 +108,8 @@ export class AccessTokensService {
       expires_in: this.config.accessTokenTtlSeconds,
       refresh_token: refresh,
       token_type: 'Bearer',
+      account_sid: accountSid,
+      extension_number: extensionNumber,
     };
   }
 }

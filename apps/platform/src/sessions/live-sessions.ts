@@ -4,6 +4,15 @@ import type { PartyView } from '../call-control/conversations/conversation';
 import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
 import type { CallEntity } from '../call-control/legs/call.entity';
 import { LegDirectory } from '../call-control/ports/leg-directory.port';
+import { CallDirection } from '../call-control/legs/call-status';
+
+/**
+ * The number a leg stands for, as PortSIP matches legs by `extension_number`: the phone that called in
+ * (From) for a call into the platform, the phone called (To) for a leg the platform placed.
+ */
+export function legNumber(record: Readonly<CallEntity>): string {
+  return record.direction === CallDirection.Inbound ? record.from : record.to;
+}
 
 /** A leg of a live session: its record, and its party once it is in the conversation. */
 export interface LiveSessionLeg {

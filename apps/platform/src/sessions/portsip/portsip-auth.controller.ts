@@ -7,6 +7,24 @@ import { DomainError, DomainErrorCode } from '../../common/domain-error';
 import { sidPattern } from '../../common/sid';
 import { ExtensionsService } from '../../extensions/extensions.service';
 
+/** PortSIP's token answer (OAuth's fields). */
+export type PortsipTokenDto = Pick<
+  TokenGrant,
+  'access_token' | 'expires_in' | 'refresh_token' | 'token_type'
+>;
+
+const toPortsipToken = ({
+  access_token,
+  expires_in,
+  refresh_token,
+  token_type,
+}: TokenGrant): PortsipTokenDto => ({
+  access_token,
+  expires_in,
+  refresh_token,
+  token_type,
+});
+
 /** PortSIP's authentication: the OAuth password grant, refresh and revoke, under `/api/login/oauth`. */
 @Controller('api/login/oauth')
 @UseFilters(PortsipExceptionFilter)
@@ -22,7 +40,11 @@ export class PortsipAuthController {
    */
   @Post('token')
   @HttpCode(200)
-  async token(@Body() body: TokenRequestDto): Promise<TokenGrant> {
+  async token(@Body() body: TokenRequestDto): Promise<PortsipTokenDto> {
+    return toPortsipToken(await this.grant(body));
+  }
+
+  private async grant(body: TokenRequestDto): Promise<TokenGrant> {
     if (body.grant_type === 'refresh_token') return this.tokens.refresh(body.refresh_token!);
     const username = body.username!;
     if (sidPattern('AC').test(username)) return this.tokens.grantForPassword(username, body.password!);
@@ -30,7 +52,7 @@ export class PortsipAuthController {
     const extension = domain && (await this.extensions.authenticate(domain, extensionNumber, body.password!));
     if (!extension)
       throw new DomainError(DomainErrorCode.AuthenticationRequired, 'The username or password is wrong');
-    return this.tokens.grantForExtension(extension.account.sid, extension.extension.extensionNumber);
+    return this.tokens.grantFor(extension.account.sid, extension.extension.extensionNumber);
   }
 
   @Post('revoke')

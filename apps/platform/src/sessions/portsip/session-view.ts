@@ -1,6 +1,6 @@
 import type { PartyView } from '../../call-control/conversations/conversation';
 import type { CallEntity } from '../../call-control/legs/call.entity';
-import { CallDirection } from '../../call-control/legs/call-status';
+export { legNumber } from '../live-sessions';
 
 /** One leg of a session, in PortSIP's fields, with the party state the core keeps beside them. */
 export interface SessionCallDto {
@@ -29,14 +29,6 @@ export interface SessionLeg {
   record: Readonly<CallEntity>;
   party: PartyView | null;
   trunk: string | null;
-}
-
-/**
- * The number a leg stands for, as PortSIP matches legs by `extension_number`: the phone that called in
- * (From) for a call into the platform, the phone called (To) for a leg the platform placed.
- */
-export function legNumber(record: Readonly<CallEntity>): string {
-  return record.direction === CallDirection.Inbound ? record.from : record.to;
 }
 
 /** A conversation (or a call-out still ringing) as a PortSIP session: one call per leg, in order. */
