@@ -12,6 +12,7 @@ import { NotificationsApiModule } from './notifications/notifications-api.module
 import { NotificationsModule } from './notifications/notifications.module';
 import { RecordingsModule } from './recordings/recordings.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { RingcentralModule } from './sessions/ringcentral/ringcentral.module';
 import { TelephonyModule } from './telephony/telephony.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -31,6 +32,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     CallsModule,
     HealthModule,
     SessionsModule,
+    RingcentralModule,
     MediaModule,
   ],
 })

@@ -26,6 +26,13 @@ import { TwilioAccountsController } from './twilio-accounts.controller';
     BasicAuthGuard,
     AuthTokenCredentialGuard,
   ],
-  exports: [AccessTokensService, AccountsService, AccountLimitsService, ApiKeysService, AccountLifecycle, BasicAuthGuard],
+  exports: [
+    AccessTokensService,
+    AccountsService,
+    AccountLimitsService,
+    ApiKeysService,
+    AccountLifecycle,
+    BasicAuthGuard,
+  ],
 })
 export class AccountsModule {}

@@ -97,7 +97,11 @@ export class CallControl {
   }
 
   /** Records the whole conversation (`callSid` names any party of it), or one party's audio via snoop. */
-  async record(callSid: string, request: RecordRequest, options: { partyOnly?: boolean } = {}): Promise<void> {
+  async record(
+    callSid: string,
+    request: RecordRequest,
+    options: { partyOnly?: boolean } = {},
+  ): Promise<void> {
     const conversation = this.conversationOf(callSid);
     await (options.partyOnly ? conversation.recordParty(callSid, request) : conversation.record(request));
   }
@@ -143,7 +147,11 @@ export class CallControl {
   }
 
   /** `initiator` hands `transferred` over to a new leg to `to` and drops out once it answers. */
-  blindTransfer(initiatorCallSid: string, transferredCallSid: string, to: TransferTarget): Promise<TransferView> {
+  blindTransfer(
+    initiatorCallSid: string,
+    transferredCallSid: string,
+    to: TransferTarget,
+  ): Promise<TransferView> {
     return this.transfers.blind({
       initiatorCallSid,
       transferredCallSid,

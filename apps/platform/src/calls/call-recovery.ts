@@ -86,7 +86,8 @@ export class CallRecovery {
     }
     await settled(live(), drain.drainTimeoutSeconds * 1000);
     const rest = live();
-    await Promise.all(rest.map((session) => session.leg.hangup('platform')));
+    // A channel Asterisk already dropped is no reason to stop hanging up the others.
+    await Promise.allSettled(rest.map((session) => session.leg.hangup('platform')));
     await settled(rest, HANGUP_WAIT_MS);
     this.stopHeartbeat();
     await Promise.all(live().map((session) => session.leg.shutdown()));
@@ -180,13 +181,11 @@ export class CallRecovery {
     const conversation = this.core.conversations.create({ id: bridgeId, endWhenAlone: true });
     const resumeEndWhenAlone = conversation.suspendEndWhenAlone();
     const transfer = watchForTransfer(this.core.events, [parent.leg.sid, child.leg.sid]);
-    void conversation
-      .adopt([parent.leg, child.leg])
-      .catch((error) => {
-        // A party that hung up meanwhile is no failure: the other follows it (below).
-        if (!parent.leg.ended.aborted && !child.leg.ended.aborted)
-          this.logger.warn(`Rejoining ${bridgeId} failed: ${error}`);
-      });
+    void conversation.adopt([parent.leg, child.leg]).catch((error) => {
+      // A party that hung up meanwhile is no failure: the other follows it (below).
+      if (!parent.leg.ended.aborted && !child.leg.ended.aborted)
+        this.logger.warn(`Rejoining ${bridgeId} failed: ${error}`);
+    });
     let separated = false;
     void transfer.promise.then(() => {
       separated = true;

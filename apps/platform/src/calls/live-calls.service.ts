@@ -216,7 +216,9 @@ export class LiveCallsService
   }
 
   private async endQueued(queued: QueuedOutbound, by: 'error' | 'cancel', message?: string): Promise<void> {
-    const { leg, progress } = this.legs.withoutProgram(queued.call, queued.signingKey, { hops: API_CALL_HOPS });
+    const { leg, progress } = this.legs.withoutProgram(queued.call, queued.signingKey, {
+      hops: API_CALL_HOPS,
+    });
     await leg
       .endBeforeDialing(by, null, message)
       .catch((error) => this.logger.error(`Ending queued call ${queued.sid} failed: ${error}`));
@@ -417,7 +419,12 @@ export class LiveCallsService
     let answered!: (yes: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (answered = resolve));
     const hops = parent ? dialLegHops(parent.leg.hops) : API_CALL_HOPS;
-    const options = { hops, target: request.target, headers: request.headers, callerName: request.callerName };
+    const options = {
+      hops,
+      target: request.target,
+      headers: request.headers,
+      callerName: request.callerName,
+    };
     const program = this.legs.program(call, signingKey, options, {
       answered: () => answered(true),
       ended: () => answered(false),

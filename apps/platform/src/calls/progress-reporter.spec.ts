@@ -126,7 +126,9 @@ describe('ProgressReporter', () => {
 
   it('sends nothing without a StatusCallback; a later one (live modification) keeps the stored events', async () => {
     const targets: string[] = [];
-    const reporter = new ProgressReporter(async (target) => void targets.push(`${target.method} ${target.url}`));
+    const reporter = new ProgressReporter(
+      async (target) => void targets.push(`${target.method} ${target.url}`),
+    );
     const call = buildCallEntity({ status: CallStatus.Ringing, statusCallbackEvent: 'ringing completed' });
     reporter.report('ringing', call);
     Object.assign(call, { statusCallback: 'http://app/new', statusCallbackMethod: 'GET' });

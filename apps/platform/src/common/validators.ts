@@ -99,7 +99,10 @@ export function OptionalStatusCallbackEvents(): PropertyDecorator {
       message: `The 'StatusCallbackEvent' parameter must be one or more of ${PROGRESS_EVENTS.join(', ')}`,
       ...invalid,
     }),
-    ArrayNotEmpty({ message: "The 'StatusCallbackEvent' parameter must name at least one event", ...invalid }),
+    ArrayNotEmpty({
+      message: "The 'StatusCallbackEvent' parameter must name at least one event",
+      ...invalid,
+    }),
     IsArray(invalid),
   );
 }

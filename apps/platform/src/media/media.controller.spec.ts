@@ -71,7 +71,9 @@ describe('MediaController', () => {
       .expect(200);
     expect(response.headers['content-type']).toBe('audio/wav');
     expect((response.body as Buffer).equals(wav)).toBe(true);
-    await request(app.getHttpServer()).get(`/media/play/${'cd'.repeat(32)}.wav`).expect(404);
+    await request(app.getHttpServer())
+      .get(`/media/play/${'cd'.repeat(32)}.wav`)
+      .expect(404);
     await request(app.getHttpServer()).get('/media/play/..%2F..%2Ftts').expect(404);
   });
 

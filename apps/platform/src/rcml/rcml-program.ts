@@ -98,7 +98,13 @@ export class RcmlProgram implements LegProgram {
     const document = new AbortController();
     this.document = document;
     this.running = new Promise<void>((resolve) =>
-      document.signal.addEventListener('abort', () => void release().catch(() => undefined).then(resolve)),
+      document.signal.addEventListener(
+        'abort',
+        () =>
+          void release()
+            .catch(() => undefined)
+            .then(resolve),
+      ),
     );
     return document.signal;
   }

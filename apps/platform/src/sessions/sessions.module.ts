@@ -9,11 +9,12 @@ import { PortsipSessionsService } from './portsip/portsip-sessions.service';
 import { SessionParties } from './session-parties';
 import { LiveSessions } from './live-sessions';
 
-/** The PBX facades on the call-control core (PortSIP-style `/api` so far). */
+/** What the PBX facades share (sessions, Bearer tokens, numbers to phones), and the PortSIP-style `/api`. */
 @Module({
   imports: [AccountsModule, ExtensionsModule],
   // `directly` before `:id`: Nest matches routes in the order controllers are listed.
   controllers: [PortsipAuthController, PortsipDirectCallController, PortsipSessionsController],
   providers: [LiveSessions, BearerTokenGuard, PortsipSessionsService, SessionParties],
+  exports: [LiveSessions, BearerTokenGuard, SessionParties],
 })
 export class SessionsModule {}

@@ -1,13 +1,5 @@
 import { Transform } from 'class-transformer';
-import {
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainErrorCode } from '../../common/domain-error';
 import { IsHttpMethod, IsHttpUrl, IsSipUri, OptionalStatusCallbackEvents } from '../../common/validators';
 import type { ProgressEvent } from '../../common/progress-events';

@@ -34,4 +34,3 @@ export function OptionalHttpMethod(name: string): PropertyDecorator {
     IsHttpMethod({ message: `The '${name}' parameter must be GET or POST` }),
   );
 }
-

@@ -139,7 +139,9 @@ export class FakeTelephonyGateway extends TelephonyGateway {
   }
   async reject(channelId: string, sipCode: number): Promise<void> {
     this.command('reject', { channelId, args: { sipCode } }, true);
-    queueMicrotask(() => this.emit(channelId, { kind: 'hangup', cause: 21, causeText: 'Call Rejected', sipCode }));
+    queueMicrotask(() =>
+      this.emit(channelId, { kind: 'hangup', cause: 21, causeText: 'Call Rejected', sipCode }),
+    );
   }
   async play(channelId: string, playbackId: string, media: string): Promise<void> {
     this.command('play', { channelId, args: { playbackId, media } }, true);

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../../accounts/accounts.module';
+import { ExtensionsModule } from '../../extensions/extensions.module';
+import { SessionsModule } from '../sessions.module';
+import { PresenceController } from './presence.controller';
+import { RingcentralAuthController } from './ringcentral-auth.controller';
+import { TelephonySessionEvents } from './telephony-session-event';
+import { TelephonySessionEventsService } from './telephony-session-events.service';
+import { TelephonySessionsController } from './telephony-sessions.controller';
+import { TelephonySessionsService } from './telephony-sessions.service';
+
+/** The RingCentral-style `/restapi`: OAuth, telephony sessions and parties, presence, session events. */
+@Module({
+  imports: [AccountsModule, ExtensionsModule, SessionsModule],
+  controllers: [RingcentralAuthController, TelephonySessionsController, PresenceController],
+  providers: [
+    TelephonySessionsService,
+    TelephonySessionEventsService,
+    { provide: TelephonySessionEvents, useExisting: TelephonySessionEventsService },
+  ],
+  exports: [TelephonySessionEvents, TelephonySessionsService],
+})
+export class RingcentralModule {}
