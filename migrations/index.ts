@@ -11,6 +11,7 @@ import { AccessTokens1764700000200 } from './1764700000200-access-tokens';
 import { SipDomainsAndExtensions1764800000500 } from './1764800000500-sip-domains-and-extensions';
 import { CallUserData1764900000100 } from './1764900000100-call-user-data';
 import { ExtensionTokens1764900000200 } from './1764900000200-extension-tokens';
+import { RingcentralSubscriptions1765000000200 } from './1765000000200-ringcentral-subscriptions';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SipDomainsAndExtensions1764800000500,
   CallUserData1764900000100,
   ExtensionTokens1764900000200,
+  RingcentralSubscriptions1765000000200,
 ];

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, InjectionToken, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +32,10 @@ export async function startPlatform(
     gateway?: TelephonyGateway;
     /** Medium tests: SIP users (Clients, extensions) kept in memory rather than in Asterisk. */
     sipUsers?: SipUserDirectory;
+    /** Modules the application does not import (yet), imported beside it. */
+    imports?: Type[];
+    /** Tokens bound to these values, whether the application binds them or not. */
+    replace?: Array<{ provide: InjectionToken; useValue: unknown }>;
   } = {},
 ): Promise<RunningPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callwright-e2e-'));
@@ -54,9 +58,14 @@ export async function startPlatform(
     DRAIN_TIMEOUT_S: '0',
     ...env,
   });
-  let builder = Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({
+    imports: [AppModule, ...(options.imports ?? [])],
+    providers: options.replace ?? [],
+  })
     .overrideProvider(AppConfig)
     .useValue(config);
+  for (const { provide, useValue } of options.replace ?? [])
+    builder = builder.overrideProvider(provide).useValue(useValue);
   if (options.gateway) builder = builder.overrideProvider(TelephonyGateway).useValue(options.gateway);
   if (options.sipUsers) builder = builder.overrideProvider(SipUserDirectory).useValue(options.sipUsers);
   const moduleRef = await builder.compile();

@@ -24,4 +24,9 @@ export enum NotificationCode {
   ConcurrencyLimit = 20503,
   /** An extension called another that has no phone registered, or a number nothing routes; SIP 480 or 404. */
   ExtensionUnreachable = 20480,
+  /**
+   * A RingCentral-style WebHook subscription was suspended: its notifications kept failing (or piled
+   * up) and were dropped. Twilio has no code for this.
+   */
+  SubscriptionSuspended = 22310,
 }

@@ -9,6 +9,7 @@ import { NotificationEntity } from '../notifications/notification.entity';
 import { RecordingEntity } from '../recordings/recording.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExtensionEntity } from '../extensions/extension.entity';
+import { SubscriptionEntity } from '../sessions/ringcentral/subscriptions/subscription.entity';
 import { MIGRATIONS } from '../../../../migrations';
 
 export const ENTITIES = [
@@ -21,6 +22,7 @@ export const ENTITIES = [
   RecordingEntity,
   ClientEntity,
   ExtensionEntity,
+  SubscriptionEntity,
 ];
 
 export function dataSourceOptions(

@@ -196,6 +196,11 @@ export class ExtensionsService implements OnApplicationBootstrap {
     return account ? this.findInTenant(account, extensionNumber) : null;
   }
 
+  /** The extension `sid` of the account `accountSid` (enabled or not); null otherwise. Asks nothing of Asterisk. */
+  async findBySid(accountSid: string, sid: string): Promise<ExtensionEntity | null> {
+    return sidPattern('EX').test(sid) ? this.extensions.findOneBy({ sid, accountSid }) : null;
+  }
+
   /** Registered contacts of an endpoint; null when Asterisk cannot be asked. */
   async contacts(endpointId: string): Promise<string[] | null> {
     try {

@@ -4,6 +4,7 @@ import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { AppConfig } from '../config/app-config';
 import { AddressPolicy } from './address-policy';
 import { BlockedAddressError, guardedConnector } from './guarded-lookup';
+import { allHeaders, BodyTooLargeError, discard, header, readBody, readBytes } from './response-body';
 import { twilioSignature } from './twilio-signature';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -22,6 +23,20 @@ export interface WebhookResponse {
   body: string;
   /** The URL that produced the body, after redirects: relative URLs in it resolve against this. */
   url: string;
+  /** The response's headers, lower-case names (set by `postJson`, whose callers read them). */
+  headers?: Record<string, string>;
+}
+
+/** A JSON document pushed to a receiver (event notifications), unsigned: its headers carry what proves it. */
+export interface JsonPostRequest {
+  url: string;
+  /** Serialized as the body; absent: an empty body. */
+  json?: unknown;
+  headers: Record<string, string>;
+  /** Tighter than the platform's webhook timeout, for receivers held to a vendor's limit. */
+  timeoutMs?: number;
+  /** Tighter than the platform's response size limit: a larger response fails as 'too-large'. */
+  maxBodyBytes?: number;
 }
 
 export interface MediaRequest {
@@ -111,8 +126,37 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
     if (request.method === 'GET') appendQuery(url, request.params);
     const hop = await this.follow(request.method, url, request.params, request.signingKey, {}, deadline);
     return this.finish(hop.response, hop.url.href, hop.label, deadline).catch((error: unknown) => {
-      throw toWebhookError(error, hop.label, deadline, this.config);
+      throw toWebhookError(error, hop.label, deadline, this.limits());
     });
+  }
+
+  /**
+   * POSTs a JSON document with the same guard and limits as any other request. Redirects are not
+   * followed: a receiver of pushed events answers at the address it registered. The response's
+   * headers come back (a subscription handshake reads one).
+   */
+  async postJson(request: JsonPostRequest): Promise<WebhookResponse> {
+    const limits = this.limits(request.timeoutMs);
+    const deadline = AbortSignal.timeout(limits.totalMs);
+    const url = this.target(request.url, 'POST', request.url);
+    const label = `POST ${withoutCredentials(url)}`;
+    const body = request.json === undefined ? '' : JSON.stringify(request.json);
+    const headers = { accept: '*/*', ...request.headers, 'content-type': 'application/json' };
+    try {
+      const response = await this.exchange('POST', url, body, headers, deadline);
+      const maxBodyBytes = Math.min(request.maxBodyBytes ?? Infinity, this.config.webhookMaxBodyBytes);
+      const result = await this.finish(response, url.href, label, deadline, maxBodyBytes);
+      return { ...result, headers: allHeaders(response) };
+    } catch (error) {
+      throw toWebhookError(error, label, deadline, limits);
+    }
+  }
+
+  private limits(timeoutMs = Infinity): Limits {
+    return {
+      totalMs: Math.min(timeoutMs, this.config.webhookTimeoutMs),
+      connectMs: Math.min(timeoutMs, this.config.webhookConnectTimeoutMs),
+    };
   }
 
   /**
@@ -167,7 +211,7 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
       result.body = await readBytes(response.body, limit, false);
       return result;
     } catch (error) {
-      throw toWebhookError(error, label, deadline, this.config);
+      throw toWebhookError(error, label, deadline, this.limits());
     }
   }
 
@@ -185,11 +229,19 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
     let url = firstUrl;
     for (let redirects = 0; ; redirects++) {
       const label = `${method} ${withoutCredentials(url)}`;
-      const response = await this.exchange(method, url, params, signingKey, deadline, extraHeaders).catch(
-        (error: unknown) => {
-          throw toWebhookError(error, label, deadline, this.config);
-        },
-      );
+      const headers: Record<string, string> = {
+        accept: 'application/xml, text/xml, */*;q=0.1',
+        ...extraHeaders,
+        'x-twilio-signature': twilioSignature(signingKey, withoutCredentials(url), params),
+      };
+      let body: string | undefined;
+      if (params) {
+        body = new URLSearchParams(params).toString();
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+      }
+      const response = await this.exchange(method, url, body, headers, deadline).catch((error: unknown) => {
+        throw toWebhookError(error, label, deadline, this.limits());
+      });
       const location = REDIRECT_STATUSES.has(response.statusCode) ? header(response, 'location') : '';
       if (!location) return { response, url, label };
       discard(response.body);
@@ -242,29 +294,18 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
   private exchange(
     method: HttpMethod,
     url: URL,
-    params: Record<string, string> | null,
-    signingKey: string,
+    body: string | undefined,
+    requestHeaders: Record<string, string>,
     signal: AbortSignal,
-    extraHeaders: Record<string, string> = {},
   ): Promise<Dispatcher.ResponseData> {
-    const signedUrl = withoutCredentials(url);
-    const headers: Record<string, string> = {
-      'user-agent': 'Callwright/0.1',
-      accept: 'application/xml, text/xml, */*;q=0.1',
-      ...extraHeaders,
-      'x-twilio-signature': twilioSignature(signingKey, signedUrl, params),
-    };
+    const headers: Record<string, string> = { 'user-agent': 'Callwright/0.1', ...requestHeaders };
     if (url.username || url.password) {
       // Twilio-style credentials in the URL become Basic auth; the app server never sees them in the URL.
       const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
       headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
     }
-    let body: string | undefined;
-    if (params) {
-      body = new URLSearchParams(params).toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    }
-    return undiciRequest(signedUrl, { method, headers, body, signal, dispatcher: this.agent });
+    const target = withoutCredentials(url);
+    return undiciRequest(target, { method, headers, body, signal, dispatcher: this.agent });
   }
 
   private async finish(
@@ -272,9 +313,9 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
     url: string,
     label: string,
     deadline: AbortSignal,
+    limit = this.config.webhookMaxBodyBytes,
   ): Promise<WebhookResponse> {
     const ok = response.statusCode >= 200 && response.statusCode <= 299;
-    const limit = this.config.webhookMaxBodyBytes;
     const result: WebhookResponse = {
       status: response.statusCode,
       contentType: header(response, 'content-type'),
@@ -310,64 +351,16 @@ function withoutCredentials(url: URL): string {
   return copy.href;
 }
 
-function header(response: Dispatcher.ResponseData, name: string): string {
-  const value = response.headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
+/** The time a request may take: in all, and to connect. */
+interface Limits {
+  totalMs: number;
+  connectMs: number;
 }
 
-/** undici reports destroying an unread body as an error event, which nobody is left to listen to. */
-function discard(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => undefined).destroy();
-}
-
-class BodyTooLargeError extends Error {}
-
-async function readBody(
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-  truncate: boolean,
-): Promise<string> {
-  return (await readBytes(body, limit, truncate)).toString('utf8');
-}
-
-/** Stops at the limit instead of buffering a huge body: the rest is never read off the socket. */
-async function readBytes(
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-  truncate: boolean,
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      const room = limit - size;
-      if (chunk.byteLength > room) {
-        if (!truncate) throw new BodyTooLargeError(`response body exceeds ${limit} bytes`);
-        chunks.push(chunk.subarray(0, room));
-        break;
-      }
-      chunks.push(chunk);
-      size += chunk.byteLength;
-    }
-  } finally {
-    discard(body);
-  }
-  return Buffer.concat(chunks);
-}
-
-function toWebhookError(
-  error: unknown,
-  label: string,
-  deadline: AbortSignal,
-  config: AppConfig,
-): WebhookError {
+function toWebhookError(error: unknown, label: string, deadline: AbortSignal, limits: Limits): WebhookError {
   if (error instanceof WebhookError) return error;
   if (deadline.aborted) {
-    return new WebhookError(
-      `${label} failed: timed out after ${config.webhookTimeoutMs} ms`,
-      undefined,
-      'timeout',
-    );
+    return new WebhookError(`${label} failed: timed out after ${limits.totalMs} ms`, undefined, 'timeout');
   }
   if (error instanceof BodyTooLargeError) {
     return new WebhookError(`${label} failed: ${error.message}`, undefined, 'too-large');
@@ -378,17 +371,13 @@ function toWebhookError(
   const code = (error as { code?: string }).code;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new WebhookError(
-      `${label} failed: connect timed out after ${config.webhookConnectTimeoutMs} ms`,
+      `${label} failed: connect timed out after ${limits.connectMs} ms`,
       undefined,
       'timeout',
     );
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new WebhookError(
-      `${label} failed: timed out after ${config.webhookTimeoutMs} ms`,
-      undefined,
-      'timeout',
-    );
+    return new WebhookError(`${label} failed: timed out after ${limits.totalMs} ms`, undefined, 'timeout');
   }
   return new WebhookError(`${label} failed: ${describeError(error)}`, undefined, 'network');
 }
