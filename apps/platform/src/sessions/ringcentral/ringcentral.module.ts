@@ -4,14 +4,15 @@ import { ExtensionsModule } from '../../extensions/extensions.module';
 import { SessionsModule } from '../sessions.module';
 import { PresenceController } from './presence.controller';
 import { RingcentralAuthController } from './ringcentral-auth.controller';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { TelephonySessionEvents } from './telephony-session-event';
 import { TelephonySessionEventsService } from './telephony-session-events.service';
 import { TelephonySessionsController } from './telephony-sessions.controller';
 import { TelephonySessionsService } from './telephony-sessions.service';
 
-/** The RingCentral-style `/restapi`: OAuth, telephony sessions and parties, presence, session events. */
+/** The RingCentral-style `/restapi`: OAuth, telephony sessions and parties, presence, session events and their subscriptions. */
 @Module({
-  imports: [AccountsModule, ExtensionsModule, SessionsModule],
+  imports: [AccountsModule, ExtensionsModule, SessionsModule, SubscriptionsModule],
   controllers: [RingcentralAuthController, TelephonySessionsController, PresenceController],
   providers: [
     TelephonySessionsService,
