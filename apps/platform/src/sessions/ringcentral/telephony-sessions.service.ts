@@ -193,9 +193,10 @@ export class TelephonySessionsService {
     return toRcSession(session, legs, known);
   }
 
-  // ---- finding sessions and parties ----
+  // ---- finding sessions and parties (public for the other telephony controllers: park, recordings...) ----
 
-  private session(holder: TokenHolder, id: string): LiveSession {
+  /** The holder's session `id`; 404 when it is unknown, another account's, or (agent) not its own. */
+  session(holder: TokenHolder, id: string): LiveSession {
     const session = this.live.find(holder.accountSid, id);
     if (!session) throw sessionNotFound(id);
     if (
@@ -206,14 +207,16 @@ export class TelephonySessionsService {
     return session;
   }
 
-  private leg(holder: TokenHolder, id: string, partyId: string): LiveSessionLeg {
+  /** A party of the holder's session; 404 otherwise. */
+  leg(holder: TokenHolder, id: string, partyId: string): LiveSessionLeg {
     const leg = this.session(holder, id).legs.find(({ record }) => record.sid === partyId);
     if (!leg)
       throw new DomainError(DomainErrorCode.NotFound, `Party ${partyId} is not found in session ${id}`);
     return leg;
   }
 
-  private connected(holder: TokenHolder, id: string, partyId: string, action: string): LiveSessionLeg {
+  /** A party that is connected in the conversation; 409 when it is ringing or gone. */
+  connected(holder: TokenHolder, id: string, partyId: string, action: string): LiveSessionLeg {
     const leg = this.leg(holder, id, partyId);
     if (!leg.party || leg.party.status !== 'connected')
       throw conflict(`Party ${partyId} is not connected: it cannot ${action}`);
@@ -227,7 +230,8 @@ export class TelephonySessionsService {
     return leg;
   }
 
-  private counterpart(session: LiveSession, leg: LiveSessionLeg): LiveSessionLeg {
+  /** The one other connected party of a two-party session; 409 otherwise. */
+  counterpart(session: LiveSession, leg: LiveSessionLeg): LiveSessionLeg {
     const others = session.legs.filter(
       (candidate) => candidate.record.sid !== leg.record.sid && candidate.party?.status === 'connected',
     );
@@ -236,7 +240,7 @@ export class TelephonySessionsService {
     return others[0];
   }
 
-  private async partyView(holder: TokenHolder, id: string, partyId: string): Promise<RcParty> {
+  async partyView(holder: TokenHolder, id: string, partyId: string): Promise<RcParty> {
     const session = this.live.find(holder.accountSid, id);
     const view = session && (await this.view(await this.account(holder), session));
     const party = view?.parties.find((candidate) => candidate.id === partyId);
@@ -245,13 +249,13 @@ export class TelephonySessionsService {
     return party;
   }
 
-  private number(target: PartyTargetDto, field: string): string {
+  number(target: PartyTargetDto, field: string): string {
     const number = target.extensionNumber ?? target.phoneNumber;
     if (!number) throw new RingcentralParameterError(field, `${field} needs phoneNumber or extensionNumber`);
     return number;
   }
 
-  private async account(holder: TokenHolder): Promise<AccountEntity> {
+  async account(holder: TokenHolder): Promise<AccountEntity> {
     const account = await this.accounts.findBySid(holder.accountSid);
     if (!account)
       throw new DomainError(DomainErrorCode.AuthenticationRequired, 'The account no longer exists');
