@@ -1,9 +1,5 @@
-import { DataSource } from 'typeorm';
 import { AccountsService } from '../apps/platform/src/accounts/accounts.service';
-import { accountSipDomain } from '../apps/platform/src/accounts/sip-domain';
-import { ExtensionEntity } from '../apps/platform/src/extensions/extension.entity';
-import { extensionEndpointId } from '../apps/platform/src/extensions/extensions.service';
-import { SipUserDirectory } from '../apps/platform/src/telephony/sip-user-directory.port';
+import { unprovisionExtensions } from './support/tenant-extensions';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
 import { HttpRecorder } from './support/http-recorder';
 import { callFromExtension } from './support/sip-extension-call';
@@ -35,16 +31,7 @@ describe('Extensions: tenants, SIP domains and registration', () => {
   });
 
   afterAll(async () => {
-    // Asterisk outlives the test database: take this run's SIP users off it.
-    if (platform) {
-      const directory = platform.app.get(SipUserDirectory);
-      const accounts = platform.app.get(AccountsService);
-      for (const extension of await platform.app.get(DataSource).getRepository(ExtensionEntity).find()) {
-        const account = await accounts.findBySid(extension.accountSid);
-        if (account)
-          await directory.remove(extensionEndpointId(extension.extensionNumber, accountSipDomain(account)));
-      }
-    }
+    if (platform) await unprovisionExtensions(platform);
     await platform?.close();
   });
 
