@@ -5,6 +5,11 @@ import type { CallLeg, LegProgram } from './legs/call-leg';
 import { LegDirectory } from './ports/leg-directory.port';
 import type { Conversation, PartyView } from './conversations/conversation';
 import { ConversationRegistry } from './conversations/conversation-registry';
+import {
+  ConversationRecordings,
+  type ConversationRecordingView,
+  type StartedConversationRecording,
+} from './conversations/conversation-recordings';
 import type { TransferView } from './conversations/transfer';
 import { MergeRequest, Transfers } from './conversations/transfers';
 import { LegHangup } from './ports/leg-hangup.port';
@@ -27,13 +32,17 @@ const DEFAULT_RING_SECONDS = 30;
  */
 @Injectable()
 export class CallControl {
+  private readonly conversationRecordings: ConversationRecordings;
+
   constructor(
     private readonly conversations: ConversationRegistry,
     private readonly transfers: Transfers,
     private readonly legs: LegHangup,
     private readonly directory: LegDirectory,
     private readonly gateway: TelephonyGateway,
-  ) {}
+  ) {
+    this.conversationRecordings = new ConversationRecordings(gateway);
+  }
 
   // ---- one leg ----
 
@@ -78,6 +87,27 @@ export class CallControl {
     await this.gateway.redirect(this.leg(callSid).channelId, target);
   }
 
+  /**
+   * Whether this leg is a callee still ringing for a party that waits (an inbound caller being
+   * connected, a call-out's first party): such a leg is forwarded with `forwardRinging`.
+   */
+  isRingingCallee(callSid: string): boolean {
+    return this.conversations.ringing.ringing(callSid) !== undefined;
+  }
+
+  /**
+   * Stops the ringing callee side this leg belongs to (every phone of it, canceled) and rings
+   * `targets` instead for the same waiting party; whoever answers is bridged as the callee would have
+   * been. 409 once the callee answered.
+   */
+  async forwardRinging(callSid: string, forward: { targets: DialTarget[]; to?: string }): Promise<string[]> {
+    const side = this.conversations.ringing.ringing(callSid);
+    if (!side)
+      throw new DomainError(DomainErrorCode.InvalidPartyState, `Call ${callSid} is not a ringing callee`);
+    const members = await side.retarget(forward.targets, forward.to);
+    return members.map((member) => member.callSid);
+  }
+
   // ---- conversations ----
 
   /** Bridges the legs into a new conversation (a two-party call: a party left alone is hung up). */
@@ -116,6 +146,34 @@ export class CallControl {
 
   async stopRecording(callSid: string, name: string): Promise<void> {
     await this.conversationOf(callSid).stopRecording(name);
+  }
+
+  /**
+   * Records the conversation `callSid` is a party of until it ends (or Asterisk stops it), pausable;
+   * `finished` brings the WAV, the paused time left out.
+   */
+  async startConversationRecording(callSid: string): Promise<StartedConversationRecording> {
+    const conversation = this.conversationOf(callSid);
+    const member = conversation.member(callSid)!;
+    return this.conversationRecordings.start(conversation, callSid, member.accountSid);
+  }
+
+  /** Pauses (`active: false`) or resumes a recording of the conversation `callSid` is in; idempotent. */
+  setConversationRecordingActive(
+    callSid: string,
+    recordingId: string,
+    active: boolean,
+  ): Promise<ConversationRecordingView> {
+    return this.conversationRecordings.setActive(
+      this.conversations.conversationOf(callSid),
+      recordingId,
+      active,
+    );
+  }
+
+  /** The live recordings of a conversation (none once it ended). */
+  conversationRecordingsOf(conversationId: string): ConversationRecordingView[] {
+    return this.conversationRecordings.of(conversationId);
   }
 
   /** The party a call is in its conversation, with the conversation's other parties. */

@@ -67,6 +67,17 @@ export class LiveSessions {
         legs: callOut.callSids.flatMap((callSid) => this.leg(callSid, null)),
         callingOut: true,
       });
+    // A caller waiting while the callee's phones ring (an inbound call to an extension) is a session
+    // too, so that its ringing party can be forwarded or rejected.
+    const listed = new Set(sessions.map((session) => session.id));
+    for (const side of this.conversations.ringing.list())
+      if (!listed.has(side.sessionId))
+        sessions.push({
+          id: side.sessionId,
+          accountSid: side.accountSid,
+          legs: [side.waitingCallSid, ...side.callSids].flatMap((callSid) => this.leg(callSid, null)),
+          callingOut: false,
+        });
     return sessions.filter(
       (session) =>
         session.legs.length > 0 && session.legs.every(({ record }) => record.accountSid === accountSid),
@@ -81,7 +92,10 @@ export class LiveSessions {
   sessionIdOf(callSid: string): string | undefined {
     return (
       this.conversations.conversationOf(callSid)?.id ??
-      this.callOuts.list().find((callOut) => callOut.callSids.includes(callSid))?.id
+      this.callOuts.list().find((callOut) => callOut.callSids.includes(callSid))?.id ??
+      this.conversations.ringing
+        .list()
+        .find((side) => side.waitingCallSid === callSid || side.callSids.includes(callSid))?.sessionId
     );
   }
 

@@ -114,4 +114,38 @@ describe('CallOuts (click-to-call on the fake gateway)', () => {
     await settle();
     expect(legs.hungUp).toEqual(expect.arrayContaining(callees));
   });
+
+  it('forwards the ringing callee: both its phones stop, the target rings for the answered caller and joins on answer', async () => {
+    const { callOuts, legs, gateway, registry, settle, placedChannel } = callOutCore();
+    const started = await callOuts.start(request);
+    gateway.answerLeg(placedChannel(0));
+    await settle();
+    const [first, second] = callOuts.find(started.id)!.callSids.slice(1);
+    const side = registry.ringing.ringing(second)!;
+    expect(side).toMatchObject({ sessionId: started.id, waitingCallSid: started.callSids[0] });
+    const target = { kind: 'sip-user' as const, dialString: 'PJSIP/1003@t.example/sip:1003@10.0.0.3' };
+    const [forwarded] = await side.retarget([target], '1003');
+    await settle();
+    expect(legs.placed[3]).toEqual(
+      expect.objectContaining({ forCallSid: started.callSids[0], target, to: '1003', callerId: '1001' }),
+    );
+    expect(legs.hungUp).toEqual([first, second]);
+    expect(callOuts.find(started.id)!.callSids).toEqual([
+      ...started.callSids,
+      first,
+      second,
+      forwarded.callSid,
+    ]);
+    expect(legs.hungUp).not.toContain(started.callSids[0]);
+
+    gateway.answerLeg(placedChannel(3));
+    await settle();
+    expect(
+      registry
+        .find(started.id)!
+        .partyList()
+        .map((party) => party.callSid),
+    ).toEqual([started.callSids[0], forwarded.callSid]);
+    expect(registry.ringing.list()).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import { ConversationRegistry } from '../conversations/conversation-registry';
 import type { ConversationMember } from '../conversations/conversation-member';
 import { LegHangup } from '../ports/leg-hangup.port';
 import { ringAll, type RingingLegs } from '../legs/ring-all';
+import { RingingCallee } from '../legs/ringing-callee';
 import { LegPlacer } from '../ports/leg-placer.port';
 
 /** One side of a call the platform sets up between two phones. */
@@ -45,6 +46,7 @@ export interface CallOutView {
  * Third-party call control (RFC 3725 flow 4, as two legs bridged in Asterisk): the caller's phone rings
  * first; once it answers it is the first party of a conversation and the callee is rung; the callee's
  * answer joins it. An unanswered callee ends the caller's call; a caller who hangs up cancels the callee.
+ * The ringing callee can be forwarded (re-targeted) meanwhile, as an inbound connection's can.
  * Call-outs are kept until they are connected or over: afterwards their conversation tells the rest.
  */
 @Injectable()
@@ -98,15 +100,22 @@ export class CallOuts {
       throw error;
     }
     view.stage = 'calling-callee';
-    let callee: RingingLegs;
+    let callee: RingingCallee;
     try {
-      callee = await this.ring(caller.callSid, request.callee, request);
+      callee = await RingingCallee.ring(this.placer, this.legs, this.conversations.ringing, {
+        sessionId: view.id,
+        waitingCallSid: caller.callSid,
+        accountSid: request.accountSid,
+        request: this.ringRequest(caller.callSid, request.callee, request),
+        targets: request.callee.targets,
+        // A forwarded callee's new legs are the call-out's too.
+        onPlaced: (members) => view.callSids.push(...members.map((member) => member.callSid)),
+      });
     } catch (error) {
       this.logger.warn(`Call-out ${view.id}: the callee could not be called: ${(error as Error).message}`);
       await this.hangUp(caller);
       return;
     }
-    view.callSids.push(...callee.members.map((member) => member.callSid));
     const cancelCallee = () => void callee.hangUpAll();
     caller.ended.addEventListener('abort', cancelCallee, { once: true });
     const answered = await callee.answered;
@@ -129,21 +138,20 @@ export class CallOuts {
     party: CallOutParty,
     request: CallOutRequest,
   ): Promise<RingingLegs> {
-    return ringAll(
-      this.placer,
-      this.legs,
-      {
-        forCallSid,
-        accountSid: request.accountSid,
-        to: party.to,
-        callerId: party.callerId,
-        callerName: party.callerName,
-        headers: party.headers,
-        timeoutSeconds: request.ringSeconds,
-        userData: request.userData ?? null,
-      },
-      party.targets,
-    );
+    return ringAll(this.placer, this.legs, this.ringRequest(forCallSid, party, request), party.targets);
+  }
+
+  private ringRequest(forCallSid: string | null, party: CallOutParty, request: CallOutRequest) {
+    return {
+      forCallSid,
+      accountSid: request.accountSid,
+      to: party.to,
+      callerId: party.callerId,
+      callerName: party.callerName,
+      headers: party.headers,
+      timeoutSeconds: request.ringSeconds,
+      userData: request.userData ?? null,
+    };
   }
 
   private async hangUp(member: ConversationMember): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
 import { ChannelEvent, TelephonyGateway } from '../../telephony/telephony-gateway.port';
 import { CallEventBus } from '../events/call-event-bus';
+import { RingingCallees } from '../legs/ringing-callee';
 import { LegHangup } from '../ports/leg-hangup.port';
 import { Conversation, ConversationOptions, PartyView } from './conversation';
 
@@ -13,6 +14,8 @@ import { Conversation, ConversationOptions, PartyView } from './conversation';
 export class ConversationRegistry {
   private readonly conversations = new Map<string, Conversation>();
   private readonly byCallSid = new Map<string, Conversation>();
+  /** Callee sides still ringing for a party that waits: conversations about to be (re-targetable). */
+  readonly ringing = new RingingCallees();
 
   constructor(
     private readonly gateway: TelephonyGateway,

@@ -1,6 +1,7 @@
 import type { ConversationRegistry } from '../conversations/conversation-registry';
 import type { CallLeg } from '../legs/call-leg';
 import { CallStatus } from '../legs/call-status';
+import { RingingCallees } from '../legs/ringing-callee';
 import type { LegHangup } from '../ports/leg-hangup.port';
 import type { LegPlacer, PlaceLegRequest } from '../ports/leg-placer.port';
 import { connectInbound, unansweredSipCode } from './inbound-connection';
@@ -33,24 +34,34 @@ function scene(options: { targets?: number; status?: CallStatus; callerHangsUpFi
     },
   };
   const hangup: LegHangup = { hangUp: async (callSid: string) => void actions.push(`hang up ${callSid}`) };
+  const ringing = new RingingCallees();
   const conversations = {
-    create: (created: unknown) => ({
+    ringing,
+    create: ({ id, ...created }: { id: string }) => ({
       start: async (members: { callSid?: string; snapshot?: { sid: string } }[]) =>
         void actions.push(
-          `bridge ${members.map((m) => m.callSid ?? m.snapshot?.sid).join('+')} ${JSON.stringify(created)}`,
+          `bridge ${members.map((m) => m.callSid ?? m.snapshot?.sid).join('+')} ${JSON.stringify(created)}${
+            id === sessionIds[0] ? '' : ' (another session)'
+          }`,
         ),
     }),
   } as unknown as ConversationRegistry;
+  const sessionIds: string[] = [];
   const targets = Array.from({ length: options.targets ?? 1 }, (_, i) => phone(`sip:1002@10.0.0.${i + 1}`));
   const connect = { targets, to: '1002', callerId: '1001', timeoutSeconds: 30 };
-  const run = async (answers: boolean[]) => {
+  const start = async () => {
     const done = connectInbound(caller, connect, { placer, hangup, conversations });
     await new Promise((resolve) => setImmediate(resolve));
+    sessionIds.push(...ringing.list().map((side) => side.sessionId));
+    return { done };
+  };
+  const run = async (answers: boolean[]) => {
+    const { done } = await start();
     if (options.callerHangsUpFirst) callerGone.abort();
     answers.forEach((yes, i) => outcomes[i](yes));
     await done;
   };
-  return { actions, placed, run };
+  return { actions, placed, outcomes, ringing, start, run };
 }
 
 describe('connectInbound', () => {
@@ -101,6 +112,50 @@ describe('connectInbound', () => {
     await run([false]);
     expect(actions[0]).toBe('hang up CA-callee-1');
     expect(actions).not.toContain('answer caller');
+  });
+
+  it('forwards the ringing callee: its phones are hung up, the target rings for the same caller and its answer is bridged', async () => {
+    const { actions, placed, outcomes, ringing, start } = scene({ targets: 2 });
+    const { done } = await start();
+    const [side] = ringing.list();
+    expect(side.isRinging('CA-callee-2')).toBe(true);
+    await side.retarget([phone('sip:1003@10.0.0.9')], '1003');
+    expect(placed[2]).toMatchObject({
+      forCallSid: 'CA-caller',
+      target: phone('sip:1003@10.0.0.9'),
+      to: '1003',
+      callerId: '1001',
+    });
+    expect(actions).toEqual(['hang up CA-callee-1', 'hang up CA-callee-2']);
+    expect(side.isRinging('CA-callee-1')).toBe(false);
+    expect(ringing.ringing('CA-callee-3')).toBe(side);
+    // The canceled legs end unanswered: the caller keeps waiting, for the target now.
+    outcomes[0](false);
+    outcomes[1](false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(actions).not.toContain('reject caller 480');
+    outcomes[2](true);
+    await done;
+    expect(actions.slice(2)).toEqual(['answer caller', 'bridge CA-caller+CA-callee-3 {"endWhenAlone":true}']);
+    expect(ringing.list()).toEqual([]);
+  });
+
+  it('refuses to forward a callee that answered (409), and leaves the call as it was', async () => {
+    const { actions, outcomes, ringing, start } = scene();
+    const { done } = await start();
+    const [side] = ringing.list();
+    outcomes[0](true);
+    await done;
+    await expect(side.retarget([phone('sip:1003@10.0.0.9')])).rejects.toMatchObject({ code: 22303 });
+    expect(actions).toEqual(['answer caller', 'bridge CA-caller+CA-callee-1 {"endWhenAlone":true}']);
+  });
+
+  it('a forward that cannot place its target leaves the callee ringing', async () => {
+    const { ringing, start } = scene();
+    await start();
+    const [side] = ringing.list();
+    await expect(side.retarget([])).rejects.toThrow('nothing to ring');
+    expect(side.isRinging('CA-callee-1')).toBe(true);
   });
 
   it('maps an unknown outcome to 480', () => {

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DialTarget } from '../../telephony/telephony-gateway.port';
 import type { ConversationRegistry } from '../conversations/conversation-registry';
 import type { CallLeg } from '../legs/call-leg';
 import { CallStatus } from '../legs/call-status';
 import type { LegHangup } from '../ports/leg-hangup.port';
-import { ringAll, type RingingLegs } from '../legs/ring-all';
+import { RingingCallee } from '../legs/ringing-callee';
 import type { LegPlacer } from '../ports/leg-placer.port';
 
 /** Where a connected inbound call is rung (a PBX extension's phones, the trunk). */
@@ -40,7 +41,8 @@ const logger = new Logger('InboundConnection');
  * Rings `connect` for an unanswered inbound caller (child legs: call records with ParentCallSid, one per
  * target) and, when one answers, answers the caller and bridges both in a two-party conversation. The
  * caller stays unanswered until then, so an unanswered callee's reason reaches it as a SIP final
- * response; a caller who gives up cancels the callee.
+ * response; a caller who gives up cancels the callee. While it rings the callee side can be
+ * re-targeted (forwarded): the caller keeps waiting for whoever is rung then.
  */
 export async function connectInbound(
   caller: CallLeg,
@@ -48,20 +50,22 @@ export async function connectInbound(
   deps: InboundConnectionDeps,
 ): Promise<void> {
   const callerSid = caller.snapshot.sid;
-  let ringing: RingingLegs;
+  const sessionId = `cw-bridge-${randomUUID()}`;
+  let ringing: RingingCallee;
   try {
-    ringing = await ringAll(
-      deps.placer,
-      deps.hangup,
-      {
+    ringing = await RingingCallee.ring(deps.placer, deps.hangup, deps.conversations.ringing, {
+      sessionId,
+      waitingCallSid: callerSid,
+      accountSid: caller.accountSid,
+      request: {
         forCallSid: callerSid,
         accountSid: caller.accountSid,
         to: connect.to,
         callerId: connect.callerId,
         timeoutSeconds: connect.timeoutSeconds,
       },
-      connect.targets,
-    );
+      targets: connect.targets,
+    });
   } catch (error) {
     logger.warn(`${callerSid}: the callee leg could not be placed: ${(error as Error).message}`);
     await caller.reject(SIP_TEMPORARILY_UNAVAILABLE).catch(() => caller.hangup());
@@ -81,7 +85,7 @@ export async function connectInbound(
   }
   try {
     await caller.answer();
-    await deps.conversations.create({ endWhenAlone: true }).start([caller, callee]);
+    await deps.conversations.create({ id: sessionId, endWhenAlone: true }).start([caller, callee]);
   } catch (error) {
     logger.warn(`${callerSid}: bridging with ${callee.callSid} failed: ${(error as Error).message}`);
     await Promise.allSettled([caller.hangup(), ringing.hangUpAll()]);

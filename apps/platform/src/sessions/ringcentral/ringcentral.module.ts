@@ -1,21 +1,30 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { ExtensionsModule } from '../../extensions/extensions.module';
+import { RecordingsModule } from '../../recordings/recordings.module';
 import { SessionsModule } from '../sessions.module';
 import { PresenceController } from './presence.controller';
 import { RingcentralAuthController } from './ringcentral-auth.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { TelephonySessionEvents } from './telephony-session-event';
 import { TelephonySessionEventsService } from './telephony-session-events.service';
+import { TelephonyRecordingsController } from './telephony-recordings.controller';
+import { TelephonyRecordingsService } from './telephony-recordings.service';
 import { TelephonySessionsController } from './telephony-sessions.controller';
 import { TelephonySessionsService } from './telephony-sessions.service';
 
-/** The RingCentral-style `/restapi`: OAuth, telephony sessions and parties, presence, session events and their subscriptions. */
+/** The RingCentral-style `/restapi`: OAuth, telephony sessions and parties, call recordings, presence, session events and their subscriptions. */
 @Module({
-  imports: [AccountsModule, ExtensionsModule, SessionsModule, SubscriptionsModule],
-  controllers: [RingcentralAuthController, TelephonySessionsController, PresenceController],
+  imports: [AccountsModule, ExtensionsModule, RecordingsModule, SessionsModule, SubscriptionsModule],
+  controllers: [
+    RingcentralAuthController,
+    TelephonySessionsController,
+    TelephonyRecordingsController,
+    PresenceController,
+  ],
   providers: [
     TelephonySessionsService,
+    TelephonyRecordingsService,
     TelephonySessionEventsService,
     { provide: TelephonySessionEvents, useExisting: TelephonySessionEventsService },
   ],

@@ -161,8 +161,26 @@ export class TelephonySessionsService {
     else await this.control.hangup(leg.record.sid);
   }
 
-  /** An unanswered call into the platform is sent to the target (302): Asterisk leaves the path. */
+  /**
+   * A ringing party is sent to the target: a callee's phones (rung for a waiting caller or a call-out)
+   * stop ringing and the target is rung for the same caller; an unanswered call into the platform gets
+   * a 302 and Asterisk leaves the path.
+   */
   async forward(holder: TokenHolder, id: string, partyId: string, to: PartyTargetDto): Promise<RcParty> {
+    const ringing = this.leg(holder, id, partyId);
+    if (!ringing.party && this.control.isRingingCallee(partyId)) {
+      const account = await this.account(holder);
+      const target = await this.parties.resolve(account, this.number(to, 'body'), 'target');
+      const before = this.session(holder, id);
+      await this.control.forwardRinging(partyId, { targets: target.targets, to: target.number });
+      // The forwarded party shows as it ended (canceled), beside the legs now ringing.
+      const after = this.live.find(holder.accountSid, id) ?? before;
+      const legs = after.legs.some(({ record }) => record.sid === partyId)
+        ? after.legs
+        : [...after.legs, ringing];
+      const view = await this.view(account, after, legs);
+      return view.parties.find((party) => party.id === partyId)!;
+    }
     const leg = this.ringingInbound(holder, id, partyId, 'forward');
     const target = await this.parties.resolve(await this.account(holder), this.number(to, 'body'), 'target');
     await this.control.forward(leg.record.sid, target.transferTarget);

@@ -47,6 +47,8 @@ export class FakeTelephonyGateway extends TelephonyGateway {
   private nextId = 1;
   private readonly listeners = new Map<string, ChannelListener>();
   private readonly bridgeListeners = new Map<string, ChannelListener>();
+  /** What `takeRecording` hands over, by recording name (empty when the test stored none). */
+  readonly recordingFiles = new Map<string, Buffer>();
   private readonly connectedListeners: Array<() => void> = [];
   private incoming: ((channel: IncomingChannel) => void) | null = null;
 
@@ -77,6 +79,10 @@ export class FakeTelephonyGateway extends TelephonyGateway {
   emit(channelId: string, event: ChannelEvent): void {
     if (event.kind === 'hangup') this.dropChannel(channelId);
     this.listeners.get(channelId)?.(event);
+  }
+  /** Delivers a bridge's event (a recording's end) to its watcher. */
+  emitBridge(bridgeId: string, event: ChannelEvent): void {
+    this.bridgeListeners.get(bridgeId)?.(event);
   }
   /** A call arrives from outside: the channel exists and the platform's incoming handler runs. */
   arrive(channel: Partial<IncomingChannel> & { channelId?: string } = {}): IncomingChannel {
@@ -166,7 +172,7 @@ export class FakeTelephonyGateway extends TelephonyGateway {
   }
   async takeRecording(name: string): Promise<Buffer> {
     this.command('takeRecording', { args: { name } });
-    return Buffer.alloc(0);
+    return this.recordingFiles.get(name) ?? Buffer.alloc(0);
   }
   async indicateRinging(channelId: string): Promise<void> {
     this.command('indicateRinging', { channelId }, true);
