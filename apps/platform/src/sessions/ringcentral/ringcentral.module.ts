@@ -5,17 +5,27 @@ import { SessionsModule } from '../sessions.module';
 import { PresenceController } from './presence.controller';
 import { RingcentralAuthController } from './ringcentral-auth.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { TelephonyDevices } from './telephony-devices';
+import { TelephonyPbxFeaturesController } from './telephony-pbx-features.controller';
+import { TelephonyPbxFeaturesService } from './telephony-pbx-features.service';
 import { TelephonySessionEvents } from './telephony-session-event';
 import { TelephonySessionEventsService } from './telephony-session-events.service';
 import { TelephonySessionsController } from './telephony-sessions.controller';
 import { TelephonySessionsService } from './telephony-sessions.service';
 
-/** The RingCentral-style `/restapi`: OAuth, telephony sessions and parties, presence, session events and their subscriptions. */
+/** The RingCentral-style `/restapi`: OAuth, telephony sessions and parties (park, flip, supervise too), presence, session events and their subscriptions. */
 @Module({
   imports: [AccountsModule, ExtensionsModule, SessionsModule, SubscriptionsModule],
-  controllers: [RingcentralAuthController, TelephonySessionsController, PresenceController],
+  controllers: [
+    RingcentralAuthController,
+    TelephonySessionsController,
+    TelephonyPbxFeaturesController,
+    PresenceController,
+  ],
   providers: [
     TelephonySessionsService,
+    TelephonyPbxFeaturesService,
+    TelephonyDevices,
     TelephonySessionEventsService,
     { provide: TelephonySessionEvents, useExisting: TelephonySessionEventsService },
   ],
