@@ -218,6 +218,25 @@ export class CallControl {
   }
 
   /**
+   * Moves the party's call to another phone (`to`: another phone of the same user): the other party
+   * waits on hold while it rings; once it answers it takes the call and the party's leg is hung up.
+   * Unanswered, the call goes on as before. Refused unless the party has exactly one other party.
+   */
+  flip(callSid: string, to: TransferTarget): Promise<TransferView> {
+    const conversation = this.conversationOf(callSid);
+    const party = conversation.party(callSid);
+    const others = conversation
+      .partyList()
+      .filter((other) => other.callSid !== callSid && other.status === 'connected');
+    if (party?.status !== 'connected' || others.length !== 1)
+      throw new DomainError(
+        DomainErrorCode.InvalidPartyState,
+        `Call ${callSid} cannot flip: it needs to be connected with exactly one other party`,
+      );
+    return this.blindTransfer(callSid, others[0].callSid, to);
+  }
+
+  /**
    * `initiator` consults a new leg to `to` while `transferred` waits on hold; `completeTransfer` then
    * connects `transferred` with it, `cancelTransfer` goes back.
    */

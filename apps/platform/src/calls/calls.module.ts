@@ -12,6 +12,8 @@ import { CallEntity } from '../call-control/legs/call.entity';
 import { CallRecords } from '../call-control/legs/call-records';
 import { CallControl } from '../call-control/call-control.service';
 import { CallOuts } from '../call-control/call-outs/call-outs';
+import { ParkOrbits } from '../call-control/parking/park-orbits';
+import { Supervisions } from '../call-control/supervision/supervisions';
 import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
 import { Transfers } from '../call-control/conversations/transfers';
 import { CallEventBus } from '../call-control/events/call-event-bus';
@@ -58,6 +60,8 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     LiveLegs,
     CallControl,
     CallOuts,
+    ParkOrbits,
+    Supervisions,
     { provide: LegHangup, useExisting: LiveLegs },
     { provide: LegDirectory, useExisting: LiveLegs },
     { provide: LegPlacer, useExisting: LiveCallsService },
@@ -82,6 +86,8 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     LiveCallsService,
     CallControl,
     CallOuts,
+    ParkOrbits,
+    Supervisions,
     CallEventBus,
     ConversationRegistry,
     LegDirectory,

@@ -42,6 +42,8 @@ const PARTY_SIGNAL_EVENTS: Partial<Record<PartySignal['type'], PartyPayload['typ
   'phone-unheld': 'party.unheld',
   mute: 'party.muted',
   unmute: 'party.unmuted',
+  park: 'party.parked',
+  unpark: 'party.unparked',
 };
 
 /**
@@ -176,6 +178,19 @@ export class Conversation {
     return this.command(callSid, { type: 'unmute' }, (channelId) => this.gateway.unmute(channelId, 'in'));
   }
 
+  /**
+   * Parks the party as `parkId`: it hears music on hold (its phone is told nothing) and the others no
+   * longer hear it, until `unpark`. Hold and unhold are refused meanwhile.
+   */
+  park(callSid: string, parkId: string): Promise<void> {
+    return this.command(callSid, { type: 'park', parkId }, (channelId) =>
+      this.gateway.hold(channelId, { sipVisible: false }),
+    );
+  }
+  unpark(callSid: string): Promise<void> {
+    return this.command(callSid, { type: 'unpark' }, (channelId) => this.gateway.unhold(channelId));
+  }
+
   /** Events of a member's channel, routed here by the leg's owner. */
   channelEvent(callSid: string, event: ChannelEvent): void {
     const party = this.parties.get(callSid);
@@ -271,7 +286,7 @@ export class Conversation {
       if (transition.refusal)
         throw new DomainError(
           DomainErrorCode.InvalidPartyState,
-          `Party ${callSid} cannot ${signal.type}: it is ${party.state.status}`,
+          `Party ${callSid} cannot ${signal.type}: it is ${party.state.parked ? 'parked' : party.state.status}`,
         );
       if (!transition.changed) return;
       await request(party.member.channelId);
@@ -299,7 +314,9 @@ export class Conversation {
       party.member,
       type === 'party.held' || type === 'party.unheld'
         ? { type, conversationId, by }
-        : { type, conversationId },
+        : type === 'party.parked'
+          ? { type, conversationId, parkId: party.state.parked! }
+          : { type, conversationId },
     );
   }
 

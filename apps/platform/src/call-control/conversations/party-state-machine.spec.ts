@@ -61,4 +61,26 @@ describe('party state machine', () => {
       expect(nextPartyState(walk(connected, 'left'), { type })).toEqual({ refusal: 'party-left' });
     },
   );
+
+  it('parks a connected party on hold under its park id, and takes it back out only by unpark', () => {
+    const parked = stateOf(nextPartyState(connected, { type: 'park', parkId: '801' }));
+    expect(parked).toEqual({ status: 'connected', held: true, muted: false, parked: '801' });
+    expect(nextPartyState(parked, { type: 'park', parkId: '802' })).toEqual({ refusal: 'party-parked' });
+    expect(nextPartyState(parked, { type: 'unhold' })).toEqual({ refusal: 'party-parked' });
+    expect(nextPartyState(parked, { type: 'hold' })).toEqual({ refusal: 'party-parked' });
+    expect(stateOf(nextPartyState(parked, { type: 'mute' }))).toMatchObject({ muted: true, parked: '801' });
+    expect(nextPartyState(parked, { type: 'unpark' })).toStrictEqual({ state: connected, changed: true });
+    expect(nextPartyState(connected, { type: 'unpark' })).toEqual({ state: connected, changed: false });
+    expect(nextPartyState(JOINING, { type: 'park', parkId: '801' })).toEqual({
+      refusal: 'party-not-connected',
+    });
+  });
+
+  it('forgets the park when the parked party leaves', () => {
+    const parked = stateOf(nextPartyState(connected, { type: 'park', parkId: '801' }));
+    expect(nextPartyState(parked, { type: 'left' })).toStrictEqual({
+      state: { status: 'left', held: false, muted: false },
+      changed: true,
+    });
+  });
 });

@@ -27,7 +27,10 @@ export type LegStatusPayload = {
 export type PartyPayload =
   | { type: 'party.joined' | 'party.left' | 'party.muted' | 'party.unmuted'; conversationId: string }
   /** `by`: the platform put the party on hold (API), or the party's own phone did (re-INVITE sendonly). */
-  | { type: 'party.held' | 'party.unheld'; conversationId: string; by: 'platform' | 'phone' };
+  | { type: 'party.held' | 'party.unheld'; conversationId: string; by: 'platform' | 'phone' }
+  /** The party waits in its account's park orbit under `parkId` (on music), or left it (picked up). */
+  | { type: 'party.parked'; conversationId: string; parkId: string }
+  | { type: 'party.unparked'; conversationId: string };
 
 export type ConversationPayload = {
   type: 'conversation.started' | 'conversation.ended';

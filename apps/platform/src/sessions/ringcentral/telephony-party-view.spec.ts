@@ -151,4 +151,18 @@ describe('partyStatus', () => {
       reason: 'BlindTransfer',
     });
   });
+
+  it('is Parked, with the park id on the party, while the party waits in the orbit', () => {
+    const parked = {
+      record: leg(CallStatus.InProgress),
+      party: party('CA-parked', { held: true, parked: '801' }),
+    };
+    expect(partyStatus(parked)).toEqual({ code: 'Parked' });
+    const [view] = toRcSession({ id: 's', accountSid: 'AC1' }, [parked], extensions).parties;
+    expect(view).toMatchObject({ status: { code: 'Parked' }, park: { id: '801' } });
+    const answered = { record: leg(CallStatus.InProgress), party: party('CA-parked') };
+    expect(toRcSession({ id: 's', accountSid: 'AC1' }, [answered], extensions).parties[0]).not.toHaveProperty(
+      'park',
+    );
+  });
 });

@@ -28,7 +28,8 @@ const END_REASONS: Partial<Record<CallStatus, string>> = {
 /** A party's status: its state in the conversation while it is a party, else its call's status. */
 export function partyStatus(leg: PartyInput): RcParty['status'] {
   if (leg.departure) return { code: 'Gone', reason: leg.departure };
-  if (leg.party && leg.party.status !== 'left') return { code: leg.party.held ? 'Hold' : 'Answered' };
+  if (leg.party && leg.party.status !== 'left')
+    return { code: leg.party.parked ? 'Parked' : leg.party.held ? 'Hold' : 'Answered' };
   const byCall: Record<CallStatus, PartyStatusCode> = {
     [CallStatus.Queued]: 'Setup',
     [CallStatus.Ringing]: 'Proceeding',
@@ -98,6 +99,7 @@ export function toRcSession(
         missedCall: direction === 'Inbound' && status.code === 'Disconnected' && status.reason === 'NoAnswer',
         standAlone: false,
         muted: leg.party?.muted ?? false,
+        ...(leg.party?.parked ? { park: { id: leg.party.parked } } : {}),
       };
     }),
   };

@@ -31,6 +31,8 @@ export interface RcParty {
   missedCall: boolean;
   standAlone: boolean;
   muted: boolean;
+  /** While the party is parked: its park id in the account's orbit (what a pickup names). */
+  park?: { id: string };
 }
 
 export interface RcSession {
