@@ -155,6 +155,35 @@ describe('RingCentral-style telephony sessions with registered softphones', () =
     );
   }, 60000);
 
+  it('mutes and unmutes a party, and a blind transfer to a phone number moves the other party out through the trunk', async () => {
+    const agentEvents = phones['1001'].events.length;
+    const { id, agent, callee } = await callOut('1001', '1002');
+    const muted = await platform
+      .http()
+      .patch(`${BASE}/sessions/${id}/parties/${callee}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ muted: true })
+      .expect(200);
+    expect(muted.body).toMatchObject({ id: callee, muted: true, status: { code: 'Answered' } });
+    await platform
+      .http()
+      .patch(`${BASE}/sessions/${id}/parties/${callee}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ muted: false })
+      .expect(200);
+
+    await api
+      .post(`${BASE}/sessions/${id}/parties/${agent}/transfer`, { phoneNumber: '+15550009999' })
+      .expect(200);
+    await phones['1001'].waitForEvent('CALL_CLOSED', { after: agentEvents });
+    await answered(id);
+    const now = await parties(id);
+    expect(now.map((p) => p.id)).toContain(callee);
+    expect(now.find((p) => p.id !== callee)).toMatchObject({ to: { phoneNumber: '+15550009999' } });
+    await waitUntil(() => codesOf(id, agent).at(-1) === 'Gone', 10000, 'the agent Gone');
+    await api.delete(`${BASE}/sessions/${id}`).expect(204);
+  }, 60000);
+
   it('bridges the parties of two sessions of the agent: they talk, the agent drops out of both', async () => {
     const agentEvents = phones['1001'].events.length;
     const first = await callOut('1001', '1002');
