@@ -1,4 +1,4 @@
-import { channelReport, liveBridges, liveChannels } from './support/asterisk-inspector';
+import { extensionChannel, liveBridges, liveChannels, writeFormat } from './support/asterisk-inspector';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
 import { Baresip } from './support/softphones';
 import { createExtension, unprovisionExtensions } from './support/tenant-extensions';
@@ -73,12 +73,8 @@ describe('RingCentral-style park, flip and supervise with registered softphones'
       .slice(after)
       .filter((m) => m.direction === 'received' && /^INVITE /.test(m.text));
   /** The format Asterisk writes to the channel, as `core show channel` says. */
-  const writeFormat = async (name: string) => /WriteFormat: (\S+)/.exec(await channelReport(name))?.[1];
   /** The channel of an extension's phone in the platform Asterisk (one per extension here). */
-  const channelOf = async (extension: string) => {
-    const channels = await liveChannels();
-    return channels.find((channel) => channel.name.startsWith(`PJSIP/${extension}@`))!;
-  };
+  const channelOf = async (extension: string) => (await extensionChannel(extension, domain))!;
 
   /** 1001 calls 1002: its desk phone answers, then 1002's. */
   async function agentCallsCustomer(): Promise<{ id: string; agent: string; customer: string }> {

@@ -1,3 +1,4 @@
+import { extensionChannel, writeFormat } from './support/asterisk-inspector';
 import { HttpRecorder } from './support/http-recorder';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
 import { ACCOUNT_SESSIONS, HookEndpoint } from './support/ringcentral-subscriptions';
@@ -34,12 +35,12 @@ describe('RingCentral-style telephony sessions with registered softphones', () =
   let receiver: HttpRecorder;
   let hook: HookEndpoint;
   let token: string;
+  let domain = '';
   const phones: Record<string, Baresip> = {};
 
   beforeAll(async () => {
     platform = await startPlatform({ PBX_HOLD_SIGNALLING: 'moh' });
     const tenant = { sid: platform.accountSid, token: platform.authToken };
-    let domain = '';
     for (const number of ['1001', '1002', '1003', '1004'])
       domain = await createExtension(platform, tenant, { ExtensionNumber: number, Password: PASSWORD });
     for (const number of ['1001', '1002', '1003', '1004'])
@@ -119,9 +120,14 @@ describe('RingCentral-style telephony sessions with registered softphones', () =
     expect((await parties(id))[0]).toMatchObject({ direction: 'Outbound' });
 
     const traced = phones['1002'].sipTrace().length;
+    const calleeChannel = (await extensionChannel('1002', domain))!.name;
+    expect(await writeFormat(calleeChannel)).toBe('ulaw');
     const held = await api.post(`${BASE}/sessions/${id}/parties/${callee}/hold`).expect(200);
     expect(held.body.status.code).toBe('Hold');
+    // The held party hears Asterisk's music on hold: what is written to its phone is the music's format.
+    await waitUntil(async () => (await writeFormat(calleeChannel)) === 'gsm', 5000, 'music on hold');
     await api.post(`${BASE}/sessions/${id}/parties/${callee}/unhold`).expect(200);
+    await waitUntil(async () => (await writeFormat(calleeChannel)) === 'ulaw', 5000, 'the call again');
     // Music on hold is Asterisk's own: the held phone is sent no re-INVITE in this mode.
     expect(
       phones['1002']

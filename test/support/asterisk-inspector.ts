@@ -40,3 +40,19 @@ export async function channelReport(name: string): Promise<string> {
   const { stdout } = await run('bash', [STACK, 'cli', 'platform', `core show channel ${name}`]);
   return stdout;
 }
+
+/**
+ * The live channel of an extension's phone (`PJSIP/<number>@<domain>-...`); the domain matters, since
+ * other tests' tenants have the same numbers.
+ */
+export async function extensionChannel(extension: string, domain: string): Promise<AriChannel | undefined> {
+  return (await liveChannels()).find((channel) => channel.name.startsWith(`PJSIP/${extension}@${domain}-`));
+}
+
+/**
+ * What Asterisk writes to the channel's phone: the call's codec (ulaw), or the music-on-hold files'
+ * (gsm) while it plays the channel music on hold.
+ */
+export async function writeFormat(channelName: string): Promise<string | undefined> {
+  return /WriteFormat: (\S+)/.exec(await channelReport(channelName))?.[1];
+}
