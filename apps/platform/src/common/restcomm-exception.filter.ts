@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { errorBody, ErrorBody, sendApiError } from './api-errors';
 import { DomainError, DomainErrorCode } from './domain-error';
+import { PlainTextRefusal } from './plain-text-refusal';
 
 export type { ErrorBody } from './api-errors';
 
@@ -59,6 +60,7 @@ export class RestcommExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
+    if (exception instanceof PlainTextRefusal) return exception.send(res);
     const body = toErrorBody(exception);
     logRefusal(this.logger, body, exception);
     sendApiError(req, res, body);
