@@ -12,6 +12,7 @@ import { SipDomainsAndExtensions1764800000500 } from './1764800000500-sip-domain
 import { CallUserData1764900000100 } from './1764900000100-call-user-data';
 import { ExtensionTokens1764900000200 } from './1764900000200-extension-tokens';
 import { RingcentralSubscriptions1765000000200 } from './1765000000200-ringcentral-subscriptions';
+import { ExtensionCallcontrollerPin1765100000100 } from './1765100000100-extension-callcontroller-pin';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CallUserData1764900000100,
   ExtensionTokens1764900000200,
   RingcentralSubscriptions1765000000200,
+  ExtensionCallcontrollerPin1765100000100,
 ];

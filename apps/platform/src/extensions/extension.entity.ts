@@ -22,6 +22,20 @@ export class ExtensionEntity {
   @Column({ name: 'password_ha1', type: 'varchar', length: 32 })
   passwordHa1: string;
 
+  /**
+   * The callcontroller PIN (a secret apart from the SIP password) as the two Digest HA1s
+   * (`<extension>:callwright-callcontroller:<pin>`, MD5 and SHA-256); null: no PIN, Digest refused.
+   */
+  @Column({ name: 'pin_ha1_md5', type: 'varchar', length: 32, nullable: true })
+  pinHa1Md5: string | null;
+
+  @Column({ name: 'pin_ha1_sha256', type: 'varchar', length: 64, nullable: true })
+  pinHa1Sha256: string | null;
+
+  /** May place callcontroller calls for other users of its account (sipX's `agent`). */
+  @Column({ name: 'call_controller_agent', type: 'boolean', default: false })
+  callControllerAgent: boolean;
+
   @Column({ name: 'display_name', type: 'varchar', length: 255 })
   displayName: string;
 

@@ -13,6 +13,7 @@ import { newSid, sidPattern } from '../common/sid';
 import { isUniqueViolation } from '../common/unique-violation';
 import { digestHa1, SipRegistration, SipUser, SipUserDirectory } from '../telephony/sip-user-directory.port';
 import { DialTarget, TelephonyError, TelephonyGateway } from '../telephony/telephony-gateway.port';
+import { pinDigestHa1 } from './callcontroller-pin';
 import type { CreateExtensionDto } from './dto/create-extension.dto';
 import type { ExtensionView } from './dto/extension-response.dto';
 import type { UpdateExtensionDto } from './dto/update-extension.dto';
@@ -87,6 +88,8 @@ export class ExtensionsService implements OnApplicationBootstrap {
       accountSid: account.sid,
       extensionNumber: request.ExtensionNumber,
       passwordHa1: digestHa1(request.ExtensionNumber, request.Password),
+      ...pinHa1s(request.ExtensionNumber, request.Pin),
+      callControllerAgent: request.CallControllerAgent,
       displayName: request.DisplayName || request.ExtensionNumber,
       outboundCallerId: request.OutboundCallerId || null,
       enabled: request.Enabled,
@@ -132,6 +135,9 @@ export class ExtensionsService implements OnApplicationBootstrap {
     const extension = await this.find(account, sid);
     if (changes.Password !== undefined)
       extension.passwordHa1 = digestHa1(extension.extensionNumber, changes.Password);
+    if (changes.Pin !== undefined) Object.assign(extension, pinHa1s(extension.extensionNumber, changes.Pin));
+    if (changes.CallControllerAgent !== undefined)
+      extension.callControllerAgent = changes.CallControllerAgent;
     if (changes.DisplayName !== undefined)
       extension.displayName = changes.DisplayName || extension.extensionNumber;
     if (changes.OutboundCallerId !== undefined) extension.outboundCallerId = changes.OutboundCallerId || null;
@@ -295,6 +301,18 @@ function toSipUser(extension: ExtensionEntity, domain: string): SipUser {
     username: extension.extensionNumber,
     passwordHa1: extension.passwordHa1,
     maxContacts: EXTENSION_MAX_CONTACTS,
+  };
+}
+
+/** What Digest verification of the PIN needs; no PIN (or '') stores none. */
+function pinHa1s(
+  extensionNumber: string,
+  pin: string | undefined,
+): Pick<ExtensionEntity, 'pinHa1Md5' | 'pinHa1Sha256'> {
+  if (!pin) return { pinHa1Md5: null, pinHa1Sha256: null };
+  return {
+    pinHa1Md5: pinDigestHa1('MD5', extensionNumber, pin),
+    pinHa1Sha256: pinDigestHa1('SHA-256', extensionNumber, pin),
   };
 }
 

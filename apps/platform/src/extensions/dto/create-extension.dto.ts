@@ -3,8 +3,10 @@ import {
   ExtensionNumberField,
   ExtensionPassword,
   OptionalDisplayName,
+  OptionalCallControllerAgent,
   OptionalEnabled,
   OptionalOutboundCallerId,
+  OptionalPin,
 } from './extension-fields';
 
 /** POST /Extensions. */
@@ -24,4 +26,11 @@ export class CreateExtensionDto {
 
   @OptionalEnabled()
   Enabled: boolean = true;
+
+  /** The callcontroller PIN (HTTP Digest); none: the extension cannot use the callcontroller with Digest. */
+  @OptionalPin(false)
+  Pin?: string;
+
+  @OptionalCallControllerAgent()
+  CallControllerAgent: boolean = false;
 }

@@ -44,8 +44,25 @@ describe('Extension DTOs', () => {
       "The 'OutboundCallerId' parameter must be a phone number (optional +, 2 to 20 digits)",
     ],
     [{ DisplayName: 'Say "hi"' }, "The 'DisplayName' parameter must not contain quotes or backslashes"],
+    [{ Pin: '123' }, "The 'Pin' parameter must be 4 to 32 digits"],
+    [{ Pin: '12a4' }, "The 'Pin' parameter must be 4 to 32 digits"],
+    [{ Pin: '1'.repeat(33) }, "The 'Pin' parameter must be 4 to 32 digits"],
+    [{ Pin: '' }, "The 'Pin' parameter must be 4 to 32 digits"],
+    [{ CallControllerAgent: 'maybe' }, "The 'CallControllerAgent' parameter must be true or false"],
   ])('refuses %j', async (change, message) => {
     expect(await refusal(CreateExtensionDto, { ...valid, ...change })).toBe(message);
+  });
+
+  it('takes a callcontroller PIN of 4 to 32 digits and the agent permission, off by default', async () => {
+    expect(await validate(CreateExtensionDto, valid)).toMatchObject({ CallControllerAgent: false });
+    expect(
+      await validate(CreateExtensionDto, { ...valid, Pin: '0042', CallControllerAgent: 'true' }),
+    ).toMatchObject({ Pin: '0042', CallControllerAgent: true });
+    // '' on update removes the PIN.
+    expect(await validate(UpdateExtensionDto, { Pin: '' })).toEqual({ Pin: '' });
+    expect(await validate(UpdateExtensionDto, { CallControllerAgent: 'false' })).toEqual({
+      CallControllerAgent: false,
+    });
   });
 
   it('updates only what is sent; the number cannot change', async () => {

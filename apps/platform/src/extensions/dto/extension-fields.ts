@@ -51,3 +51,22 @@ export function OptionalEnabled(): PropertyDecorator {
     IsBoolean({ message: "The 'Enabled' parameter must be true or false" }),
   );
 }
+
+/** The callcontroller PIN; on update, '' removes it (Digest is then refused for the extension). */
+export function OptionalPin(allowEmpty: boolean): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    IsString({ message: "The 'Pin' parameter must be text" }),
+    Matches(allowEmpty ? /^([0-9]{4,32})?$/ : /^[0-9]{4,32}$/, {
+      message: "The 'Pin' parameter must be 4 to 32 digits",
+    }),
+  );
+}
+
+export function OptionalCallControllerAgent(): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    IsBoolean({ message: "The 'CallControllerAgent' parameter must be true or false" }),
+  );
+}

@@ -14,7 +14,7 @@ export interface RegistrationResponseDto {
   via_port: number | null;
 }
 
-/** The password is never returned. */
+/** The password and the PIN are never returned. */
 export interface ExtensionResponseDto {
   sid: string;
   account_sid: string;
@@ -22,6 +22,10 @@ export interface ExtensionResponseDto {
   display_name: string;
   outbound_caller_id: string | null;
   enabled: boolean;
+  /** Whether a callcontroller PIN is set (the PIN itself is never returned). */
+  has_pin: boolean;
+  /** May place callcontroller calls for other users. */
+  call_controller_agent: boolean;
   /** What a phone registers as (`<extension>@<domain>`) with the extension number as digest username. */
   sip_uri: string;
   sip_domain: string;
@@ -57,6 +61,8 @@ export function toExtensionResponse(
     display_name: extension.displayName,
     outbound_caller_id: extension.outboundCallerId,
     enabled: extension.enabled,
+    has_pin: Boolean(extension.pinHa1Md5),
+    call_controller_agent: extension.callControllerAgent,
     sip_uri: `sip:${extension.extensionNumber}@${domain}`,
     sip_domain: domain,
     registrations: registrations && registrations.map(toRegistrationResponse),

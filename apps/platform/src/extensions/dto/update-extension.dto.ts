@@ -1,8 +1,10 @@
 import {
   ExtensionPassword,
   OptionalDisplayName,
+  OptionalCallControllerAgent,
   OptionalEnabled,
   OptionalOutboundCallerId,
+  OptionalPin,
 } from './extension-fields';
 
 /** POST /Extensions/{sid}: only the parameters sent change. The number cannot change: delete and create. */
@@ -18,4 +20,10 @@ export class UpdateExtensionDto {
 
   @OptionalEnabled()
   Enabled?: boolean;
+
+  @OptionalPin(true)
+  Pin?: string;
+
+  @OptionalCallControllerAgent()
+  CallControllerAgent?: boolean;
 }

@@ -1,33 +1,18 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  CALLCONTROLLER_REALM,
+  type DigestAlgorithm,
+  digestHash as hash,
+  pinDigestHa1 as digestHa1,
+} from '../../../extensions/callcontroller-pin';
 
-/**
- * HTTP Digest (RFC 7616) for the sipX-style call controller: user = extension number, password = its PIN.
- *
- * The realm is fixed rather than the tenant's SIP domain, so stored HA1s survive a domain change (the PIN
- * would otherwise have to be set again); the tenant is told by the request (see sipx-digest.guard.ts).
- */
-export const CALLCONTROLLER_REALM = 'callwright-callcontroller';
+export { CALLCONTROLLER_REALM, digestHa1 };
+export type { DigestAlgorithm };
 
-export type DigestAlgorithm = 'MD5' | 'SHA-256';
+// HTTP Digest (RFC 7616) for the sipX-style call controller: user = extension number, password = its PIN.
 
 /** Offered in this order: clients take the first they support, and SHA-256 is the stronger. */
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256', 'MD5'];
-
-function hash(algorithm: DigestAlgorithm, text: string): string {
-  return createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
-    .update(text)
-    .digest('hex');
-}
-
-/** H(username:realm:password): what is stored in place of the PIN. */
-export function digestHa1(
-  algorithm: DigestAlgorithm,
-  username: string,
-  password: string,
-  realm = CALLCONTROLLER_REALM,
-): string {
-  return hash(algorithm, `${username}:${realm}:${password}`);
-}
 
 export interface DigestResponseInput {
   algorithm: DigestAlgorithm;
