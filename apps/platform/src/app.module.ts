@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExtensionsModule } from './extensions/extensions.module';
 import { HealthModule } from './health/health.module';
+import { HttpsModule } from './https/https.module';
 import { IncomingNumbersModule } from './incoming-numbers/incoming-numbers.module';
 import { MediaModule } from './media/media.module';
 import { NotificationsApiModule } from './notifications/notifications-api.module';
@@ -34,6 +35,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     SessionsModule,
     RingcentralModule,
     MediaModule,
+    HttpsModule,
   ],
 })
 export class AppModule {}

@@ -13,7 +13,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
-import { parseAllowList } from '../common/ip-address';
+import { parseAllowList, parseCidr } from '../common/ip-address';
 
 /** Fails boot with the entry that is neither a CIDR block, an address nor a host name. */
 function IsAllowList(): PropertyDecorator {
@@ -36,6 +36,21 @@ function IsAllowList(): PropertyDecorator {
           return (error as Error).message;
         }
       },
+    },
+  });
+}
+
+/** Comma-separated CIDR blocks or addresses; no host names (a request's source is an address). */
+function IsCidrList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCidrList',
+    validator: {
+      validate: (value) =>
+        String(value)
+          .split(',')
+          .map((entry) => entry.trim())
+          .every((entry) => entry === '' || parseCidr(entry) !== null),
+      defaultMessage: () => 'must be comma-separated CIDR blocks or addresses',
     },
   });
 }
@@ -210,6 +225,44 @@ export class AppConfig {
   @IsIn(['reinvite', 'moh'])
   pbxHoldSignalling: 'reinvite' | 'moh' = 'reinvite';
 
+  /** Also serve the whole API over HTTPS on this port (with HTTPS_CERT_PATH and HTTPS_KEY_PATH); unset: no HTTPS. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  httpsPort?: number;
+
+  /** PEM certificate (chain) of the HTTPS listener. */
+  @IsOptional()
+  @IsString()
+  httpsCertPath?: string;
+
+  /** PEM private key of the HTTPS listener. */
+  @IsOptional()
+  @IsString()
+  httpsKeyPath?: string;
+
+  /**
+   * Sources (CIDR blocks, addresses) whose callcontroller requests over HTTPS need no PIN, as sipX's trusted
+   * hosts; over plain HTTP every request needs Digest.
+   */
+  @IsCidrList()
+  callcontrollerTrustedNetworks = '';
+
+  /** Lifetime of a callcontroller Digest nonce; a request with an older one is answered `stale=true`. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  callcontrollerNonceTtlSeconds = 300;
+
+  /** Key that signs Digest nonces; set the same on every node behind one address. Unset: random per process. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  callcontrollerDigestSecret?: string;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -246,6 +299,12 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   accessTokenTtlSeconds: 'ACCESS_TOKEN_TTL_S',
   refreshTokenTtlSeconds: 'REFRESH_TOKEN_TTL_S',
   pbxHoldSignalling: 'PBX_HOLD_SIGNALLING',
+  httpsPort: 'HTTPS_PORT',
+  httpsCertPath: 'HTTPS_CERT_PATH',
+  httpsKeyPath: 'HTTPS_KEY_PATH',
+  callcontrollerTrustedNetworks: 'CALLCONTROLLER_TRUSTED_NETWORKS',
+  callcontrollerNonceTtlSeconds: 'CALLCONTROLLER_NONCE_TTL_S',
+  callcontrollerDigestSecret: 'CALLCONTROLLER_DIGEST_SECRET',
   logLevel: 'LOG_LEVEL',
 };
 
@@ -269,5 +328,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .join('; ');
     throw new InvalidConfigError(`Invalid configuration: ${details}`);
   }
+  if (config.httpsPort !== undefined && !(config.httpsCertPath && config.httpsKeyPath))
+    throw new InvalidConfigError(
+      'Invalid configuration: HTTPS_PORT needs HTTPS_CERT_PATH and HTTPS_KEY_PATH',
+    );
   return config;
 }
