@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { promisify } from 'node:util';
 import { Controller, Get, Module, Post, Req, UseGuards } from '@nestjs/common';
 import {
   challengeFor,
@@ -153,6 +155,27 @@ describe('sipX callcontroller authentication (Digest, agents, trusted HTTPS)', (
     );
     expect(answer.status).toBe(201);
     expect(JSON.parse(answer.text)).toEqual({ accountSid, extensionNumber: '1001', agent: false });
+  });
+
+  it('works with curl --digest (a client written by others)', async () => {
+    const address = platform.app.getHttpServer().address() as { port: number };
+    const url = `http://127.0.0.1:${address.port}${path(undefined, undefined, '?timeout=30')}`;
+    const curl = (pin: string) =>
+      promisify(execFile)('curl', [
+        '-s',
+        '-w',
+        '\n%{http_code}',
+        '--digest',
+        '-u',
+        `1001:${pin}`,
+        '-X',
+        'POST',
+        url,
+      ]);
+    const right = (await curl('4321')).stdout.split('\n');
+    expect(right[1]).toBe('201');
+    expect(JSON.parse(right[0])).toMatchObject({ extensionNumber: '1001' });
+    expect((await curl('1111')).stdout).toBe('not valid user pin\n401');
   });
 
   it('takes the tenant from the Host when the calling user has no domain, on GET as well', async () => {
