@@ -52,7 +52,7 @@ export class SipxDigestGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<SipxRequest>();
     const callingUser = String(req.params?.callingUser ?? '');
     const agentParam =
-      typeof req.query?.agent === 'string' && req.query.agent !== '' ? req.query.agent : null;
+      agentOf(req.query?.agent) ?? agentOf((req.body as Record<string, unknown> | undefined)?.agent);
     const tenant = await this.tenantOf(callingUser, req.headers.host);
 
     if (isTrustedHttps(req, this.trustedNetworks)) {
@@ -99,6 +99,11 @@ export class SipxDigestGuard implements CanActivate {
     const domain = at >= 0 ? callingUser.slice(at + 1) : hostName(host);
     return domain ? this.accounts.findBySipDomain(domain) : null;
   }
+}
+
+/** sipX reads parameters from the query or a form body. */
+function agentOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 /** `1001` of `1001`, `1001@pbx.example.com` or `sip:1001@pbx.example.com`. */
