@@ -105,9 +105,10 @@ describe('sipX /callcontroller', () => {
       5000,
       'the REFER',
     );
-    expect(gateway.commands.find((c) => c.op === 'redirect')?.args).toMatchObject({
-      kind: 'sip-user',
-      dialString: `PJSIP/1003@${domain}`,
+    // Its address of record: the phone's INVITE reaches the platform through its outbound proxy.
+    expect(gateway.commands.find((c) => c.op === 'redirect')?.args).toEqual({
+      kind: 'sip',
+      uri: `sip:1003@${domain}`,
     });
     expect(gateway.originated.length).toBe(before + 1);
     const status = await get('/callcontroller/1002/1003').expect(200);

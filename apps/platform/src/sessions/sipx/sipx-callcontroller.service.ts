@@ -10,7 +10,9 @@ import { LegDirectory } from '../../call-control/ports/leg-directory.port';
 import { LegHangup } from '../../call-control/ports/leg-hangup.port';
 import { LegPlacer } from '../../call-control/ports/leg-placer.port';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
-import { SessionParties } from '../session-parties';
+import { accountSipDomain } from '../../accounts/sip-domain';
+import type { DialTarget } from '../../telephony/telephony-gateway.port';
+import { ResolvedNumber, SessionParties } from '../session-parties';
 import { SipxCallRecord, SipxCallRecords, statusLinesOf } from './sipx-call-records';
 import { assertMayActFor, SipxCaller } from './sipx-caller';
 import type { SipxCallParams } from './sipx-params';
@@ -133,7 +135,7 @@ export class SipxCallControllerService implements OnModuleDestroy {
     void ringing.answered
       .then(async (answered) => {
         if (!answered || answered.ended.aborted) return;
-        await this.control.forward(answered.callSid, called.transferTarget);
+        await this.control.forward(answered.callSid, this.referTarget(account, called));
         record.referSentTo = called.number;
         const release = setTimeout(
           () => void this.hangup.hangUp(answered.callSid).catch(() => undefined),
@@ -171,6 +173,16 @@ export class SipxCallControllerService implements OnModuleDestroy {
       to: recipient.number,
       callerId: calledUser,
     });
+  }
+
+  /**
+   * An extension is referred to by its address of record: the phone's new INVITE goes through its
+   * outbound proxy (the platform), which routes it as any call between extensions. A contact URI would
+   * reach the platform too, naming nobody it knows.
+   */
+  private referTarget(account: AccountEntity, called: ResolvedNumber): DialTarget {
+    if (!called.extension) return called.transferTarget;
+    return { kind: 'sip', uri: `sip:${called.number}@${accountSipDomain(account)}` };
   }
 
   private follow(record: SipxCallRecord, callSids: string[]): void {
