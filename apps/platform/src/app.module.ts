@@ -14,6 +14,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { RecordingsModule } from './recordings/recordings.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { RingcentralModule } from './sessions/ringcentral/ringcentral.module';
+import { SipxModule } from './sessions/sipx/sipx.module';
 import { TelephonyModule } from './telephony/telephony.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -34,6 +35,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     HealthModule,
     SessionsModule,
     RingcentralModule,
+    SipxModule,
     MediaModule,
     HttpsModule,
   ],

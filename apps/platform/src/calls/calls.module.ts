@@ -91,6 +91,8 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     CallEventBus,
     ConversationRegistry,
     LegDirectory,
+    LegHangup,
+    LegPlacer,
   ],
 })
 export class CallsModule {}

@@ -28,7 +28,11 @@ export interface CallOutRequest {
   callee: CallOutParty;
   /** How long each side may ring. */
   ringSeconds: number;
+  /** How long the callee may ring, when not `ringSeconds` (sipX's timeout is the caller's alone). */
+  calleeRingSeconds?: number;
   userData?: string | null;
+  /** Told of every leg as it is placed, caller's first (a facade following each leg's SIP responses). */
+  onLegsPlaced?: (callSids: string[]) => void;
 }
 
 export type CallOutStage = 'calling-caller' | 'calling-callee' | 'connected' | 'ended';
@@ -69,6 +73,7 @@ export class CallOuts {
       stage: 'calling-caller',
       callSids: caller.members.map((member) => member.callSid),
     };
+    request.onLegsPlaced?.([...view.callSids]);
     this.callOuts.set(view.id, view);
     void this.proceed(view, caller, request)
       .catch((error: unknown) => this.logger.warn(`Call-out ${view.id}: ${String(error)}`))
@@ -106,10 +111,17 @@ export class CallOuts {
         sessionId: view.id,
         waitingCallSid: caller.callSid,
         accountSid: request.accountSid,
-        request: this.ringRequest(caller.callSid, request.callee, request),
+        request: {
+          ...this.ringRequest(caller.callSid, request.callee, request),
+          timeoutSeconds: request.calleeRingSeconds ?? request.ringSeconds,
+        },
         targets: request.callee.targets,
         // A forwarded callee's new legs are the call-out's too.
-        onPlaced: (members) => view.callSids.push(...members.map((member) => member.callSid)),
+        onPlaced: (members) => {
+          const callSids = members.map((member) => member.callSid);
+          view.callSids.push(...callSids);
+          request.onLegsPlaced?.(callSids);
+        },
       });
     } catch (error) {
       this.logger.warn(`Call-out ${view.id}: the callee could not be called: ${(error as Error).message}`);

@@ -89,6 +89,37 @@ describe('CallLeg', () => {
     expect(call.status).toBe(CallStatus.InProgress);
   });
 
+  it('keeps the status line of each response to its INVITE, provisional ones as sent, then the final one', async () => {
+    const answered = setup();
+    await answered.leg.start();
+    const { channelId } = answered.gateway.originated[0];
+    answered.gateway.emit(channelId, {
+      kind: 'provisional',
+      sipCode: 180,
+      statusLine: 'SIP/2.0 180 Ringing Now',
+    });
+    answered.gateway.emit(channelId, {
+      kind: 'provisional',
+      sipCode: 183,
+      statusLine: 'SIP/2.0 183 Session Progress',
+    });
+    answered.gateway.answerLeg(channelId);
+    await flush();
+    expect(answered.leg.sipStatusLines).toEqual([
+      'SIP/2.0 180 Ringing Now',
+      'SIP/2.0 183 Session Progress',
+      'SIP/2.0 200 OK',
+    ]);
+    expect(answered.heard).toContain('event:provisional');
+
+    const busy = setup();
+    await busy.leg.start();
+    const busyChannel = busy.gateway.originated[0].channelId;
+    busy.gateway.emit(busyChannel, { kind: 'hangup', cause: 17, causeText: 'User busy', sipCode: 486 });
+    await busy.leg.finished;
+    expect(busy.leg.sipStatusLines).toEqual(['SIP/2.0 486 Busy Here']);
+  });
+
   it('adopts an inbound channel with the events that came before its record, and runs its program', async () => {
     const { gateway, leg, program, call } = setup({
       direction: CallDirection.Inbound,

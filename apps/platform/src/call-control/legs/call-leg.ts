@@ -14,7 +14,8 @@ import { NotificationSink } from '../ports/notification-sink.port';
 import type { CallEntity } from './call.entity';
 import { CallRecords, RecordPatch } from './call-records';
 import { CallSignal, isTerminal } from './call-state-machine';
-import { CallStatus } from './call-status';
+import { CallDirection, CallStatus } from './call-status';
+import { statusLineOf } from './sip-status-line';
 import { ChannelMedia } from './channel-media';
 
 export type EndedBy = Extract<CallSignal, { type: 'ended' }>['by'];
@@ -74,6 +75,8 @@ export class CallLeg implements ConversationMember {
   private endRequestedBy: EndedBy | null = null;
   private rejectedWith: number | null = null;
   private detached = false;
+  /** Each SIP response seen on the leg's INVITE, as its status line, in order (see `sipStatusLines`). */
+  private readonly statusLines: string[] = [];
   private resolveFinished!: () => void;
   /** Settles once the call is final and stored; its status callback may still be on its way. */
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
@@ -110,6 +113,14 @@ export class CallLeg implements ConversationMember {
 
   get channelId(): string {
     return this.call.channelId!;
+  }
+
+  /**
+   * The SIP responses to the INVITE of an outbound leg, as status lines (`SIP/2.0 180 Ringing`), in
+   * order: provisional ones as the far end phrased them, then the final one (its phrase standard).
+   */
+  get sipStatusLines(): readonly string[] {
+    return this.statusLines;
   }
 
   get hops(): number {
@@ -316,7 +327,12 @@ export class CallLeg implements ConversationMember {
       case 'ringing':
         if (await this.apply({ type: 'ringing' })) this.report('ringing');
         return;
+      case 'provisional':
+        this.statusLines.push(event.statusLine);
+        this.tell((observer) => observer.channelEvent?.(this, event));
+        return;
       case 'answered':
+        if (this.call.direction !== CallDirection.Inbound) this.statusLines.push(statusLineOf(200));
         this.clearNoAnswerTimer();
         await this.noteSipCallId(event.sipCallId);
         await this.markAnswered();
@@ -339,6 +355,8 @@ export class CallLeg implements ConversationMember {
         if (event.vanished) await this.notify(NotificationCode.TelephonyFailure, event.causeText);
         const answered = this.call.status === CallStatus.InProgress;
         const sipCode = this.rejectedWith ?? event.sipCode;
+        if (!answered && sipCode && sipCode >= 300 && this.call.direction !== CallDirection.Inbound)
+          this.statusLines.push(statusLineOf(sipCode));
         await this.finish(
           { type: 'ended', by: this.endRequestedBy ?? 'remote', cause: event.cause, sipCode },
           {
