@@ -1,19 +1,21 @@
+import { digestRequest } from './support/http-digest';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
 import { Baresip, type SipTraceMessage } from './support/softphones';
 import { createExtension, unprovisionExtensions } from './support/tenant-extensions';
 
+/** Each extension's callcontroller PIN. */
+const pinOf = (number: string) => `${number}99`;
 const PASSWORD = 'sipx-secret-42';
 
 /**
  * The sipX-style call controller on the real stack, with registered baresips as the users: INVITE
  * mode (both phones bridged through the platform, Subject on the first INVITE), the GET's status lines,
  * transfer to a third phone, the calling user's timeout, REFER mode. Authenticated with the account's
- * Bearer token until the Digest guard is wired on the routes.
+ * extension's PIN over HTTP Digest.
  */
 describe('sipX call controller with registered softphones', () => {
   let platform: RunningPlatform;
   let domain: string;
-  let token: string;
   /** 1001 answers by hand; 1002-1004 answer by themselves. */
   const phones: Record<string, Baresip> = {};
 
@@ -25,6 +27,7 @@ describe('sipX call controller with registered softphones', () => {
         ExtensionNumber: number,
         Password: PASSWORD,
         DisplayName: `User ${number}`,
+        Pin: pinOf(number),
       });
     for (const number of ['1001', '1002', '1003', '1004'])
       phones[number] = await Baresip.start({
@@ -34,13 +37,6 @@ describe('sipX call controller with registered softphones', () => {
         registrar: '127.0.0.1:5060',
         autoAnswer: number !== '1001',
       });
-    const granted = await platform
-      .http()
-      .post('/api/login/oauth/token')
-      .type('form')
-      .send({ grant_type: 'password', username: platform.accountSid, password: platform.authToken })
-      .expect(200);
-    token = granted.body.access_token;
   }, 60000);
 
   afterAll(async () => {
@@ -49,10 +45,19 @@ describe('sipX call controller with registered softphones', () => {
     await platform?.close();
   });
 
-  const post = (path: string, query: Record<string, string> = {}) =>
-    platform.http().post(path).query(query).set('Authorization', `Bearer ${token}`);
+  /** As the path's calling user, with its PIN over Digest (the tenant named by the Host, its SIP domain). */
+  const digest = (method: 'get' | 'post', path: string, query: Record<string, string> = {}) => {
+    const search = new URLSearchParams(query).toString();
+    const user = /callcontroller\/([^/]+)\//.exec(path)![1];
+    return digestRequest(platform, method, search ? `${path}?${search}` : path, {
+      user,
+      pin: pinOf(user),
+      host: domain,
+    });
+  };
+  const post = (path: string, query: Record<string, string> = {}) => digest('post', path, query);
   const statusLines = async (path: string): Promise<string[]> => {
-    const response = await platform.http().get(path).set('Authorization', `Bearer ${token}`).expect(200);
+    const response = await digest('get', path).expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/xml/);
     expect(response.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<status-lines>/);
     return [...response.text.matchAll(/<status-line>([^<]*)<\/status-line>/g)].map((match) => match[1]);
@@ -152,19 +157,13 @@ describe('sipX call controller with registered softphones', () => {
     );
     // The platform lets go of the referred dialog (baresip does not end it itself).
     await waitUntil(() => !!received(/^BYE /), 10000, "the platform's BYE of the referred dialog");
-    const response = await platform
-      .http()
-      .get('/callcontroller/1004/1002')
-      .set('Authorization', `Bearer ${token}`);
+    const response = await digest('get', '/callcontroller/1004/1002');
     expect(response.text).toContain('<!-- REFER sent to 1002 -->');
     expect(await statusLines('/callcontroller/1004/1002')).toEqual(['SIP/2.0 180 Ringing', 'SIP/2.0 200 OK']);
   }, 60000);
 
   it('answers failures with the HTTP status and a plain-text reason', async () => {
-    const missing = await platform
-      .http()
-      .get('/callcontroller/1001/1009')
-      .set('Authorization', `Bearer ${token}`);
+    const missing = await digest('get', '/callcontroller/1001/1009');
     expect(missing.status).toBe(404);
     expect(missing.headers['content-type']).toMatch(/^text\/plain/);
     expect(missing.text).toMatch(/no call from 1001 to 1009/);

@@ -1,3 +1,5 @@
+import type { Response } from 'supertest';
+import type { RunningPlatform } from './platform';
 import { createHash, randomBytes } from 'node:crypto';
 
 export type DigestClientAlgorithm = 'MD5' | 'SHA-256';
@@ -87,4 +89,37 @@ export function challengeFor(
   const found = readChallenges(header).find((challenge) => challenge.algorithm === algorithm);
   if (!found) throw new Error(`No ${algorithm} Digest challenge in ${JSON.stringify(header)}`);
   return found;
+}
+
+/**
+ * A request with HTTP Digest as a client makes it: without credentials first, then answering the
+ * 401's challenge (SHA-256 unless asked otherwise). `uri` is the path with its query, as sent.
+ */
+export function digestRequest(
+  platform: RunningPlatform,
+  method: 'get' | 'post',
+  uri: string,
+  auth: { user: string; pin: string; host?: string; algorithm?: DigestClientAlgorithm },
+  form?: Record<string, string>,
+): Promise<Response> & { expect(status: number): Promise<Response> } {
+  const send = (authorization?: string) => {
+    let call = platform.http()[method](uri);
+    if (auth.host) call = call.set('Host', auth.host);
+    if (authorization) call = call.set('Authorization', authorization);
+    return form ? call.type('form').send(form) : call;
+  };
+  const answer = (async () => {
+    const first = await send();
+    if (first.status !== 401) return first;
+    const challenge = challengeFor(first.headers['www-authenticate'], auth.algorithm ?? 'SHA-256');
+    return send(digestAuthorization(challenge, { method, uri, username: auth.user, password: auth.pin }));
+  })();
+  // As supertest's `.expect(status)`, so tests read the same with or without Digest.
+  const expectStatus = async (status: number) => {
+    const response = await answer;
+    if (response.status !== status)
+      throw new Error(`expected ${status}, got ${response.status}: ${response.text}`);
+    return response;
+  };
+  return Object.assign(answer, { expect: expectStatus });
 }

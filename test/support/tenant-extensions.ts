@@ -10,7 +10,7 @@ import type { RunningPlatform } from './platform';
 export async function createExtension(
   platform: RunningPlatform,
   tenant: { sid: string; token: string },
-  fields: { ExtensionNumber: string; Password: string; DisplayName?: string },
+  fields: { ExtensionNumber: string; Password: string; DisplayName?: string; Pin?: string; CallControllerAgent?: string },
 ): Promise<string> {
   const created = await platform
     .http()

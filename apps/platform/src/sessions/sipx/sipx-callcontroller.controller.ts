@@ -11,7 +11,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { BearerTokenGuard } from '../bearer-token.guard';
+import { SipxDigestGuard } from './auth/sipx-digest.guard';
 import { CurrentSipxCaller, SipxCaller } from './sipx-caller';
 import { SipxCallControllerService } from './sipx-callcontroller.service';
 import { SipxExceptionFilter } from './sipx-exception.filter';
@@ -23,12 +23,12 @@ const PATHS = ['callcontroller', 'sipxconfig/rest/my/redirect/callcontroller'];
 
 /**
  * sipX's call controller: POST places a call from `callingUser` to `calledUser` (or transfers the one
- * placed), GET shows the SIP responses its setup saw. Until the Digest guard is wired here, a Bearer
- * token (PortSIP/RingCentral OAuth) authenticates; the caller is read through `CurrentSipxCaller`.
+ * placed), GET shows the SIP responses its setup saw. HTTP Digest with the extension's PIN (or HTTPS from
+ * a trusted network) authenticates (SipxDigestGuard); the caller is read through `CurrentSipxCaller`.
  */
 @Controller(PATHS)
 @UseFilters(SipxExceptionFilter)
-@UseGuards(BearerTokenGuard)
+@UseGuards(SipxDigestGuard)
 export class SipxCallControllerController {
   constructor(private readonly controller: SipxCallControllerService) {}
 

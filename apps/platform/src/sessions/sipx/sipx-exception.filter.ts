@@ -1,5 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { PlainTextRefusal } from '../../common/plain-text-refusal';
 import { logRefusal, toErrorBody } from '../../common/restcomm-exception.filter';
 
 /** sipX answers failures with the HTTP status and the reason as plain text ("not valid user pin"). */
@@ -9,10 +10,10 @@ export class SipxExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // The Digest guard's refusals carry their own challenges and sipX's texts.
+    if (exception instanceof PlainTextRefusal) return exception.send(res);
     const body = toErrorBody(exception);
     logRefusal(this.logger, body, exception);
-    if (body.status === HttpStatus.UNAUTHORIZED && !res.getHeader('WWW-Authenticate'))
-      res.setHeader('WWW-Authenticate', 'Bearer realm="Callwright"');
     res.status(body.status).type('text/plain').send(`${body.message}\n`);
   }
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { SessionsModule } from '../sessions.module';
+import { SipxAuthModule } from './auth/sipx-auth.module';
 import { SipxCallControllerController } from './sipx-callcontroller.controller';
 import { SipxCallControllerService } from './sipx-callcontroller.service';
 
 /** The sipX-style third-party call controller (`/callcontroller`). */
 @Module({
-  imports: [AccountsModule, SessionsModule],
+  imports: [AccountsModule, SessionsModule, SipxAuthModule],
   controllers: [SipxCallControllerController],
   providers: [SipxCallControllerService],
 })
