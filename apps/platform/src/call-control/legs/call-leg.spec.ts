@@ -41,6 +41,25 @@ function setup(overrides: Partial<CallEntity> = {}) {
 describe('CallLeg', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
+  it('hangs up a leg asked to end while its INVITE was still being sent, once the channel exists', async () => {
+    const { gateway, leg } = setup();
+    let sent!: () => void;
+    const originate = gateway.originate.bind(gateway);
+    gateway.originate = async (request) => {
+      await new Promise<void>((resolve) => (sent = resolve));
+      await originate(request);
+    };
+    const starting = leg.start();
+    await flush();
+    // Asterisk does not know the channel yet: nothing to hang up now.
+    await leg.hangup().catch(() => undefined);
+    expect(gateway.commands.filter((command) => command.op === 'hangup')).toEqual([]);
+    sent();
+    await starting;
+    await flush();
+    expect(gateway.commandsFor(gateway.originated[0].channelId)).toContain('hangup');
+  });
+
   it('publishes each moment after the status is stored, numbered per call, and starts its program once in the app', async () => {
     const { gateway, writes, leg, heard, program, events, published } = setup();
     await leg.start();

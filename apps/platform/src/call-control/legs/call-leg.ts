@@ -19,7 +19,6 @@ import { statusLineOf } from './sip-status-line';
 import { ChannelMedia } from './channel-media';
 
 export type EndedBy = Extract<CallSignal, { type: 'ended' }>['by'];
-
 export type { LegProgress };
 
 /** Told about a leg's life at once (the event bus hears it later); none may block the leg. */
@@ -190,6 +189,8 @@ export class CallLeg implements ConversationMember {
         await this.finish({ type: 'ended', by: 'error', cause: 0 });
         return;
       }
+      // Hung up while the INVITE was being sent (a ring-all leg that lost): the channel exists only now.
+      if (this.endRequestedBy) void gateway.hangup(channelId, 'normal').catch(() => undefined);
       this.report('initiated');
       this.noAnswerTimer = setTimeout(
         () => void this.queue.run(() => this.giveUpRinging()),
