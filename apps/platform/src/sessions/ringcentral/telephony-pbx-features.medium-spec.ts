@@ -1,10 +1,11 @@
-import { RunningPlatform, startPlatform, waitUntil } from '../../../../../test/support/platform';
-import { FakeSipUserDirectory } from '../../telephony/testing/fake-sip-user-directory';
-import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
-import type { OriginateRequest } from '../../telephony/telephony-gateway.port';
+import { waitUntil } from '../../../../../test/support/platform';
+import {
+  EXTENSION_PASSWORD,
+  RingcentralMedium,
+  startRingcentralMedium,
+  TELEPHONY,
+} from '../../../../../test/support/ringcentral-medium';
 import { TelephonySessionEvents, type TelephonySessionEvent } from './telephony-session-event';
-
-const PASSWORD = 'agent-secret-42';
 
 interface Party {
   id: string;
@@ -18,84 +19,42 @@ interface Party {
  * memory; extension 1001 has two phones).
  */
 describe('RingCentral-style park, pickup, flip and supervise', () => {
-  let platform: RunningPlatform;
-  let gateway: FakeTelephonyGateway;
+  let medium: RingcentralMedium;
+  let platform: RingcentralMedium['platform'];
+  let gateway: RingcentralMedium['gateway'];
   let domain: string;
-  let token: string;
-  const extensionSids: Record<string, string> = {};
+  let extensionSids: Record<string, string>;
   const events: TelephonySessionEvent[] = [];
+  const base = TELEPHONY;
 
   beforeAll(async () => {
-    gateway = new FakeTelephonyGateway();
-    const sipUsers = new FakeSipUserDirectory();
-    platform = await startPlatform(
-      { ARI_PASSWORD: 'medium-tests-use-no-ari', PBX_HOLD_SIGNALLING: 'moh' },
-      { gateway, sipUsers },
-    );
-    for (const number of ['1001', '1002', '1003', '1009']) {
-      const created = await platform
-        .http()
-        .post(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/Extensions.json`)
-        .auth(platform.accountSid, platform.authToken)
-        .type('form')
-        .send({ ExtensionNumber: number, Password: PASSWORD })
-        .expect(201);
-      domain = created.body.sip_domain;
-      extensionSids[number] = created.body.sid;
-      sipUsers.register(`${number}@${domain}`, `sip:${number}@127.0.0.1:5999`);
-    }
-    sipUsers.register(`1001@${domain}`, 'sip:1001@127.0.0.2:5999');
+    medium = await startRingcentralMedium(['1001', '1002', '1003', '1009'], {
+      env: { PBX_HOLD_SIGNALLING: 'moh' },
+    });
+    ({ platform, gateway, domain, extensionSids } = medium);
+    medium.sipUsers.register(`1001@${domain}`, 'sip:1001@127.0.0.2:5999');
     platform.app.get(TelephonySessionEvents).subscribe((event) => void events.push(event));
-    token = await tokenFor();
   });
 
   afterAll(async () => {
     await platform?.close();
   });
 
-  async function tokenFor(extension?: string): Promise<string> {
-    const request = platform.http().post('/restapi/oauth/token').type('form');
-    const granted = extension
-      ? await request.send({ grant_type: 'password', username: extension, domain, password: PASSWORD })
-      : await request
-          .auth(platform.accountSid, platform.authToken)
-          .send({ grant_type: 'client_credentials' });
+  async function tokenFor(extension: string): Promise<string> {
+    const granted = await platform
+      .http()
+      .post('/restapi/oauth/token')
+      .type('form')
+      .send({ grant_type: 'password', username: extension, domain, password: EXTENSION_PASSWORD });
     return granted.body.access_token;
   }
-  const base = '/restapi/v1.0/account/~/telephony';
-  const api = (bearer = token) => ({
-    post: (path: string, body: object = {}) =>
-      platform.http().post(path).set('Authorization', `Bearer ${bearer}`).send(body),
-    get: (path: string) => platform.http().get(path).set('Authorization', `Bearer ${bearer}`),
-    delete: (path: string) => platform.http().delete(path).set('Authorization', `Bearer ${bearer}`),
-  });
-  async function nextLeg(after: number): Promise<OriginateRequest> {
-    await waitUntil(() => gateway.originated.length > after, 5000, 'a leg to be placed');
-    return gateway.originated[after];
-  }
+  const api = (bearer?: string) => medium.api(bearer);
+  const nextLeg = (after: number) => medium.nextLeg(after);
   const parties = async (id: string): Promise<Party[]> =>
     (await api().get(`${base}/sessions/${id}`).expect(200)).body.parties;
-  const codes = async (id: string) => (await parties(id)).map((party) => party.status.code).join();
-
-  /** A call-out from `agent` to `callee`; `agentPhones`: how many phones ring for the agent. */
-  async function connectedCallOut(agent: string, callee: string, agentPhones = 1) {
-    const before = gateway.originated.length;
-    const { body } = await api()
-      .post(`${base}/call-out`, { from: { extensionNumber: agent }, to: { extensionNumber: callee } })
-      .expect(200);
-    const agentLeg = await nextLeg(before);
-    gateway.answerLeg(agentLeg.channelId);
-    const calleeLeg = await nextLeg(before + agentPhones);
-    gateway.answerLeg(calleeLeg.channelId);
-    await waitUntil(async () => (await codes(body.session.id)) === 'Answered,Answered', 5000, 'answered');
-    return {
-      id: body.session.id as string,
-      agent: agentLeg.labels!.callSid!,
-      callee: calleeLeg.labels!.callSid!,
-      agentLeg,
-      calleeLeg,
-    };
-  }
+  const codes = (id: string) => medium.codes(id);
+  const connectedCallOut = (agent: string, callee: string, agentPhones = 1) =>
+    medium.connectedCallOut(agent, callee, agentPhones);
 
   it('parks the counterpart (Parked, park id, music on hold) and drops the parker; another extension picks it up', async () => {
     const { id, agent, callee, agentLeg, calleeLeg } = await connectedCallOut('1002', '1003');

@@ -1,10 +1,10 @@
 import { buildToneWav } from '../../../../../test/factories/wav.factory';
-import { RunningPlatform, startPlatform, waitUntil } from '../../../../../test/support/platform';
-import { FakeSipUserDirectory } from '../../telephony/testing/fake-sip-user-directory';
-import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
-import type { OriginateRequest } from '../../telephony/telephony-gateway.port';
-
-const PASSWORD = 'agent-secret-42';
+import { RunningPlatform, waitUntil } from '../../../../../test/support/platform';
+import {
+  RingcentralMedium,
+  startRingcentralMedium,
+  TELEPHONY,
+} from '../../../../../test/support/ringcentral-medium';
 
 /**
  * RingCentral-style call recordings and forward of a ringing party on the whole application (real
@@ -12,54 +12,23 @@ const PASSWORD = 'agent-secret-42';
  */
 describe('RingCentral-style /restapi recordings and forward', () => {
   let platform: RunningPlatform;
-  let gateway: FakeTelephonyGateway;
-  let token: string;
-  const base = '/restapi/v1.0/account/~/telephony';
+  let gateway: RingcentralMedium['gateway'];
+  let api: ReturnType<RingcentralMedium['api']>;
+  let nextLeg: RingcentralMedium['nextLeg'];
+  const base = TELEPHONY;
 
   beforeAll(async () => {
-    gateway = new FakeTelephonyGateway();
-    const sipUsers = new FakeSipUserDirectory();
-    platform = await startPlatform(
-      { ARI_PASSWORD: 'medium-tests-use-no-ari', PBX_HOLD_SIGNALLING: 'moh' },
-      { gateway, sipUsers },
-    );
-    for (const number of ['1001', '1002', '1003']) {
-      const created = await platform
-        .http()
-        .post(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/Extensions.json`)
-        .auth(platform.accountSid, platform.authToken)
-        .type('form')
-        .send({ ExtensionNumber: number, Password: PASSWORD })
-        .expect(201);
-      sipUsers.register(`${number}@${created.body.sip_domain}`, `sip:${number}@127.0.0.1:5999`);
-    }
-    token = (
-      await platform
-        .http()
-        .post('/restapi/oauth/token')
-        .auth(platform.accountSid, platform.authToken)
-        .type('form')
-        .send({ grant_type: 'client_credentials' })
-        .expect(200)
-    ).body.access_token;
+    const medium = await startRingcentralMedium(['1001', '1002', '1003'], {
+      env: { PBX_HOLD_SIGNALLING: 'moh' },
+    });
+    ({ platform, gateway, nextLeg } = medium);
+    api = medium.api();
   });
 
   afterAll(async () => {
     await platform?.close();
   });
 
-  const api = {
-    post: (path: string, body: object = {}) =>
-      platform.http().post(path).set('Authorization', `Bearer ${token}`).send(body),
-    patch: (path: string, body: object) =>
-      platform.http().patch(path).set('Authorization', `Bearer ${token}`).send(body),
-    get: (path: string) => platform.http().get(path).set('Authorization', `Bearer ${token}`),
-    delete: (path: string) => platform.http().delete(path).set('Authorization', `Bearer ${token}`),
-  };
-  async function nextLeg(after: number): Promise<OriginateRequest> {
-    await waitUntil(() => gateway.originated.length > after, 5000, 'a leg to be placed');
-    return gateway.originated[after];
-  }
   /** A call-out from 1001 to `callee`: the agent answers; the callee's phone rings (and answers if told). */
   async function callOut(callee: string, answer: boolean) {
     const before = gateway.originated.length;

@@ -1,101 +1,43 @@
-import { RunningPlatform, startPlatform, waitUntil } from '../../../../../test/support/platform';
-import { FakeSipUserDirectory } from '../../telephony/testing/fake-sip-user-directory';
-import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
-import type { OriginateRequest } from '../../telephony/telephony-gateway.port';
+import { waitUntil } from '../../../../../test/support/platform';
+import {
+  EXTENSION_PASSWORD,
+  RingcentralMedium,
+  startRingcentralMedium,
+  TELEPHONY,
+} from '../../../../../test/support/ringcentral-medium';
 import { TelephonySessionEvents, type TelephonySessionEvent } from './telephony-session-event';
-
-const PASSWORD = 'agent-secret-42';
 
 /**
  * The RingCentral-style telephony API on the whole application (real SQLite, fake gateway, SIP users
  * in memory): tokens, call-out, parties and their actions, presence, and the session events.
  */
 describe('RingCentral-style /restapi telephony sessions', () => {
-  let platform: RunningPlatform;
-  let gateway: FakeTelephonyGateway;
-  let sipUsers: FakeSipUserDirectory;
+  let medium: RingcentralMedium;
+  let platform: RingcentralMedium['platform'];
+  let gateway: RingcentralMedium['gateway'];
   let domain: string;
-  let token: string;
-  const extensionSids: Record<string, string> = {};
+  let extensionSids: Record<string, string>;
   const events: TelephonySessionEvent[] = [];
+  const base = TELEPHONY;
+  const PASSWORD = EXTENSION_PASSWORD;
 
   beforeAll(async () => {
-    gateway = new FakeTelephonyGateway();
-    sipUsers = new FakeSipUserDirectory();
-    platform = await startPlatform(
-      { ARI_PASSWORD: 'medium-tests-use-no-ari', PBX_HOLD_SIGNALLING: 'moh' },
-      { gateway, sipUsers },
-    );
-    for (const number of ['1001', '1002', '1003']) {
-      const created = await platform
-        .http()
-        .post(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/Extensions.json`)
-        .auth(platform.accountSid, platform.authToken)
-        .type('form')
-        .send({ ExtensionNumber: number, Password: PASSWORD, DisplayName: `Agent ${number}` })
-        .expect(201);
-      domain = created.body.sip_domain;
-      extensionSids[number] = created.body.sid;
-      sipUsers.register(`${number}@${domain}`, `sip:${number}@127.0.0.1:5999`);
-    }
+    medium = await startRingcentralMedium(['1001', '1002', '1003'], {
+      env: { PBX_HOLD_SIGNALLING: 'moh' },
+      displayName: (number) => `Agent ${number}`,
+    });
+    ({ platform, gateway, domain, extensionSids } = medium);
     platform.app.get(TelephonySessionEvents).subscribe((event) => void events.push(event));
-    const granted = await platform
-      .http()
-      .post('/restapi/oauth/token')
-      .auth(platform.accountSid, platform.authToken)
-      .type('form')
-      .send({ grant_type: 'client_credentials' })
-      .expect(200);
-    token = granted.body.access_token;
   });
 
   afterAll(async () => {
     await platform?.close();
   });
 
-  const base = '/restapi/v1.0/account/~/telephony';
-  const api = (bearer = token) => ({
-    post: (path: string, body: object = {}) =>
-      platform.http().post(path).set('Authorization', `Bearer ${bearer}`).send(body),
-    patch: (path: string, body: object) =>
-      platform.http().patch(path).set('Authorization', `Bearer ${bearer}`).send(body),
-    get: (path: string) => platform.http().get(path).set('Authorization', `Bearer ${bearer}`),
-    delete: (path: string) => platform.http().delete(path).set('Authorization', `Bearer ${bearer}`),
-  });
-  async function nextLeg(after: number): Promise<OriginateRequest> {
-    await waitUntil(() => gateway.originated.length > after, 5000, 'a leg to be placed');
-    return gateway.originated[after];
-  }
-  const codes = async (id: string) =>
-    (
-      (await api().get(`${base}/sessions/${id}`).expect(200)).body.parties as Array<{
-        status: { code: string };
-      }>
-    ).map((party) => party.status.code);
-
-  /** A call-out from `agent` to `callee` whose phones answer: the session and its two parties. */
-  async function connectedCallOut(agent: string, callee: string) {
-    const before = gateway.originated.length;
-    const { body } = await api()
-      .post(`${base}/call-out`, { from: { extensionNumber: agent }, to: { extensionNumber: callee } })
-      .expect(200);
-    const agentLeg = await nextLeg(before);
-    gateway.answerLeg(agentLeg.channelId);
-    const calleeLeg = await nextLeg(before + 1);
-    gateway.answerLeg(calleeLeg.channelId);
-    await waitUntil(
-      async () => (await codes(body.session.id)).join() === 'Answered,Answered',
-      5000,
-      'both answered',
-    );
-    return {
-      id: body.session.id as string,
-      agent: agentLeg.labels!.callSid!,
-      callee: calleeLeg.labels!.callSid!,
-      agentLeg,
-      calleeLeg,
-    };
-  }
+  const api = (bearer?: string) => medium.api(bearer);
+  const nextLeg = (after: number) => medium.nextLeg(after);
+  const codes = async (id: string) => (await medium.codes(id)).split(',');
+  const connectedCallOut = (agent: string, callee: string) => medium.connectedCallOut(agent, callee);
 
   it('grants account tokens for Basic credentials and extension tokens for the extension password, refusing others in shape', async () => {
     const wrong = await platform
