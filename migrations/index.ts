@@ -13,6 +13,7 @@ import { CallUserData1764900000100 } from './1764900000100-call-user-data';
 import { ExtensionTokens1764900000200 } from './1764900000200-extension-tokens';
 import { RingcentralSubscriptions1765000000200 } from './1765000000200-ringcentral-subscriptions';
 import { ExtensionCallcontrollerPin1765100000100 } from './1765100000100-extension-callcontroller-pin';
+import { CallSubject1765200000100 } from './1765200000100-call-subject';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ExtensionTokens1764900000200,
   RingcentralSubscriptions1765000000200,
   ExtensionCallcontrollerPin1765100000100,
+  CallSubject1765200000100,
 ];

@@ -411,6 +411,7 @@ export class LiveCallsService
       from: request.callerId,
       callerName: request.callerName ?? null,
       userData: request.userData ?? null,
+      subject: request.subject ?? null,
       direction: parent ? CallDirection.OutboundDial : CallDirection.OutboundApi,
       apiVersion: RESTCOMM_API_VERSION,
       url: null,
@@ -422,7 +423,7 @@ export class LiveCallsService
     const options = {
       hops,
       target: request.target,
-      headers: request.headers,
+      headers: request.subject ? { ...request.headers, Subject: request.subject } : request.headers,
       callerName: request.callerName,
     };
     const program = this.legs.program(call, signingKey, options, {

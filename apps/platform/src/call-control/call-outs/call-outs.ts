@@ -31,6 +31,8 @@ export interface CallOutRequest {
   /** How long the callee may ring, when not `ringSeconds` (sipX's timeout is the caller's alone). */
   calleeRingSeconds?: number;
   userData?: string | null;
+  /** The SIP Subject of the caller's INVITE (the first one), kept on the caller's record. */
+  subject?: string | null;
   /** Told of every leg as it is placed, caller's first (a facade following each leg's SIP responses). */
   onLegsPlaced?: (callSids: string[]) => void;
 }
@@ -163,6 +165,7 @@ export class CallOuts {
       headers: party.headers,
       timeoutSeconds: request.ringSeconds,
       userData: request.userData ?? null,
+      subject: forCallSid === null ? (request.subject ?? null) : null,
     };
   }
 

@@ -51,6 +51,10 @@ export class CallEntity {
   @Column({ name: 'user_data', type: 'varchar', length: 1024, nullable: true })
   userData: string | null;
 
+  /** The SIP Subject the call's first INVITE carried (sipX call controller `subject`). */
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  subject: string | null;
+
   @Column({ name: 'forwarded_from', type: 'varchar', length: 255, nullable: true })
   forwardedFrom: string | null;
 

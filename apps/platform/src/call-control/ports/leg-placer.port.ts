@@ -20,6 +20,8 @@ export interface PlaceLegRequest {
   headers?: Record<string, string>;
   /** The application's own data, stored on the call record. */
   userData?: string | null;
+  /** Sent as the INVITE's SIP Subject and kept on the call record. */
+  subject?: string | null;
 }
 
 export interface PlacedLeg {

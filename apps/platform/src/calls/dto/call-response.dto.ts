@@ -26,6 +26,8 @@ export interface CallResponseDto {
   caller_name: string | null;
   sip_call_id: string | null;
   sip_response_code: number | null;
+  /** The SIP Subject of the call's INVITE, when one was set (sipX call controller). */
+  subject: string | null;
   uri: string;
   subresource_uris: { notifications: string; recordings: string };
 }
@@ -60,6 +62,7 @@ export function toCallResponse(call: CallEntity, suffix = ''): CallResponseDto {
     caller_name: call.callerName,
     sip_call_id: call.sipCallId,
     sip_response_code: call.sipResponseCode,
+    subject: call.subject ?? null,
     uri: base + suffix,
     subresource_uris: {
       notifications: `${base}/Notifications${suffix}`,

@@ -81,6 +81,17 @@ describe('sipX /callcontroller', () => {
       'SIP/2.0 200 OK',
     ]);
 
+    // The Subject is kept on the calling user's call record, the leg whose INVITE carried it.
+    const calls = await platform
+      .http()
+      .get(`/restcomm/2012-04-24/Accounts/${platform.accountSid}/Calls.json`)
+      .auth(platform.accountSid, platform.authToken)
+      .expect(200);
+    const subjects = Object.fromEntries(
+      calls.body.calls.map((c: { to: string; subject: string | null }) => [c.to, c.subject]),
+    );
+    expect(subjects).toMatchObject({ '1001': 'Order 42', '1002': null });
+
     await post('/callcontroller/1001/1002', { action: 'transfer', target: '1003' }).expect(200);
     const recipient = await nextLeg(before + 2);
     expect(recipient.target).toMatchObject({ kind: 'sip-user', dialString: `PJSIP/1003@${domain}` });

@@ -102,8 +102,9 @@ export class SipxCallControllerService implements OnModuleDestroy {
     });
     const started = await this.callOuts.start({
       accountSid: account.sid,
-      caller: { ...caller, headers: { ...caller.headers, ...this.subjectHeader(params) } },
+      caller,
       callee,
+      subject: params.subject,
       ringSeconds: params.timeoutSeconds,
       calleeRingSeconds: CALLED_RING_SECONDS,
       onLegsPlaced: (callSids) => this.follow(record, callSids),
@@ -123,7 +124,7 @@ export class SipxCallControllerService implements OnModuleDestroy {
         to: calling.number,
         callerId: called.number,
         callerName: called.extension?.extension.displayName,
-        headers: this.subjectHeader(params),
+        subject: params.subject,
         timeoutSeconds: params.timeoutSeconds,
       },
       calling.targets,
@@ -190,10 +191,6 @@ export class SipxCallControllerService implements OnModuleDestroy {
       const leg: CallLeg | undefined = this.directory.find(callSid);
       if (leg) record.legs.push(leg);
     }
-  }
-
-  private subjectHeader(params: SipxCallParams): Record<string, string> {
-    return params.subject ? { Subject: params.subject } : {};
   }
 
   private async account(caller: SipxCaller): Promise<AccountEntity> {
