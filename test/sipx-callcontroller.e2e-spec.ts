@@ -130,15 +130,10 @@ describe('sipX call controller with registered softphones', () => {
     expect(invites(phones['1003'], calledTrace)).toEqual([]);
   }, 30000);
 
-  /*
-   * Not yet: the called phone answering. baresip's INVITE for the REFER goes through its outbound proxy
-   * (the platform) with the referred dialog's From (`sip:1004-0x…@127.0.0.1`, its contact user, since
-   * Asterisk's INVITE was addressed to the contact), which Asterisk does not identify as extension 1004:
-   * it is refused 404. What is checked is everything up to that INVITE.
-   */
-  it('REFER mode (the default): the calling phone answers, is REFERred to the called user’s address and follows it; the platform lets go', async () => {
+  it('REFER mode (the default): the calling phone answers, is REFERred to the called user’s address, calls it and talks to it; the platform lets go', async () => {
     const trace = phones['1004'].sipTrace().length;
-    const e4 = mark('1004');
+    const calledTrace = phones['1002'].sipTrace().length;
+    const [e4, e2] = [mark('1004'), mark('1002')];
     await post('/callcontroller/1004/1002').expect(200);
     await established('1004', e4);
     const received = (what: RegExp) =>
@@ -157,9 +152,15 @@ describe('sipX call controller with registered softphones', () => {
     );
     // The platform lets go of the referred dialog (baresip does not end it itself).
     await waitUntil(() => !!received(/^BYE /), 10000, "the platform's BYE of the referred dialog");
+    // The phone's own call reaches the called phone, recognised as extension 1004's.
+    await established('1002', e2);
+    const [invite] = invites(phones['1002'], calledTrace);
+    expect(invite.text).toMatch(/\r?\nFrom: [^\r\n]*sip:1004@/i);
     const response = await digest('get', '/callcontroller/1004/1002');
     expect(response.text).toContain('<!-- REFER sent to 1002 -->');
     expect(await statusLines('/callcontroller/1004/1002')).toEqual(['SIP/2.0 180 Ringing', 'SIP/2.0 200 OK']);
+    await phones['1002'].hangup();
+    await closed('1002', e2);
   }, 60000);
 
   it('answers failures with the HTTP status and a plain-text reason', async () => {

@@ -4,6 +4,7 @@ import { InboundRouter } from '../call-control/inbound/inbound-router.port';
 import { NotificationCode, NotificationLevel } from '../common/notification-codes';
 import type { DialTarget, IncomingChannel } from '../telephony/telephony-gateway.port';
 import type { ExtensionsService, TenantExtension } from './extensions.service';
+import { registeredPhoneCaller } from './registered-phone-caller';
 
 const SIP_FORBIDDEN = 403;
 const SIP_NOT_FOUND = 404;
@@ -30,7 +31,7 @@ export class ExtensionsRouter extends InboundRouter {
     // Extension endpoints, and only they, are named `<number>@<domain>`.
     const caller = channel.callingEndpoint?.includes('@')
       ? await this.extensions.findByEndpoint(channel.callingEndpoint)
-      : null;
+      : await registeredPhoneCaller(this.extensions, channel);
     if (!caller) return this.numbers.route(channel);
     if (caller.account.status !== AccountStatus.Active)
       return refuse(caller, SIP_FORBIDDEN, 'failure', `the account is ${caller.account.status}`, channel);

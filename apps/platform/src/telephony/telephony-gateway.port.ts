@@ -122,6 +122,11 @@ export interface IncomingChannel {
   hops: number;
   /** The engine's endpoint the call came from (a provisioned SIP user's id, `inbound` for a peer). */
   callingEndpoint?: string;
+  /** Where the INVITE came from (`host:port`), when SIP. */
+  sourceAddress?: string;
+  /** The INVITE's From and To URIs, when SIP. */
+  fromUri?: string;
+  toUri?: string;
 }
 
 /** A leg created but not dialled yet, so it can be bridged first and its early media heard (`dial`). */

@@ -153,3 +153,35 @@ describe('toIncomingChannel: the calling endpoint', () => {
     expect(incoming('Local/1002@from-sip-00000001;1').callingEndpoint).toBeUndefined();
   });
 });
+
+describe('toIncomingChannel: what the dialplan hands over of the INVITE', () => {
+  const withArgs = (args: string[]) =>
+    toIncomingChannel({
+      type: 'StasisStart',
+      args,
+      channel: { id: 'c1', name: 'PJSIP/inbound-00000001', dialplan: { exten: '1002' } },
+    } as never);
+
+  it('reads the source address and the URI-encoded From and To URIs', () => {
+    const channel = withArgs([
+      'inbound',
+      '',
+      '127.0.0.1:43790',
+      encodeURIComponent('<sip:1004-0x1@127.0.0.1>'),
+      encodeURIComponent('<sip:1002@ac1.callwright.local>'),
+    ]);
+    expect(channel).toMatchObject({
+      sourceAddress: '127.0.0.1:43790',
+      fromUri: '<sip:1004-0x1@127.0.0.1>',
+      toUri: '<sip:1002@ac1.callwright.local>',
+    });
+  });
+
+  it('leaves out empty, undecodable or control-character values', () => {
+    const channel = withArgs(['inbound', '', '', '%E0%A4%A', encodeURIComponent('<sip:a@b>\r\nX: y')]);
+    expect(channel.sourceAddress).toBeUndefined();
+    expect(channel.fromUri).toBeUndefined();
+    expect(channel.toUri).toBeUndefined();
+    expect(withArgs(['inbound']).fromUri).toBeUndefined();
+  });
+});

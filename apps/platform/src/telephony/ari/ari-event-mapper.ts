@@ -1,3 +1,4 @@
+import { hasControlCharacters } from '../../common/control-characters';
 import { parseHopCount } from '../hop-header';
 import type { ChannelEvent, IncomingChannel, PhoneTransferRequest } from '../telephony-gateway.port';
 
@@ -118,7 +119,29 @@ export function toIncomingChannel(event: AriEventJson): IncomingChannel {
     // The dialplan passes the INVITE's hop header as the second Stasis argument.
     hops: parseHopCount(event.args?.[1]),
     ...callingEndpoint(channel.name),
+    // Then the INVITE's source address and its From and To URIs, the URIs URI-encoded.
+    ...sipArgument('sourceAddress', event.args?.[2], false),
+    ...sipArgument('fromUri', event.args?.[3], true),
+    ...sipArgument('toUri', event.args?.[4], true),
   };
+}
+
+function sipArgument<K extends 'sourceAddress' | 'fromUri' | 'toUri'>(
+  key: K,
+  raw: string | undefined,
+  encoded: boolean,
+): Partial<Record<K, string>> {
+  if (!raw) return {};
+  let value = raw;
+  if (encoded) {
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      return {};
+    }
+  }
+  // Bounded and printable: it is matched against registrations, never sent anywhere.
+  return value.length <= 512 && !hasControlCharacters(value) ? ({ [key]: value } as Record<K, string>) : {};
 }
 
 /** A PJSIP channel is named `PJSIP/<endpoint>-<sequence>`; the endpoint names who called. */
