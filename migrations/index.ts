@@ -14,6 +14,7 @@ import { ExtensionTokens1764900000200 } from './1764900000200-extension-tokens';
 import { RingcentralSubscriptions1765000000200 } from './1765000000200-ringcentral-subscriptions';
 import { ExtensionCallcontrollerPin1765100000100 } from './1765100000100-extension-callcontroller-pin';
 import { CallSubject1765200000100 } from './1765200000100-call-subject';
+import { CallMachineDetection1765200000200 } from './1765200000200-call-machine-detection';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   RingcentralSubscriptions1765000000200,
   ExtensionCallcontrollerPin1765100000100,
   CallSubject1765200000100,
+  CallMachineDetection1765200000200,
 ];

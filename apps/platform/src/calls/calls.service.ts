@@ -15,6 +15,7 @@ import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import type { CreateCallDto } from './dto/create-call.dto';
 import type { ModifyCallDto } from './dto/modify-call.dto';
 import { isTerminal } from '../call-control/legs/call-state-machine';
+import { machineDetectionSettings } from './dto/machine-detection.dto';
 
 @Injectable()
 export class CallsService {
@@ -60,6 +61,7 @@ export class CallsService {
       statusCallbackMethod: request.StatusCallbackMethod,
       statusCallbackEvent: request.StatusCallbackEvent?.join(' ') ?? null,
       timeout: request.Timeout,
+      machineDetection: machineDetectionSettings(request),
     });
   }
 

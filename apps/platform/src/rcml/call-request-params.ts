@@ -14,5 +14,6 @@ export function callRequestParams(call: Readonly<CallEntity>): Record<string, st
   if (call.forwardedFrom) params.ForwardedFrom = call.forwardedFrom;
   if (call.callerName) params.CallerName = call.callerName;
   if (call.parentCallSid) params.ParentCallSid = call.parentCallSid;
+  if (call.answeredBy) params.AnsweredBy = call.answeredBy;
   return params;
 }

@@ -48,7 +48,7 @@ export class RcmlApplicationService {
   ): Promise<'ended' | 'returned'> {
     let target: RcmlTarget | null = application.primary;
     let fallback = application.fallback;
-    let extraParams: Record<string, string> = {};
+    let extraParams: Record<string, string> = options.firstRequestParams ?? {};
     for (let documents = 0; target && documents < MAX_DOCUMENTS_PER_RUN; documents++) {
       if (context.signal.aborted) return 'ended';
       const document = await this.fetch(application, target, extraParams);

@@ -61,6 +61,8 @@ const RUN_UNANSWERED = new Set(['Reject']);
 export interface RunOptions {
   /** A screening document runs on the callee of a Dial: no Dial in it, and its end connects rather than hangs up. */
   screening?: boolean;
+  /** Parameters of the first document's request only (MachineDetectionDuration). */
+  firstRequestParams?: Record<string, string>;
 }
 
 export class RcmlInterpreter {

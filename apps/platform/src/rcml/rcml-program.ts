@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { CallLeg, LegProgram } from '../call-control/legs/call-leg';
 import { CallDirection } from '../call-control/legs/call-status';
+import { detectMachine, storedMachineDetection } from '../call-control/legs/machine-detection';
 import type { MediaSource, RecordingSink, SpeechSource } from '../call-control/ports/media-sources.port';
 import { NotificationCode, NotificationLevel } from '../common/notification-codes';
 import { abortableDelay } from '../common/serial-queue';
@@ -69,9 +70,38 @@ export class RcmlProgram implements LegProgram {
     );
     const document = new AbortController();
     this.document = document;
-    this.running = this.deps.rcml
-      .run(application, this.verbContext(application, document.signal))
+    this.running = this.detectWhoAnswered(application)
+      .then((firstRequestParams) =>
+        this.deps.rcml.run(application, this.verbContext(application, document.signal), {
+          firstRequestParams,
+        }),
+      )
       .catch((error) => this.recoverFromCrash(error));
+  }
+
+  /**
+   * Twilio's MachineDetection on an answered outbound call, before its first document (whose request
+   * then carries AnsweredBy and MachineDetectionDuration) or, with AsyncAmd, beside it: the verdict
+   * then goes to AsyncAmdStatusCallback. Resolves with the first request's own parameters.
+   */
+  private async detectWhoAnswered(application: RcmlApplication): Promise<Record<string, string>> {
+    const call = this.leg.snapshot;
+    const settings = storedMachineDetection(call.machineDetection);
+    if (!settings || call.answeredBy || call.direction === CallDirection.Inbound) return {};
+    const detecting = detectMachine(this.leg, this.deps.gateway, settings);
+    if (settings.async) {
+      const callback = settings.asyncCallback;
+      if (callback)
+        void detecting.then((outcome) =>
+          this.deps.rcml.notify(application, callback, {
+            AnsweredBy: outcome.answeredBy,
+            MachineDetectionDuration: String(outcome.durationMs),
+          }),
+        );
+      return {};
+    }
+    const outcome = await detecting;
+    return { MachineDetectionDuration: String(outcome.durationMs) };
   }
 
   /**

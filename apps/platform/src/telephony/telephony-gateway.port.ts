@@ -24,6 +24,8 @@ export type ChannelEvent =
    * `reportTransferProgress(channelId, ...)`.
    */
   | { kind: 'transfer-requested'; transfer: PhoneTransferRequest }
+  /** What answering machine detection (`detectMachine`) concluded about the far end of this channel. */
+  | { kind: 'machine-detected'; detection: MachineDetection }
   /**
    * `vanished`: the channel disappeared while events could not be received (ARI reconnect); `endedAt`
    * is then the moment the connection was lost, the last time the channel was known to be up.
@@ -41,6 +43,36 @@ export type ChannelEvent =
 /** A REFER from a phone: blind (to a target) or attended (replacing another of the platform's channels). */
 export type PhoneTransferRequest =
   { mode: 'blind'; target: string } | { mode: 'attended'; replacesChannelId: string | null };
+
+/**
+ * Answering machine detection on what the far end of a channel says, run beside the call (the call
+ * itself stays under the platform's control). Times in ms.
+ */
+export interface MachineDetectionRequest {
+  /** The id of the listening channel the detection runs on, chosen up front like any channel's. */
+  detectorChannelId: string;
+  /** Silence before the first word longer than this: a machine. */
+  initialSilenceMs: number;
+  /** A first utterance longer than this: a machine. */
+  greetingMs: number;
+  /** Silence after a short greeting at least this long: a person. */
+  afterGreetingSilenceMs: number;
+  /** Undecided after this long: not sure. */
+  totalMs: number;
+  /**
+   * For a machine, also wait for the end of its greeting: a beep, or this much silence, within the
+   * timeout. The beep is listened for on a channel of its own.
+   */
+  messageEnd: { silenceMs: number; timeoutSeconds: number; beepListenerChannelId: string } | null;
+}
+
+export interface MachineDetection {
+  verdict: 'human' | 'machine' | 'not-sure' | 'hangup';
+  /** Why, as the detector put it (`LONGGREETING-2400-1500`, `HUMAN-800-800`...). */
+  cause: string;
+  /** How a machine's greeting ended, when that was waited for. */
+  greetingEnd: 'beep' | 'silence' | 'other' | null;
+}
 
 /** What the REFERring phone is told (a NOTIFY sipfrag): the target answered, declined, could not be reached. */
 export type TransferProgress = 'answered' | 'declined' | 'unavailable' | 'failed';
@@ -231,6 +263,11 @@ export abstract class TelephonyGateway {
   abstract reportTransferProgress(channelId: string, progress: TransferProgress): Promise<void>;
   /** A new channel that hears (and may whisper to) `channelId`; it enters the app with the id asked. */
   abstract snoop(channelId: string, request: SnoopRequest): Promise<void>;
+  /**
+   * Starts answering machine detection on the channel's inbound audio; the verdict arrives as a
+   * `machine-detected` event of the channel. Hanging up the detector channel stops it.
+   */
+  abstract detectMachine(channelId: string, request: MachineDetectionRequest): Promise<void>;
   /** Creates an outbound leg without dialling it (early media: create, bridge, then `dial`). */
   abstract createChannel(request: CreateChannelRequest): Promise<void>;
   /** Dials a leg made by `createChannel`; its progress arrives as channel events. */

@@ -51,6 +51,10 @@ export class CallEntity {
   @Column({ name: 'user_data', type: 'varchar', length: 1024, nullable: true })
   userData: string | null;
 
+  /** Twilio's MachineDetection settings of the call (JSON of MachineDetectionSettings); null without. */
+  @Column({ name: 'machine_detection', type: 'varchar', length: 2048, nullable: true })
+  machineDetection: string | null;
+
   /** The SIP Subject the call's first INVITE carried (sipX call controller `subject`). */
   @Column({ type: 'varchar', length: 256, nullable: true })
   subject: string | null;

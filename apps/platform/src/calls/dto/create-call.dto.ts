@@ -3,11 +3,12 @@ import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'cl
 import { DomainErrorCode } from '../../common/domain-error';
 import { IsHttpMethod, IsHttpUrl, IsSipUri, OptionalStatusCallbackEvents } from '../../common/validators';
 import type { ProgressEvent } from '../../common/progress-events';
+import { MachineDetectionParams } from './machine-detection.dto';
 
 const code = (value: DomainErrorCode) => ({ context: { code: value } });
 
 /** POST /Calls. Parameter names are the API's own (PascalCase), as RestComm and Twilio clients send them. */
-export class CreateCallDto {
+export class CreateCallDto extends MachineDetectionParams {
   @MaxLength(255, code(DomainErrorCode.MissingFrom))
   @IsString(code(DomainErrorCode.MissingFrom))
   @IsNotEmpty({ message: "The 'From' parameter is required", ...code(DomainErrorCode.MissingFrom) })

@@ -16,6 +16,7 @@ import {
   IncomingChannel,
   OriginateRequest,
   RecordRequest,
+  MachineDetectionRequest,
   SnoopRequest,
   TelephonyError,
   TelephonyGateway,
@@ -31,6 +32,7 @@ import { AriPbxOperations, SNOOP_APP_ARG } from './ari-pbx-operations';
 import { AriRecordings } from './ari-recordings';
 import { AriRequests, readAnswerHeaders } from './ari-requests';
 import { ChannelWatchRegistry } from './channel-watch-registry';
+import { AriMachineDetection } from './ari-machine-detection';
 
 export { reconnectDelayMs } from './ari-connection';
 
@@ -57,6 +59,7 @@ export class AriTelephonyGateway
   private readonly pbx: AriPbxOperations;
   private readonly recordings: AriRecordings;
   private readonly events: AriEventRouter;
+  private readonly machineDetection: AriMachineDetection;
   private readonly requests: AriRequests = {
     request: (what, send) => this.request(what, send),
     quietly: (what, send) => this.quietly(what, send),
@@ -68,6 +71,9 @@ export class AriTelephonyGateway
     this.pbx = new AriPbxOperations(this.requests, config, this.legs);
     this.recordings = new AriRecordings(this.requests, config);
     this.events = new AriEventRouter(this.watches, this.requests);
+    this.machineDetection = new AriMachineDetection(this.requests, config, (channelId, event) =>
+      this.events.deliver(channelId, event),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -147,6 +153,10 @@ export class AriTelephonyGateway
 
   reportTransferProgress(channelId: string, progress: TransferProgress): Promise<void> {
     return this.pbx.reportTransferProgress(channelId, progress);
+  }
+
+  detectMachine(channelId: string, request: MachineDetectionRequest): Promise<void> {
+    return this.machineDetection.start(channelId, request);
   }
 
   snoop(channelId: string, request: SnoopRequest): Promise<void> {
@@ -364,6 +374,7 @@ export class AriTelephonyGateway
   }
 
   private dispatch(raw: AriEventJson): void {
+    if (this.machineDetection.handle(raw)) return;
     const channelId = raw.channel?.id;
     if (raw.type === 'ChannelDestroyed' && channelId) {
       void this.legs.legEnded(channelId);

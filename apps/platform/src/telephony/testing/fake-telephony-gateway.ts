@@ -12,6 +12,7 @@ import {
   IncomingChannel,
   OriginateRequest,
   RecordRequest,
+  MachineDetectionRequest,
   SnoopRequest,
   TelephonyError,
   TelephonyGateway,
@@ -206,6 +207,11 @@ export class FakeTelephonyGateway extends TelephonyGateway {
   async reportTransferProgress(channelId: string, progress: TransferProgress): Promise<void> {
     this.command('reportTransferProgress', { channelId, args: { progress } }, true);
     this.transferProgress.push({ channelId, progress });
+  }
+  /** The test gives the verdict with `emit(channelId, { kind: 'machine-detected', ... })`. */
+  async detectMachine(channelId: string, request: MachineDetectionRequest): Promise<void> {
+    this.command('detectMachine', { channelId, args: request }, true);
+    this.channels.add(request.detectorChannelId);
   }
   async snoop(channelId: string, request: SnoopRequest): Promise<void> {
     this.command('snoop', { channelId, args: request }, true);
