@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
@@ -11,9 +12,17 @@ const wholeNumber = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 const booleanWord = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
-const between = (name: string, min: number, max: number) => ({
-  message: `The '${name}' parameter must be a whole number from ${min} to ${max}`,
-});
+/** An optional whole number in [min, max]; form values arrive as digit strings. */
+function OptionalWholeNumberBetween(name: string, min: number, max: number): PropertyDecorator {
+  const message = { message: `The '${name}' parameter must be a whole number from ${min} to ${max}` };
+  return applyDecorators(
+    IsOptional(),
+    Transform(wholeNumber),
+    IsInt(message),
+    Min(min, message),
+    Max(max, message),
+  );
+}
 
 /** Twilio's answering machine detection parameters of Calls.create, with its ranges. */
 export class MachineDetectionParams {
@@ -23,32 +32,16 @@ export class MachineDetectionParams {
   })
   MachineDetection?: 'Enable' | 'DetectMessageEnd';
 
-  @IsOptional()
-  @Transform(wholeNumber)
-  @IsInt(between('MachineDetectionTimeout', 3, 59))
-  @Min(3, between('MachineDetectionTimeout', 3, 59))
-  @Max(59, between('MachineDetectionTimeout', 3, 59))
+  @OptionalWholeNumberBetween('MachineDetectionTimeout', 3, 59)
   MachineDetectionTimeout?: number;
 
-  @IsOptional()
-  @Transform(wholeNumber)
-  @IsInt(between('MachineDetectionSpeechThreshold', 1000, 6000))
-  @Min(1000, between('MachineDetectionSpeechThreshold', 1000, 6000))
-  @Max(6000, between('MachineDetectionSpeechThreshold', 1000, 6000))
+  @OptionalWholeNumberBetween('MachineDetectionSpeechThreshold', 1000, 6000)
   MachineDetectionSpeechThreshold?: number;
 
-  @IsOptional()
-  @Transform(wholeNumber)
-  @IsInt(between('MachineDetectionSpeechEndThreshold', 500, 5000))
-  @Min(500, between('MachineDetectionSpeechEndThreshold', 500, 5000))
-  @Max(5000, between('MachineDetectionSpeechEndThreshold', 500, 5000))
+  @OptionalWholeNumberBetween('MachineDetectionSpeechEndThreshold', 500, 5000)
   MachineDetectionSpeechEndThreshold?: number;
 
-  @IsOptional()
-  @Transform(wholeNumber)
-  @IsInt(between('MachineDetectionSilenceTimeout', 2000, 10000))
-  @Min(2000, between('MachineDetectionSilenceTimeout', 2000, 10000))
-  @Max(10000, between('MachineDetectionSilenceTimeout', 2000, 10000))
+  @OptionalWholeNumberBetween('MachineDetectionSilenceTimeout', 2000, 10000)
   MachineDetectionSilenceTimeout?: number;
 
   @IsOptional()
