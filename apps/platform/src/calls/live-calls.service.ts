@@ -425,6 +425,8 @@ export class LiveCallsService
       target: request.target,
       headers: request.subject ? { ...request.headers, Subject: request.subject } : request.headers,
       callerName: request.callerName,
+      followRedirects: request.followRedirects,
+      traceSetupResponses: request.traceSetupResponses,
     };
     const program = this.legs.program(call, signingKey, options, {
       answered: () => answered(true),
