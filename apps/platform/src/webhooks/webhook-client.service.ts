@@ -253,8 +253,9 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
         );
       }
       url = this.target(location, method, url.href);
-      // 301/302 turn a POST into a GET like browsers do; 307/308 must repeat the request as it was.
-      if (method === 'POST' && response.statusCode <= 303) {
+      // Twilio repeats the request on 301/302 as on 307/308 (method and parameters, signed for the new
+      // URL): app servers that moved rely on it. Only 303 ("see other") asks for a GET.
+      if (method === 'POST' && response.statusCode === 303) {
         method = 'GET';
         params = null;
       }
