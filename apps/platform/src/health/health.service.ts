@@ -4,31 +4,14 @@ import { TelephonyGateway } from '../telephony/telephony-gateway.port';
 
 export type Check = 'up' | 'down';
 
-/** Connection pool figures of a PostgreSQL database (node-postgres's `Pool`). */
-export interface PoolState {
-  status: Check;
-  total: number;
-  idle: number;
-  waiting: number;
-}
-
 export interface Readiness {
   ready: boolean;
   database: Check;
   ari: Check;
-  /** PostgreSQL only: a pool with requests waiting and no connection left to give is not ready. */
-  pool?: PoolState;
 }
 
 /** A database that does not answer within this is as good as down for a readiness probe. */
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
-
-interface PgPoolLike {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  options?: { max?: number };
-}
 
 /**
  * What the probes report: liveness is the process answering at all (a restart is the cure for anything
@@ -68,24 +51,8 @@ export class HealthService {
   }
 
   async readiness(): Promise<Readiness> {
-    const [database, pool] = [await this.database(), this.pool()];
+    const database = await this.database();
     const ari = this.ari();
-    const ready = database === 'up' && ari === 'up' && (pool?.status ?? 'up') === 'up';
-    return { ready, database, ari, ...(pool ? { pool } : {}) };
-  }
-
-  private pool(): PoolState | undefined {
-    if (this.dataSource.options.type !== 'postgres') return undefined;
-    const driver = this.dataSource.driver as unknown as { master?: PgPoolLike };
-    const pool = driver.master;
-    if (!pool) return { status: 'down', total: 0, idle: 0, waiting: 0 };
-    const exhausted =
-      pool.waitingCount > 0 && pool.idleCount === 0 && pool.totalCount >= (pool.options?.max ?? 10);
-    return {
-      status: exhausted ? 'down' : 'up',
-      total: pool.totalCount,
-      idle: pool.idleCount,
-      waiting: pool.waitingCount,
-    };
+    return { ready: database === 'up' && ari === 'up', database, ari };
   }
 }
