@@ -158,11 +158,19 @@ describe('sipX call controller with SIPp phones', () => {
     await phone('1007', { scenario: 'answer', holdSeconds: 1 });
     await place('1006', '1007', { sipMethod: 'INVITE', isForwardingAllowed: 'true' }).expect(200);
 
-    const result = await finished(target);
+    let lines: string[] = [];
+    await waitUntil(
+      async () => (lines = await statusLines('1006', '1007')).includes('SIP/2.0 200 OK'),
+      20000,
+      'the forwarded-to address answering',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; lines: ${JSON.stringify(lines)}`);
+    });
+    await target.stop();
+    const result = await target.received;
     expect(result.invites.map((invite) => invite.requestUri)).toEqual([target.uri('forwarded')]);
     // Asterisk follows the 302 the moment it arrives and keeps only the latest response, so whether the
     // 302 itself shows depends on a read landing in that moment: the lines show the call answered.
-    const lines = await statusLines('1006', '1007');
     expect(lines[0]).toBe('SIP/2.0 100 Trying');
     expect(lines).toContain('SIP/2.0 200 OK');
   }, 60000);
