@@ -1,3 +1,4 @@
+import { CallMetricsListener } from '../metrics/call-metrics.listener';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
@@ -53,6 +54,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     CallsService,
     LiveCallsService,
     AccountClosureListener,
+    CallMetricsListener,
     CallRecords,
     CallEventBus,
     ConversationRegistry,

@@ -1,3 +1,4 @@
+import { PlatformMetrics } from '../metrics/platform-metrics';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CallRecovery } from './call-recovery';
@@ -99,6 +100,7 @@ export class LiveCallsService
     media: PlayMediaService,
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
+    metrics: PlatformMetrics,
   ) {
     super();
     this.recordings = recordings;
@@ -116,6 +118,7 @@ export class LiveCallsService
       dial: (queued) => this.startOutbound(queued.call, queued.signingKey),
     });
     limits.onChange((accountSid, changed) => this.dispatcher.limitsChanged(accountSid, changed));
+    metrics.countQueuedWith(() => this.dispatcher.waitingByAccount());
     this.recovery = new CallRecovery(
       records,
       gateway,
