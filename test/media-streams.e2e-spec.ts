@@ -118,6 +118,44 @@ describe('Media Streams (<Start><Stream>, <Connect><Stream>)', () => {
     expect(signedByPlatform(appServer.requestsTo('/start.xml')[0])).toBe(true);
   }, 60000);
 
+  it('<Start><Stream track="both_tracks">: the far end’s tone on the inbound track, what the platform plays on the outbound one, stop when the call ends', async () => {
+    const path = `/both-${randomBytes(4).toString('hex')}`;
+    const url = appServer.rcml(
+      '/both.xml',
+      `<Response><Start><Stream url="${streams.baseUrl}${path}" track="both_tracks"/></Start>` +
+        '<Pause length="1"/><Play>sound:vm-goodbye</Play><Pause length="1"/><Hangup/></Response>',
+    );
+    const call = await client.calls.create({ to: farEndUri('stream-tone'), from: '+15550001111', url });
+    await waitUntil(
+      () => streams.connections.some((c) => c.path === path && c.closed),
+      20000,
+      'the stream to stop',
+    );
+    await completed(call.sid);
+    const { messages } = streams.connections.find((c) => c.path === path)!;
+    expect(messages[1]).toMatchObject({
+      event: 'start',
+      start: { callSid: call.sid, tracks: ['inbound', 'outbound'] },
+    });
+    expect(messages[messages.length - 1]).toMatchObject({ event: 'stop', stop: { callSid: call.sid } });
+    const track = (name: string) => messages.filter((m) => m.event === 'media' && m.media.track === name);
+    const audioOf = (name: string) =>
+      decodeMulaw(Buffer.concat(track(name).map((m) => Buffer.from(m.media.payload, 'base64'))));
+    for (const name of ['inbound', 'outbound']) {
+      expect(track(name).length).toBeGreaterThan(50);
+      expect(track(name).map((m) => Number(m.media.chunk))).toEqual(track(name).map((_, i) => i + 1));
+    }
+    const inbound = audioOf('inbound');
+    expect(toneFrequency(inbound.subarray(4000, 12000), 8000)).toBeGreaterThan(1330);
+    expect(toneFrequency(inbound.subarray(4000, 12000), 8000)).toBeLessThan(1470);
+    // The prompt went to the far end: loud samples on the outbound track, and not the far end's tone.
+    const outbound = audioOf('outbound');
+    expect(outbound.some((sample) => Math.abs(sample) > 4000)).toBe(true);
+    // During the first Pause the platform sends nothing: silence there, while the inbound track has the tone.
+    expect(outbound.subarray(800, 4800).every((sample) => Math.abs(sample) < 1000)).toBe(true);
+    expect(inbound.subarray(800, 4800).some((sample) => Math.abs(sample) > 4000)).toBe(true);
+  }, 60000);
+
   it('<Connect><Stream>: the app’s audio reaches the far end (its recording has the 600 Hz tone), marks come back when played, clear drops queued audio, DTMF arrives', async () => {
     const path = `/bi-${randomBytes(4).toString('hex')}`;
     const recording = randomBytes(4).toString('hex');
