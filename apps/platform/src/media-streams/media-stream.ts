@@ -77,7 +77,7 @@ export class MediaStream implements MediaStreamHandle {
     this.socket.on('close', () => void this.stop());
     request.signal.addEventListener('abort', () => void this.stop());
     try {
-      for (const track of names) await this.exportTrack(track);
+      for (const track of names) if (!this.finished) await this.exportTrack(track);
     } catch (error) {
       await this.stop();
       throw error;
@@ -124,6 +124,8 @@ export class MediaStream implements MediaStreamHandle {
         ? { kind: 'connect' }
         : { kind: 'listen', track: name === 'inbound' ? 'in' : 'out' },
     });
+    // The app hung up, or the call ended, while the export was being set up: take it down now.
+    if (this.finished) return void (await track.export.stop().catch(() => undefined));
     if (this.outbound) this.playBackTo(socket, track.export.asteriskRtpAddress);
   }
 

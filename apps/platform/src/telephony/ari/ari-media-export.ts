@@ -50,6 +50,8 @@ export class AriMediaExport {
     const snoopId = request.mode.kind === 'listen' ? `${exportId}-snoop` : null;
     const own = snoopId ? [exportId, snoopId] : [exportId];
     const entered = own.map((id) => this.entered(id));
+    // Awaited only once the channels are asked for; a request that fails first must not leave them unhandled.
+    for (const waiting of entered) waiting.catch(() => undefined);
     const stop = () => this.stop(channelId, bridgeId, own, request.mode.kind === 'connect');
     try {
       await this.ari.request('Create media export', (client) =>
