@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { HttpsModule } from './https/https.module';
 import { IncomingNumbersModule } from './incoming-numbers/incoming-numbers.module';
 import { MediaModule } from './media/media.module';
+import { MediaStreamsModule } from './media-streams/media-streams.module';
 import { NotificationsApiModule } from './notifications/notifications-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RecordingsModule } from './recordings/recordings.module';
@@ -26,6 +27,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DatabaseModule,
     TelephonyModule,
     WebhooksModule,
+    MediaStreamsModule,
     NotificationsModule,
     NotificationsApiModule,
     IncomingNumbersModule,

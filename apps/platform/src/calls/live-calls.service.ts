@@ -1,3 +1,4 @@
+import { queuedCallPatch } from './queued-call-patch';
 import { PlatformMetrics } from '../metrics/platform-metrics';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -7,6 +8,7 @@ import { Transfers } from '../call-control/conversations/transfers';
 import { CallEventBus } from '../call-control/events/call-event-bus';
 import { LegPlacer, PlacedLeg, PlaceLegRequest } from '../call-control/ports/leg-placer.port';
 import { InboundAdmission } from './limits/inbound-admission';
+import { MediaStreamsService } from '../media-streams/media-streams.service';
 import { LegFactory } from './leg-factory';
 import { LiveLegs } from './live-legs';
 import { InboundRoute, InboundRouter } from '../call-control/inbound/inbound-router.port';
@@ -98,6 +100,7 @@ export class LiveCallsService
     private readonly clients: ClientDirectory,
     private readonly conferences: ConferenceRoomsService,
     media: PlayMediaService,
+    streams: MediaStreamsService,
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
     metrics: PlatformMetrics,
@@ -106,7 +109,7 @@ export class LiveCallsService
     this.recordings = recordings;
     this.legs = new LegFactory(
       { gateway, records, notifications, events },
-      { gateway, connector: this, rcml, speech, media, recordings },
+      { gateway, connector: this, rcml, speech, media, recordings, streams },
       new ProgressCallbacks(events, webhooks, notifications),
       { conversations, gateway, transfers: () => moduleRef.get(Transfers, { strict: false }) as Transfers },
     );
@@ -188,19 +191,7 @@ export class LiveCallsService
   async modifyQueued(callSid: string, change: CallModification): Promise<boolean> {
     const queued = this.dispatcher.waitingCall(callSid);
     if (!queued) return false;
-    const patch: Partial<CallEntity> = {};
-    if (change.url) {
-      Object.assign(patch, { url: change.url, method: change.method ?? 'POST' });
-      Object.assign(patch, {
-        fallbackUrl: change.fallbackUrl ?? null,
-        fallbackMethod: change.fallbackMethod ?? 'POST',
-      });
-    }
-    if (change.statusCallback !== undefined)
-      Object.assign(patch, {
-        statusCallback: change.statusCallback,
-        statusCallbackMethod: change.statusCallbackMethod ?? 'POST',
-      });
+    const patch = queuedCallPatch(change);
     // The dispatcher dials this same object, so the change holds even if it is dialed meanwhile.
     Object.assign(queued.call, patch);
     if (change.status && this.dispatcher.withdraw(callSid)) {
