@@ -14,6 +14,7 @@ class ScriptedCall implements VerbContext {
   private readonly controller = new AbortController();
   readonly signal = this.controller.signal;
   digits = '';
+  finishedOnKey = '';
   prompted: string[] = [];
 
   async answer() {
@@ -46,13 +47,13 @@ class ScriptedCall implements VerbContext {
     await request.prompt(new AbortController().signal);
     this.prompted = this.actions.splice(before);
     this.actions.push(`gather ${request.numDigits ?? '-'} ${request.finishOnKey} ${request.timeoutSeconds}`);
-    return this.digits;
+    return { digits: this.digits, finishedOnKey: this.finishedOnKey };
   }
   async record(request: RecordingRequest) {
     this.actions.push(
       `record ${request.maxLengthSeconds} ${request.silenceTimeoutSeconds} ${request.finishOnKey} ${request.playBeep}`,
     );
-    return { recordingSid: 'RE1', recordingUrl: 'http://platform/RE1', durationSeconds: 3, digits: '#' };
+    return { recordingSid: 'RE1', recordingUrl: 'http://platform/RE1', durationSeconds: 3, digits: '#', startTime: new Date(0) };
   }
   async notifyApp(url: string) {
     this.actions.push(`notify ${url}`);
@@ -166,8 +167,20 @@ describe('RcmlInterpreter', () => {
     expect(actions).toEqual(['answer', 'gather 4 * 7']);
     expect(result).toEqual({
       kind: 'next',
-      next: { url: 'http://app.example/digits', method: 'GET', params: { Digits: '1234' } },
+      next: {
+        url: 'http://app.example/digits',
+        method: 'GET',
+        params: { Digits: '1234', FinishedOnKey: '' },
+      },
     });
+  });
+
+  it('tells the Gather action which finishOnKey ended the input (FinishedOnKey)', async () => {
+    const call = new ScriptedCall();
+    call.digits = '12';
+    call.finishedOnKey = '#';
+    const { result } = await run('<Response><Gather action="/digits"/></Response>', call);
+    expect(result).toMatchObject({ next: { params: { Digits: '12', FinishedOnKey: '#' } } });
   });
 
   it('continues with the next verb when Gather times out without digits; action defaults to the document', async () => {

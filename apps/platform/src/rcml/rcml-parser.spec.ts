@@ -60,9 +60,9 @@ const instantCall = (): VerbContext => ({
   speech: async () => 'sound:x',
   collectDigits: async (request) => {
     await request.prompt(new AbortController().signal);
-    return '1';
+    return { digits: '1', finishedOnKey: '' };
   },
-  record: async () => ({ recordingSid: 'RE', recordingUrl: 'http://x/RE', durationSeconds: 1, digits: '' }),
+  record: async () => ({ recordingSid: 'RE', recordingUrl: 'http://x/RE', durationSeconds: 1, digits: '', startTime: new Date(0) }),
   notifyApp: async () => undefined,
   dial: async () => ({
     status: 'no-answer',

@@ -265,6 +265,7 @@ export class RcmlProgram implements LegProgram {
   private async record(request: RecordingRequest, stop: AbortSignal): Promise<RecordingResult | null> {
     const name = `${this.leg.sid}-${++this.recordingCount}`;
     const accountSid = this.leg.accountSid;
+    const startTime = new Date();
     try {
       const result = await this.leg.media.record(name, request, stop);
       if (!result) return null;
@@ -282,6 +283,7 @@ export class RcmlProgram implements LegProgram {
         recordingUrl: `${this.deps.recordings.mediaUrl({ sid: recording.sid, accountSid })}.wav`,
         durationSeconds: result.durationSeconds,
         digits: result.digits,
+        startTime,
       };
     } catch (error) {
       await this.leg.notify(

@@ -21,6 +21,7 @@ import type {
   VerbOutcome,
 } from './verb';
 import { PROGRESS_EVENTS, splitEventList } from './verb';
+import { recordingStatusParams } from './recording-callbacks';
 
 export interface DialVerb {
   verb: 'Dial';
@@ -28,6 +29,7 @@ export interface DialVerb {
   method: HttpMethod;
   request: DialRequest;
   conference: ConferenceRequest | null;
+  recordingStatusCallback: { url: string; method: HttpMethod } | null;
 }
 
 /** The spec's limits for a `<Sip>` target: the URI under 255 characters, its headers under 1024. */
@@ -182,7 +184,19 @@ export const dialVerb: VerbDefinition<DialVerb> = {
   parse(node, context) {
     warnUnknownAttributes(
       node,
-      ['action', 'method', 'timeout', 'timeLimit', 'callerId', 'record', 'hangupOnStar', 'answerOnBridge'],
+      [
+        'action',
+        'method',
+        'timeout',
+        'timeLimit',
+        'callerId',
+        'record',
+        'hangupOnStar',
+        'answerOnBridge',
+        'recordingStatusCallback',
+        'recordingStatusCallbackMethod',
+        'recordingStatusCallbackEvent',
+      ],
       context,
     );
     const record = enumAttribute(
@@ -220,11 +234,18 @@ export const dialVerb: VerbDefinition<DialVerb> = {
     if (conference && targets.length > 0)
       context.warn('<Conference> cannot be dialed with other nouns; the others were skipped');
     if (!conference && targets.length === 0) throw new RcmlSchemaError('<Dial> has nothing to dial');
+    const recordingEvents = node.attributes.recordingStatusCallbackEvent;
+    if (recordingEvents !== undefined && splitEventList(recordingEvents).some((event) => event !== 'completed'))
+      context.warn('<Dial> recordingStatusCallbackEvent: only "completed" is sent');
+    const recordingCallbackUrl = optionalUrlAttribute(node, 'recordingStatusCallback', context);
     return {
       verb: 'Dial',
       action: optionalUrlAttribute(node, 'action', context),
       method: methodAttribute(node, 'method', 'POST'),
       conference,
+      recordingStatusCallback: recordingCallbackUrl
+        ? { url: recordingCallbackUrl, method: methodAttribute(node, 'recordingStatusCallbackMethod', 'POST') }
+        : null,
       request: {
         targets,
         timeoutSeconds: integerAttribute(node, 'timeout', 30, 1, 600),
@@ -240,6 +261,12 @@ export const dialVerb: VerbDefinition<DialVerb> = {
     const result = verb.conference
       ? await context.joinConference(verb.conference)
       : await context.dial(verb.request);
+    if (verb.recordingStatusCallback && result.recording)
+      await context.notifyApp(
+        verb.recordingStatusCallback.url,
+        verb.recordingStatusCallback.method,
+        recordingStatusParams({ ...result.recording, source: 'DialVerb' }),
+      );
     if (result.callerGone || context.signal.aborted) return 'end';
     if (!verb.action) return 'continue';
     return { next: { url: verb.action, method: verb.method, params: dialActionParams(result) } };

@@ -1,6 +1,10 @@
-import type { DigitCollection, RecordingRequest } from '../../call-control/legs/channel-media';
+import type {
+  CollectedDigits,
+  DigitCollection,
+  RecordingRequest,
+} from '../../call-control/legs/channel-media';
 
-export type { DigitCollection, RecordingRequest };
+export type { CollectedDigits, DigitCollection, RecordingRequest };
 import type { RcmlNode } from '../rcml-node';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -10,6 +14,8 @@ export interface RecordingResult {
   recordingUrl: string;
   durationSeconds: number;
   digits: string;
+  /** When the recording began (RecordingStartTime). */
+  startTime: Date;
 }
 
 /** What a verb may do to the call it runs on. Implemented by the call-control core. */
@@ -36,7 +42,7 @@ export interface VerbContext {
   remoteMedia(url: string): Promise<string | null>;
   /** Turns text into a playable media item. */
   speech(text: string, voice: string, language: string): Promise<string>;
-  collectDigits(request: DigitCollection): Promise<string>;
+  collectDigits(request: DigitCollection): Promise<CollectedDigits>;
   record(request: RecordingRequest): Promise<RecordingResult | null>;
   /** Requests a URL on the app server without running its answer (recording status callbacks). */
   notifyApp(url: string, method: HttpMethod, params: Record<string, string>): Promise<void>;
@@ -99,6 +105,8 @@ export interface DialResult {
   callerGone: boolean;
   /** More action parameters (RecordingUrl... for a recorded Dial). */
   extraParams?: Record<string, string>;
+  /** The stored recording of a recorded Dial, for its recordingStatusCallback. */
+  recording?: { sid: string; url: string; durationSeconds: number; startTime: Date };
 }
 
 /** Where a verb sends the call next: another RCML document, requested with extra parameters. */
