@@ -11,6 +11,7 @@ import { IncomingNumbersModule } from './incoming-numbers/incoming-numbers.modul
 import { MediaModule } from './media/media.module';
 import { NotificationsApiModule } from './notifications/notifications-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { QueuesModule } from './queues/queues.module';
 import { RecordingsModule } from './recordings/recordings.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { RingcentralModule } from './sessions/ringcentral/ringcentral.module';
@@ -30,6 +31,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ClientsModule,
     ExtensionsModule,
     RecordingsModule,
+    QueuesModule,
     AccountsModule,
     CallsModule,
     HealthModule,
