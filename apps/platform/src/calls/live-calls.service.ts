@@ -22,6 +22,7 @@ import { SpeechCacheService } from '../media/speech-cache.service';
 import { RecordingsService } from '../recordings/recordings.service';
 import { ChannelEvent, DialTarget, IncomingChannel } from '../telephony/telephony-gateway.port';
 import { ConferenceRoomsService } from '../dial/conference-rooms.service';
+import { QueueCallsService } from '../dial/queue-calls.service';
 import { DialOperation, LegLauncher } from '../dial/dial-operation';
 import type { ConferenceRequest, DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
 import { ClientDirectory } from '../call-control/ports/client-directory.port';
@@ -99,12 +100,13 @@ export class LiveCallsService
     media: PlayMediaService,
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
+    queues: QueueCallsService,
   ) {
     super();
     this.recordings = recordings;
     this.legs = new LegFactory(
       { gateway, records, notifications, events },
-      { gateway, connector: this, rcml, speech, media, recordings },
+      { gateway, connector: this, queues, rcml, speech, media, recordings },
       new ProgressCallbacks(events, webhooks, notifications),
       { conversations, gateway, transfers: () => moduleRef.get(Transfers, { strict: false }) as Transfers },
     );

@@ -62,7 +62,13 @@ const instantCall = (): VerbContext => ({
     await request.prompt(new AbortController().signal);
     return { digits: '1', finishedOnKey: '' };
   },
-  record: async () => ({ recordingSid: 'RE', recordingUrl: 'http://x/RE', durationSeconds: 1, digits: '', startTime: new Date(0) }),
+  record: async () => ({
+    recordingSid: 'RE',
+    recordingUrl: 'http://x/RE',
+    durationSeconds: 1,
+    digits: '',
+    startTime: new Date(0),
+  }),
   notifyApp: async () => undefined,
   dial: async () => ({
     status: 'no-answer',
@@ -73,6 +79,15 @@ const instantCall = (): VerbContext => ({
   }),
   joinConference: async () => ({
     status: 'completed',
+    callSid: null,
+    durationSeconds: 0,
+    sip: null,
+    callerGone: false,
+  }),
+  enqueue: async () => ({ result: 'leave', queueSid: 'QU1', queueTimeSeconds: 0 }),
+  leaveQueue: () => false,
+  dialQueue: async () => ({
+    status: 'no-answer',
     callSid: null,
     durationSeconds: 0,
     sip: null,

@@ -11,8 +11,11 @@ import { callRequestParams } from './call-request-params';
 import type { RcmlApplication, RcmlApplicationService, RcmlTarget } from './rcml-application.service';
 import type {
   ConferenceRequest,
+  DialQueueRequest,
   DialRequest,
   DialResult,
+  EnqueueRequest,
+  EnqueueResult,
   HttpMethod,
   RecordingRequest,
   RecordingResult,
@@ -27,9 +30,16 @@ export interface CallConnector {
   joinConference(caller: RcmlProgram, request: ConferenceRequest, document: AbortSignal): Promise<DialResult>;
 }
 
+/** Runs `<Enqueue>` and `<Dial><Queue>` on the core's call queues. */
+export interface QueueConnector {
+  enqueue(member: RcmlProgram, request: EnqueueRequest, document: AbortSignal): Promise<EnqueueResult>;
+  dialQueue(caller: RcmlProgram, request: DialQueueRequest, document: AbortSignal): Promise<DialResult>;
+}
+
 export interface RcmlProgramDeps {
   gateway: TelephonyGateway;
   connector: CallConnector;
+  queues: QueueConnector;
   rcml: RcmlApplicationService;
   speech: SpeechSource;
   media: MediaSource;
@@ -160,6 +170,25 @@ export class RcmlProgram implements LegProgram {
   }
 
   /**
+   * Runs a document beside `<Enqueue>` (a waitUrl document, or a `<Dial><Queue>` url on the dequeued
+   * caller): like screening, no Dial and no hangup at its end; `signal` stops it, `<Leave>` calls
+   * `leave`. `params` are taken fresh for each request (QueuePosition and friends).
+   */
+  async runQueueDocument(
+    target: { url: string; method: HttpMethod },
+    params: () => Record<string, string>,
+    signal: AbortSignal,
+    leave: () => boolean = () => false,
+  ): Promise<void> {
+    const application: RcmlApplication = {
+      ...this.application(target, null),
+      requestParams: () => ({ ...callRequestParams(this.leg.snapshot), ...params() }),
+    };
+    const context = { ...this.verbContext(application, signal), leaveQueue: leave };
+    await this.deps.rcml.run(application, context, { screening: true });
+  }
+
+  /**
    * `sound:` media for an app server's audio URL (`<Play>`, `waitUrl`), fetched by the platform; null
    * when it cannot be played, after the failure is recorded as a notification on this call.
    */
@@ -253,6 +282,9 @@ export class RcmlProgram implements LegProgram {
       notifyApp: (url, method, params) => this.deps.rcml.notify(application, { url, method }, params),
       dial: (request) => this.deps.connector.dial(this, request, signal),
       joinConference: (request) => this.deps.connector.joinConference(this, request, signal),
+      enqueue: (request) => this.deps.queues.enqueue(this, request, signal),
+      leaveQueue: () => false,
+      dialQueue: (request) => this.deps.queues.dialQueue(this, request, signal),
     };
   }
 

@@ -97,6 +97,12 @@ export const gatherVerb: VerbDefinition<GatherVerb> = {
     });
     if (context.signal.aborted) return 'end';
     if (!digits) return 'continue';
-    return { next: { url: verb.action, method: verb.method, params: { Digits: digits, FinishedOnKey: finishedOnKey } } };
+    return {
+      next: {
+        url: verb.action,
+        method: verb.method,
+        params: { Digits: digits, FinishedOnKey: finishedOnKey },
+      },
+    };
   },
 };

@@ -46,7 +46,9 @@ export const recordVerb: VerbDefinition<RecordVerb> = {
     const transcribeUrl = optionalUrlAttribute(node, 'transcribeCallback', context);
     const transcribe = booleanAttribute(node, 'transcribe', transcribeUrl !== null);
     if (transcribe)
-      context.warn('<Record transcribe>: no speech-to-text engine is configured; the transcription will fail');
+      context.warn(
+        '<Record transcribe>: no speech-to-text engine is configured; the transcription will fail',
+      );
     return {
       verb: 'Record',
       maxLengthSeconds: integerAttribute(node, 'maxLength', 3600, 1, 14400),

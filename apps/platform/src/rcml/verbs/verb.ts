@@ -49,6 +49,35 @@ export interface VerbContext {
   /** Connects the call to the first of the targets to answer; resolves when that conversation ends. */
   dial(request: DialRequest): Promise<DialResult>;
   joinConference(request: ConferenceRequest): Promise<DialResult>;
+  /** `<Enqueue>`: waits in the queue (running its waitUrl documents) until the call leaves it. */
+  enqueue(request: EnqueueRequest): Promise<EnqueueResult>;
+  /** `<Leave>` in a wait document: the call leaves its queue (false when it is in none). */
+  leaveQueue(): boolean;
+  /** `<Dial><Queue>`: bridges the call with the queue's first member; resolves when that ends. */
+  dialQueue(request: DialQueueRequest): Promise<DialResult>;
+}
+
+export interface EnqueueRequest {
+  name: string;
+  waitUrl: { url: string; method: HttpMethod } | null;
+}
+
+/** Twilio's QueueResult values this platform produces. */
+export type QueueResult = 'bridged' | 'leave' | 'hangup' | 'redirected' | 'queue-full' | 'error';
+
+export interface EnqueueResult {
+  result: QueueResult;
+  queueSid: string | null;
+  queueTimeSeconds: number;
+  /** Where a member dequeued through the API goes (Members update Url). */
+  redirect?: { url: string; method: HttpMethod };
+}
+
+export interface DialQueueRequest {
+  name: string;
+  /** Runs on the dequeued caller before the two are bridged. */
+  url: { url: string; method: HttpMethod } | null;
+  timeoutSeconds: number;
 }
 
 /** Call progress events an app can ask for (Twilio's StatusCallbackEvent), in the order they happen. */
