@@ -239,10 +239,11 @@ describe('Queues with the official twilio SDK', () => {
   }, 60000);
 
   it('<Dial><Queue> with the member hanging up: the dialer’s action hears DialCallSid and DialBridged', async () => {
-    twiml('/short-wait', (r) => r.pause({ length: 1 }));
+    // No waitUrl: the member hears music on hold; its action hears of the hangup.
     const memberUrl = twiml('/short-member.xml', (r) => {
-      r.enqueue({ waitUrl: '/short-wait' }, 'short-q');
+      r.enqueue({ action: '/short-member-after' }, 'short-q');
     });
+    appServer.on('/short-member-after', { status: 204 });
     const agentUrl = twiml('/short-agent.xml', (r) => {
       r.dial({ action: '/short-dialed', timeout: 20 }).queue('short-q');
     });
@@ -258,9 +259,29 @@ describe('Queues with the official twilio SDK', () => {
       DialCallSid: member.sid,
       DialCallStatus: 'completed',
       DialBridged: 'true',
+      QueueSid: expect.stringMatching(/^QU[0-9a-f]{32}$/),
     });
+    expect(Number(dialed.body.DialCallDuration)).toBeGreaterThanOrEqual(1);
     expect(signed(dialed)).toBe(true);
+    // Bridged, then the member hung up: its action is told the queue result was bridged.
+    const memberAfter = await appServer.waitFor((r) => r.path === '/short-member-after', 10000);
+    expect(memberAfter.body).toMatchObject({ CallSid: member.sid, QueueResult: 'bridged' });
   }, 60000);
+
+  it('a caller who hangs up in the queue: the action hears QueueResult=hangup', async () => {
+    const url = twiml('/hangup-member.xml', (r) => {
+      r.enqueue({ action: '/hangup-after' }, 'hangup-q');
+    });
+    appServer.on('/hangup-after', { status: 204 });
+    const member = await call('answer-4s', url);
+    const queue = await queueNamed('hangup-q');
+    expect((await membersOf(queue.sid, 1))[0].callSid).toBe(member.sid);
+    const after = await appServer.waitFor((r) => r.path === '/hangup-after', 20000);
+    expect(after.body).toMatchObject({ CallSid: member.sid, QueueResult: 'hangup', QueueSid: queue.sid });
+    expect(Number(after.body.QueueTime)).toBeGreaterThanOrEqual(2);
+    expect(signed(after)).toBe(true);
+    await membersOf(queue.sid, 0);
+  }, 30000);
 
   it('<Dial><Queue> on a queue that does not exist fails at once: DialCallStatus=failed, DialBridged=false', async () => {
     const url = twiml('/nobody.xml', (r) => {

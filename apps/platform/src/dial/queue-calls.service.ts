@@ -134,7 +134,8 @@ export class QueueCallsService implements QueueConnector {
   ): Promise<EnqueueResult> {
     if (exit.kind === 'gone' || member.leg.signal.aborted) {
       if (exit.kind === 'bridge') exit.handoff.ready(false);
-      return result('hangup');
+      // Still up: its document was replaced (live modification), which takes it out of the queue.
+      return member.leg.signal.aborted ? { ...result('hangup'), callerGone: true } : result('redirected');
     }
     if (exit.kind === 'leave') return result('leave');
     if (exit.kind === 'redirect')
@@ -152,9 +153,9 @@ export class QueueCallsService implements QueueConnector {
     }
     const stillHere = !member.leg.signal.aborted && !member.leg.isEnding && !document.aborted;
     handoff.ready(stillHere);
-    if (!stillHere) return result('hangup');
+    if (!stillHere) return { ...result('hangup'), callerGone: member.leg.signal.aborted };
     await handoff.bridgeOver;
-    return member.leg.signal.aborted ? result('hangup') : result('bridged');
+    return { ...result('bridged'), callerGone: member.leg.signal.aborted };
   }
 
   /** The waitUrl loop (or music on hold), until `signal` aborts: the member left the queue. */

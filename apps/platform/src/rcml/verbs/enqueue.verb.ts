@@ -42,12 +42,17 @@ export const enqueueVerb: VerbDefinition<EnqueueVerb> = {
   },
   async execute(verb, context) {
     const outcome = await context.enqueue(verb.request);
-    if (context.signal.aborted || outcome.result === 'hangup') return 'end';
     const params: Record<string, string> = {
       QueueResult: outcome.result,
       QueueTime: String(outcome.queueTimeSeconds),
     };
     if (outcome.queueSid) params.QueueSid = outcome.queueSid;
+    // A caller who hung up in the queue or after its bridge: the action is told, and its answer cannot run.
+    if (outcome.callerGone || outcome.result === 'hangup') {
+      if (verb.action) await context.notifyApp(verb.action, verb.method, params);
+      return 'end';
+    }
+    if (context.signal.aborted) return 'end';
     if (outcome.redirect) return { next: { ...outcome.redirect, params } };
     if (!verb.action) return 'continue';
     return { next: { url: verb.action, method: verb.method, params } };

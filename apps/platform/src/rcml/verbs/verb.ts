@@ -69,6 +69,8 @@ export interface EnqueueResult {
   result: QueueResult;
   queueSid: string | null;
   queueTimeSeconds: number;
+  /** The caller hung up (in the queue, or bridged): the action is only told, its answer cannot run. */
+  callerGone?: boolean;
   /** Where a member dequeued through the API goes (Members update Url). */
   redirect?: { url: string; method: HttpMethod };
 }
