@@ -6,6 +6,7 @@ import { CallEntity } from '../call-control/legs/call.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
+import { QueueEntity } from '../queues/queue.entity';
 import { RecordingEntity } from '../recordings/recording.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExtensionEntity } from '../extensions/extension.entity';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   ClientEntity,
   ExtensionEntity,
   SubscriptionEntity,
+  QueueEntity,
 ];
 
 export function dataSourceOptions(

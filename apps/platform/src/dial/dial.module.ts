@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { QueuesModule } from '../queues/queues.module';
 import { ConferenceRoomsService } from './conference-rooms.service';
 import { ConferencesController } from './conferences.controller';
+import { QueueCallsService } from './queue-calls.service';
 
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, QueuesModule],
   controllers: [ConferencesController],
-  providers: [ConferenceRoomsService],
-  exports: [ConferenceRoomsService],
+  providers: [ConferenceRoomsService, QueueCallsService],
+  exports: [ConferenceRoomsService, QueueCallsService],
 })
 export class DialModule {}

@@ -12,6 +12,7 @@ import type {
   ConferenceRequest,
   DialRequest,
   DialResult,
+  DialQueueRequest,
   DialTargetSpec,
   HttpMethod,
   ParseContext,
@@ -21,6 +22,8 @@ import type {
   VerbOutcome,
 } from './verb';
 import { PROGRESS_EVENTS, splitEventList } from './verb';
+import { queueName } from './enqueue.verb';
+import { recordingStatusParams } from './recording-callbacks';
 
 export interface DialVerb {
   verb: 'Dial';
@@ -28,6 +31,8 @@ export interface DialVerb {
   method: HttpMethod;
   request: DialRequest;
   conference: ConferenceRequest | null;
+  queue: DialQueueRequest | null;
+  recordingStatusCallback: { url: string; method: HttpMethod } | null;
 }
 
 /** The spec's limits for a `<Sip>` target: the URI under 255 characters, its headers under 1024. */
@@ -170,6 +175,12 @@ function parseConference(
   };
 }
 
+/** `<Queue>`: its `url` runs on the dequeued caller before the bridge. */
+function parseQueue(node: RcmlNode, context: ParseContext, timeoutSeconds: number): DialQueueRequest {
+  warnUnknownAttributes(node, ['url', 'method'], context);
+  return { name: queueName(node.text, 'Queue'), url: screening(node, context), timeoutSeconds };
+}
+
 const NOUN_PARSERS: Record<string, (node: RcmlNode, context: ParseContext) => DialTargetSpec> = {
   Sip: parseSip,
   Number: parseNumber,
@@ -182,7 +193,19 @@ export const dialVerb: VerbDefinition<DialVerb> = {
   parse(node, context) {
     warnUnknownAttributes(
       node,
-      ['action', 'method', 'timeout', 'timeLimit', 'callerId', 'record', 'hangupOnStar', 'answerOnBridge'],
+      [
+        'action',
+        'method',
+        'timeout',
+        'timeLimit',
+        'callerId',
+        'record',
+        'hangupOnStar',
+        'answerOnBridge',
+        'recordingStatusCallback',
+        'recordingStatusCallbackMethod',
+        'recordingStatusCallbackEvent',
+      ],
       context,
     );
     const record = enumAttribute(
@@ -197,6 +220,8 @@ export const dialVerb: VerbDefinition<DialVerb> = {
     const hangupOnStar = booleanAttribute(node, 'hangupOnStar', false);
     const targets: DialTargetSpec[] = [];
     let conference: ConferenceRequest | null = null;
+    let queue: DialQueueRequest | null = null;
+    const timeoutSeconds = integerAttribute(node, 'timeout', 30, 1, 600);
     if (node.children.length === 0 && node.text)
       targets.push(parseNumber({ ...node, attributes: {}, name: 'Number' }, context));
     for (const child of node.children) {
@@ -204,6 +229,11 @@ export const dialVerb: VerbDefinition<DialVerb> = {
         if (child.name === 'Conference') {
           if (conference) context.warn('Only one <Conference> per <Dial>; the others were skipped');
           else conference = parseConference(child, context, timeLimitSeconds, hangupOnStar);
+          continue;
+        }
+        if (child.name === 'Queue') {
+          if (queue) context.warn('Only one <Queue> per <Dial>; the others were skipped');
+          else queue = parseQueue(child, context, timeoutSeconds);
           continue;
         }
         const parse = NOUN_PARSERS[child.name];
@@ -217,17 +247,34 @@ export const dialVerb: VerbDefinition<DialVerb> = {
         context.warn(`${error.message}; the noun was skipped`);
       }
     }
-    if (conference && targets.length > 0)
+    if (conference && (targets.length > 0 || queue))
       context.warn('<Conference> cannot be dialed with other nouns; the others were skipped');
-    if (!conference && targets.length === 0) throw new RcmlSchemaError('<Dial> has nothing to dial');
+    if (queue && !conference && targets.length > 0)
+      context.warn('<Queue> cannot be dialed with other nouns; the others were skipped');
+    if (!conference && !queue && targets.length === 0)
+      throw new RcmlSchemaError('<Dial> has nothing to dial');
+    const recordingEvents = node.attributes.recordingStatusCallbackEvent;
+    if (
+      recordingEvents !== undefined &&
+      splitEventList(recordingEvents).some((event) => event !== 'completed')
+    )
+      context.warn('<Dial> recordingStatusCallbackEvent: only "completed" is sent');
+    const recordingCallbackUrl = optionalUrlAttribute(node, 'recordingStatusCallback', context);
     return {
       verb: 'Dial',
       action: optionalUrlAttribute(node, 'action', context),
       method: methodAttribute(node, 'method', 'POST'),
       conference,
+      queue: conference ? null : queue,
+      recordingStatusCallback: recordingCallbackUrl
+        ? {
+            url: recordingCallbackUrl,
+            method: methodAttribute(node, 'recordingStatusCallbackMethod', 'POST'),
+          }
+        : null,
       request: {
         targets,
-        timeoutSeconds: integerAttribute(node, 'timeout', 30, 1, 600),
+        timeoutSeconds,
         timeLimitSeconds,
         callerId: callerIdAttribute(node),
         recordFromAnswer: record !== 'do-not-record',
@@ -239,7 +286,15 @@ export const dialVerb: VerbDefinition<DialVerb> = {
   async execute(verb, context): Promise<VerbOutcome> {
     const result = verb.conference
       ? await context.joinConference(verb.conference)
-      : await context.dial(verb.request);
+      : verb.queue
+        ? await context.dialQueue(verb.queue)
+        : await context.dial(verb.request);
+    if (verb.recordingStatusCallback && result.recording)
+      await context.notifyApp(
+        verb.recordingStatusCallback.url,
+        verb.recordingStatusCallback.method,
+        recordingStatusParams({ ...result.recording, source: 'DialVerb' }),
+      );
     if (result.callerGone || context.signal.aborted) return 'end';
     if (!verb.action) return 'continue';
     return { next: { url: verb.action, method: verb.method, params: dialActionParams(result) } };
@@ -250,6 +305,8 @@ export function dialActionParams(result: DialResult): Record<string, string> {
   const params: Record<string, string> = {
     DialCallStatus: result.status,
     DialCallDuration: String(result.durationSeconds),
+    // Whether the caller was connected with the dialed party.
+    DialBridged: result.status === 'completed' ? 'true' : 'false',
   };
   if (result.callSid) params.DialCallSid = result.callSid;
   if (result.sip) {
