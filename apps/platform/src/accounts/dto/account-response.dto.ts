@@ -49,6 +49,11 @@ export function toRestcommAccountResponse(account: AccountEntity, suffix = ''): 
   };
 }
 
+/** The 2010-04-01 resources under an account that this platform serves. */
+const TWILIO_SUBRESOURCES = ['Calls', 'Keys', 'IncomingPhoneNumbers'];
+
+const snakeCase = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+
 export interface TwilioAccountResponseDto {
   sid: string;
   owner_account_sid: string;
@@ -80,7 +85,9 @@ export function toTwilioAccountResponse(account: AccountEntity): TwilioAccountRe
     ...limitFields(account),
     sip_domain: accountSipDomain(account),
     uri: `${base}.json`,
-    subresource_uris: { calls: `${base}/Calls.json`, keys: `${base}/Keys.json` },
+    subresource_uris: Object.fromEntries(
+      TWILIO_SUBRESOURCES.map((name) => [snakeCase(name), `${base}/${name}.json`]),
+    ),
   };
 }
 
