@@ -45,8 +45,6 @@ function queueTimeMs(call: CallEntity): string {
 }
 
 export function toTwilioCallResponse(call: CallEntity): TwilioCallResponseDto {
-  // Notifications are served by the RestComm family (same data, same credentials).
-  const restcommBase = `/restcomm/2012-04-24/Accounts/${call.accountSid}/Calls/${call.sid}`;
   const base = `${twilioCallsUri(call.accountSid)}/${call.sid}`;
   return {
     sid: call.sid,
@@ -75,7 +73,7 @@ export function toTwilioCallResponse(call: CallEntity): TwilioCallResponseDto {
     trunk_sid: null,
     uri: `${base}.json`,
     subresource_uris: {
-      notifications: `${restcommBase}/Notifications.json`,
+      notifications: `${base}/Notifications.json`,
       recordings: `${base}/Recordings.json`,
     },
   };
