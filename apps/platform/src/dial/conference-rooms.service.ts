@@ -15,6 +15,10 @@ export interface Participant {
   endConferenceOnExit: boolean;
   joinedAt: Date;
   inBridge: boolean;
+  /** On hold (Twilio's `hold`): hears hold music or `holdUrl`, and the room no longer hears it. */
+  held: boolean;
+  /** Stops the `holdUrl` loop of a held participant. */
+  holdMusic: AbortController | null;
   leave(): void;
 }
 
@@ -75,6 +79,8 @@ export class ConferenceRoomsService {
       endConferenceOnExit: request.endConferenceOnExit,
       joinedAt: new Date(),
       inBridge: false,
+      held: false,
+      holdMusic: null,
       leave,
     };
     room.participants.set(caller.leg.sid, participant);
@@ -140,6 +146,58 @@ export class ConferenceRoomsService {
     return participant;
   }
 
+  /**
+   * Holds or resumes a participant in the room. Held, it hears `holdUrl` (fetched by the platform
+   * like <Play>, played in a loop) or Asterisk's music on hold, and the others no longer hear it.
+   */
+  async setHold(
+    accountSid: string,
+    sid: string,
+    callSid: string,
+    hold: boolean,
+    holdUrl: string | null = null,
+  ): Promise<Participant> {
+    const participant = this.participant(accountSid, sid, callSid);
+    const { conversation } = this.get(accountSid, sid);
+    if (!participant.inBridge || !conversation)
+      throw new DomainError(
+        DomainErrorCode.InvalidPartyState,
+        `Participant ${callSid} is waiting for the conference to start and cannot be held or resumed`,
+      );
+    participant.holdMusic?.abort();
+    participant.holdMusic = null;
+    if (!hold) {
+      if (participant.held) await conversation.unhold(callSid);
+      participant.held = false;
+      return participant;
+    }
+    if (!participant.held) await conversation.hold(callSid, { sipVisible: false });
+    participant.held = true;
+    if (holdUrl) this.playHoldMusic(participant, holdUrl);
+    return participant;
+  }
+
+  /** Ends a conference (Twilio's `status=completed`): every participant's call goes on with its RCML. */
+  end(accountSid: string, sid: string): ConferenceRoom {
+    const room = this.get(accountSid, sid);
+    for (const participant of room.participants.values()) participant.leave();
+    return room;
+  }
+
+  /** Plays audio (fetched by the platform like <Play>) to everyone in a started conference. */
+  async announce(accountSid: string, sid: string, url: string): Promise<ConferenceRoom> {
+    const room = this.get(accountSid, sid);
+    const fetcher = [...room.participants.values()][0];
+    if (!room.started || !fetcher)
+      throw new DomainError(
+        DomainErrorCode.InvalidParameter,
+        `Conference ${sid} has not started: there is nobody to announce to`,
+      );
+    const media = await fetcher.call.remoteMedia(url);
+    if (media) await this.gateway.playToBridge(room.bridgeId, this.gateway.newMediaId(), media);
+    return room;
+  }
+
   /** Takes a participant out of the room; its call goes on with the rest of its RCML. */
   remove(accountSid: string, sid: string, callSid: string): void {
     this.participant(accountSid, sid, callSid).leave();
@@ -166,6 +224,17 @@ export class ConferenceRoomsService {
     if (request.beep === 'true' || request.beep === 'onEnter') await this.beep(room);
   }
 
+  private playHoldMusic(participant: Participant, holdUrl: string): void {
+    const music = new AbortController();
+    participant.holdMusic = music;
+    void (async () => {
+      const media = await participant.call.remoteMedia(holdUrl);
+      while (media && !music.signal.aborted && !participant.call.leg.signal.aborted) {
+        if (await participant.call.leg.media.play(media, music.signal)) return;
+      }
+    })().catch((error) => this.logger.warn(`Hold music for ${participant.call.leg.sid} failed: ${error}`));
+  }
+
   private async wait(participant: Participant, waitUrl: string | null, signal: AbortSignal): Promise<void> {
     // Fetched by the platform like <Play>; hold music stands in when the file cannot be played.
     const media = waitUrl ? await participant.call.remoteMedia(waitUrl) : null;
@@ -185,10 +254,12 @@ export class ConferenceRoomsService {
     request: ConferenceRequest,
   ): Promise<void> {
     room.participants.delete(participant.call.leg.sid);
+    participant.holdMusic?.abort();
     const { leg } = participant.call;
     // A participant whose call ended has left the conversation already.
     if (participant.inBridge && !leg.signal.aborted) {
       if (participant.muted) await room.conversation?.unmute(leg.sid).catch(() => undefined);
+      if (participant.held) await room.conversation?.unhold(leg.sid).catch(() => undefined);
       await room.conversation?.leave(leg.sid).catch(() => undefined);
     } else if (!participant.inBridge) await this.gateway.stopMusicOnHold(leg.channelId);
     if (participant.endConferenceOnExit) for (const other of room.participants.values()) other.leave();

@@ -51,7 +51,14 @@ export function toRestcommAccountResponse(account: AccountEntity, suffix = ''): 
 }
 
 /** The 2010-04-01 resources under an account that this platform serves. */
-const TWILIO_SUBRESOURCES = ['Calls', 'Keys', 'IncomingPhoneNumbers', 'Recordings', 'Notifications'];
+const TWILIO_SUBRESOURCES = [
+  'Calls',
+  'Keys',
+  'IncomingPhoneNumbers',
+  'Recordings',
+  'Notifications',
+  'Conferences',
+];
 
 const snakeCase = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
