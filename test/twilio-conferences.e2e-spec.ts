@@ -3,7 +3,7 @@ import { newSid } from '../apps/platform/src/common/sid';
 import { farEndUri } from './factories/call-request.factory';
 import { buildToneWav } from './factories/wav.factory';
 import { liveBridges } from './support/asterisk-inspector';
-import { HttpRecorder } from './support/http-recorder';
+import { HttpRecorder, RecordedRequest } from './support/http-recorder';
 import { RunningPlatform, startPlatform, waitUntil } from './support/platform';
 import { LocalRequestClient, restError } from './support/twilio-local-client';
 
@@ -32,11 +32,11 @@ describe('Twilio 2010-04-01 Conferences and Participants with the official twili
   const callStatus = async (sid: string) => (await client.calls(sid).fetch()).status;
 
   /** Places `count` real calls that each join room `name` with `attributes`. */
-  async function joinRoom(name: string, attributes: string[]): Promise<string[]> {
+  async function joinRoom(name: string, attributes: string[], first = 0): Promise<string[]> {
     const sids: string[] = [];
     for (const [i, extra] of attributes.entries()) {
       const url = appServer.rcml(
-        `/${name}-${i}.xml`,
+        `/${name}-${first + i}.xml`,
         `<Response><Dial action="/after"><Conference beep="false" ${extra}>${name}</Conference></Dial></Response>`,
       );
       sids.push((await client.calls.create({ to: farEndUri('answer'), from: '+15550001111', url })).sid);
@@ -130,6 +130,85 @@ describe('Twilio 2010-04-01 Conferences and Participants with the official twili
       'the room to go',
     );
     expect(await restError(client.conferences(sid).fetch())).toMatchObject({ status: 404, code: 20404 });
+  });
+
+  it('statusCallback on <Conference>: start, join, mute, hold, leave and end reach a real receiver, signed and in order', async () => {
+    const receiver = await new HttpRecorder().start();
+    try {
+      const signed = (r: RecordedRequest) =>
+        twilio.validateRequest(platform.authToken, String(r.headers['x-twilio-signature']), r.url, r.body);
+      const events = `${receiver.baseUrl}/conf-events`;
+      const [first] = await joinRoom('evented', [
+        `statusCallback="${events}" statusCallbackEvent="start end join leave mute hold"`,
+      ]);
+      await liveRoom('evented', 1);
+      const ignored = `statusCallback="${receiver.baseUrl}/ignored" statusCallbackEvent="join"`;
+      const [second, third] = await joinRoom('evented', ['', ignored], 1);
+      const sid = await liveRoom('evented', 3);
+      const participants = client.conferences(sid).participants;
+      await participants(second).update({ muted: true });
+      await participants(third).update({ hold: true });
+      await participants(third).update({ hold: false });
+      await participants(third).remove();
+      await client.conferences(sid).update({ status: 'completed' });
+      await receiver.waitFor((r) => r.body.StatusCallbackEvent === 'conference-end', 15000);
+
+      const got = receiver.requestsTo('/conf-events');
+      expect(got.every(signed)).toBe(true);
+      expect(got.map((r) => Number(r.body.SequenceNumber))).toEqual(got.map((_, i) => i + 1));
+      const seen = got.map(
+        (r) => `${r.body.StatusCallbackEvent}${r.body.CallSid ? ':' + r.body.CallSid : ''}`,
+      );
+      expect(seen.slice(0, 2)).toEqual([`participant-join:${first}`, 'conference-start']);
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          `participant-join:${second}`,
+          `participant-join:${third}`,
+          `participant-mute:${second}`,
+          `participant-hold:${third}`,
+          `participant-unhold:${third}`,
+          `participant-leave:${third}`,
+          `participant-leave:${first}`,
+          `participant-leave:${second}`,
+        ]),
+      );
+      expect(seen.indexOf(`participant-hold:${third}`)).toBeLessThan(
+        seen.indexOf(`participant-unhold:${third}`),
+      );
+      expect(seen).toHaveLength(11);
+      expect(seen[10]).toBe('conference-end');
+      expect(got[10].body).toMatchObject({
+        AccountSid: platform.accountSid,
+        ConferenceSid: sid,
+        FriendlyName: 'evented',
+        ReasonConferenceEnded: 'conference-ended-via-api',
+      });
+      const muted = got.find((r) => r.body.StatusCallbackEvent === 'participant-mute')!;
+      expect(muted.body).toMatchObject({ Muted: 'true', Hold: 'false', EndConferenceOnExit: 'false' });
+      expect(muted.body.Timestamp).toMatch(/^\w{3}, \d{2} \w{3} \d{4} [\d:]{8} \+0000$/);
+      // Only the first participant's subscription counts for the room.
+      expect(receiver.requestsTo('/ignored')).toEqual([]);
+
+      // Without statusCallbackEvent, Twilio's default: start and end only.
+      const [alone] = await joinRoom('quiet', [`statusCallback="${receiver.baseUrl}/quiet"`]);
+      const quiet = await liveRoom('quiet', 1);
+      await client.conferences(quiet).participants(alone).update({ muted: true });
+      await client.conferences(quiet).participants(alone).remove();
+      const end = await receiver.waitFor(
+        (r) => r.path === '/quiet' && r.body.StatusCallbackEvent === 'conference-end',
+        15000,
+      );
+      expect(end.body).toMatchObject({
+        ReasonConferenceEnded: 'last-participant-left',
+        CallSidEndingConference: alone,
+      });
+      expect(receiver.requestsTo('/quiet').map((r) => r.body.StatusCallbackEvent)).toEqual([
+        'conference-start',
+        'conference-end',
+      ]);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('refusals in Twilio shape: unknown room or participant 404, bad values 400, hold while waiting 409', async () => {

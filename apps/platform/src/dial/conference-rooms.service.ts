@@ -7,6 +7,8 @@ import type { ConferenceRequest, DialResult } from '../rcml/verbs/verb';
 import type { Conversation } from '../call-control/conversations/conversation';
 import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
+import { WebhookClient } from '../webhooks/webhook-client.service';
+import { ConferenceStatusCallbacks, type ParticipantState } from './conference-status-callbacks';
 
 export interface Participant {
   call: RcmlProgram;
@@ -32,7 +34,19 @@ export interface ConferenceRoom {
   started: boolean;
   dateCreated: Date;
   participants: Map<string, Participant>;
+  /** Its conference events, set by the first participant that asked for them. */
+  callbacks: ConferenceStatusCallbacks | null;
+  /** Why it ends, once something ended it (Twilio's ReasonConferenceEnded, CallSidEndingConference). */
+  ending: { reason: string; callSid: string | null } | null;
 }
+
+const stateOf = (participant: Participant): ParticipantState => ({
+  callSid: participant.call.leg.sid,
+  muted: participant.muted,
+  held: participant.held,
+  startConferenceOnEnter: participant.startConferenceOnEnter,
+  endConferenceOnExit: participant.endConferenceOnExit,
+});
 
 const BEEP = 'sound:beep';
 
@@ -48,6 +62,7 @@ export class ConferenceRoomsService {
   constructor(
     private readonly gateway: TelephonyGateway,
     private readonly conversations: ConversationRegistry,
+    private readonly webhooks: WebhookClient,
   ) {}
 
   async join(caller: RcmlProgram, request: ConferenceRequest, document: AbortSignal): Promise<DialResult> {
@@ -64,6 +79,8 @@ export class ConferenceRoomsService {
         started: false,
         dateCreated: new Date(),
         participants: new Map(),
+        callbacks: null,
+        ending: null,
       };
       this.rooms.set(key, room);
     }
@@ -84,6 +101,17 @@ export class ConferenceRoomsService {
       leave,
     };
     room.participants.set(caller.leg.sid, participant);
+    if (!room.callbacks && request.statusCallback)
+      room.callbacks = new ConferenceStatusCallbacks(
+        this.webhooks,
+        request.statusCallback,
+        {
+          signingKey: caller.signingKey,
+          notify: (code, message, level) => caller.leg.notify(code, message, level),
+        },
+        room,
+      );
+    room.callbacks?.emit('participant-join', stateOf(participant));
     document.addEventListener('abort', leave);
     const timeLimit = setTimeout(leave, request.timeLimitSeconds * 1000);
     timeLimit.unref();
@@ -142,7 +170,13 @@ export class ConferenceRoomsService {
     // A participant still waiting is muted when it enters.
     if (participant.inBridge && conversation)
       await (muted ? conversation.mute(callSid) : conversation.unmute(callSid));
+    const changed = participant.muted !== muted;
     participant.muted = muted;
+    if (changed)
+      this.get(accountSid, sid).callbacks?.emit(
+        muted ? 'participant-mute' : 'participant-unmute',
+        stateOf(participant),
+      );
     return participant;
   }
 
@@ -166,13 +200,20 @@ export class ConferenceRoomsService {
       );
     participant.holdMusic?.abort();
     participant.holdMusic = null;
+    const { callbacks } = this.get(accountSid, sid);
     if (!hold) {
-      if (participant.held) await conversation.unhold(callSid);
-      participant.held = false;
+      if (participant.held) {
+        await conversation.unhold(callSid);
+        participant.held = false;
+        callbacks?.emit('participant-unhold', stateOf(participant));
+      }
       return participant;
     }
-    if (!participant.held) await conversation.hold(callSid, { sipVisible: false });
-    participant.held = true;
+    if (!participant.held) {
+      await conversation.hold(callSid, { sipVisible: false });
+      participant.held = true;
+      callbacks?.emit('participant-hold', stateOf(participant));
+    }
     if (holdUrl) this.playHoldMusic(participant, holdUrl);
     return participant;
   }
@@ -180,6 +221,7 @@ export class ConferenceRoomsService {
   /** Ends a conference (Twilio's `status=completed`): every participant's call goes on with its RCML. */
   end(accountSid: string, sid: string): ConferenceRoom {
     const room = this.get(accountSid, sid);
+    room.ending ??= { reason: 'conference-ended-via-api', callSid: null };
     for (const participant of room.participants.values()) participant.leave();
     return room;
   }
@@ -208,6 +250,7 @@ export class ConferenceRoomsService {
     // A room waits for its participants: nobody is hung up for being alone in it.
     room.conversation = this.conversations.create({ id: room.bridgeId, endWhenAlone: false });
     await room.conversation.start();
+    room.callbacks?.emit('conference-start');
     for (const participant of room.participants.values()) await this.enter(room, participant, request);
   }
 
@@ -254,6 +297,8 @@ export class ConferenceRoomsService {
     request: ConferenceRequest,
   ): Promise<void> {
     room.participants.delete(participant.call.leg.sid);
+    // Told at once, so that participants leaving together are all reported before the room ends.
+    room.callbacks?.emit('participant-leave', stateOf(participant));
     participant.holdMusic?.abort();
     const { leg } = participant.call;
     // A participant whose call ended has left the conversation already.
@@ -262,9 +307,19 @@ export class ConferenceRoomsService {
       if (participant.held) await room.conversation?.unhold(leg.sid).catch(() => undefined);
       await room.conversation?.leave(leg.sid).catch(() => undefined);
     } else if (!participant.inBridge) await this.gateway.stopMusicOnHold(leg.channelId);
-    if (participant.endConferenceOnExit) for (const other of room.participants.values()) other.leave();
-    if (room.participants.size === 0) {
-      this.rooms.delete(`${room.accountSid}/${room.name}`);
+    if (participant.endConferenceOnExit) {
+      room.ending ??= { reason: 'participant-with-end-conference-on-exit-left', callSid: leg.sid };
+      for (const other of room.participants.values()) other.leave();
+    }
+    const key = `${room.accountSid}/${room.name}`;
+    // Participants leaving together all find it empty: the first of them closes it.
+    if (room.participants.size === 0 && this.rooms.get(key) === room) {
+      this.rooms.delete(key);
+      const ending = room.ending ?? { reason: 'last-participant-left', callSid: leg.sid };
+      room.callbacks?.emit('conference-end', undefined, {
+        ReasonConferenceEnded: ending.reason,
+        ...(ending.callSid ? { CallSidEndingConference: ending.callSid } : {}),
+      });
       await room.conversation?.end();
     } else if (room.started && (request.beep === 'true' || request.beep === 'onExit')) {
       await this.beep(room);

@@ -9,6 +9,8 @@ import {
   warnUnknownAttributes,
 } from './attribute-parsers';
 import type {
+  ConferenceCallback,
+  ConferenceEvent,
   ConferenceRequest,
   DialRequest,
   DialResult,
@@ -20,7 +22,7 @@ import type {
   VerbDefinition,
   VerbOutcome,
 } from './verb';
-import { PROGRESS_EVENTS, splitEventList } from './verb';
+import { CONFERENCE_EVENTS, PROGRESS_EVENTS, splitEventList } from './verb';
 
 export interface DialVerb {
   verb: 'Dial';
@@ -151,6 +153,7 @@ function parseConference(
       'waitUrl',
       'waitMethod',
       'maxParticipants',
+      ...NOUN_CALLBACK_ATTRIBUTES,
     ],
     context,
   );
@@ -167,7 +170,23 @@ function parseConference(
     maxParticipants: integerAttribute(node, 'maxParticipants', 250, 2, 250),
     timeLimitSeconds,
     hangupOnStar,
+    statusCallback: conferenceCallback(node, context),
   };
+}
+
+/** Twilio's default events are `start end`; events Callwright does not report are warned about. */
+function conferenceCallback(node: RcmlNode, context: ParseContext): ConferenceCallback | null {
+  const url = optionalUrlAttribute(node, 'statusCallback', context);
+  if (!url) return null;
+  const raw = node.attributes.statusCallbackEvent;
+  const asked = raw ? splitEventList(raw) : ['start', 'end'];
+  const events = asked.filter((event): event is ConferenceEvent =>
+    CONFERENCE_EVENTS.includes(event as ConferenceEvent),
+  );
+  const skipped = asked.filter((event) => !events.includes(event as ConferenceEvent));
+  if (skipped.length > 0)
+    context.warn(`<Conference> statusCallbackEvent ${skipped.join(', ')} not reported; skipped`);
+  return { url, method: methodAttribute(node, 'statusCallbackMethod', 'POST'), events };
 }
 
 const NOUN_PARSERS: Record<string, (node: RcmlNode, context: ParseContext) => DialTargetSpec> = {
