@@ -4,10 +4,11 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { IncomingNumberEntity } from './incoming-number.entity';
 import { IncomingNumbersController } from './incoming-numbers.controller';
 import { IncomingNumbersService } from './incoming-numbers.service';
+import { TwilioIncomingNumbersController } from './twilio/twilio-incoming-numbers.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([IncomingNumberEntity]), AccountsModule],
-  controllers: [IncomingNumbersController],
+  controllers: [IncomingNumbersController, TwilioIncomingNumbersController],
   providers: [IncomingNumbersService],
   exports: [IncomingNumbersService],
 })

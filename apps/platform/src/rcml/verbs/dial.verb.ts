@@ -9,6 +9,8 @@ import {
   warnUnknownAttributes,
 } from './attribute-parsers';
 import type {
+  ConferenceCallback,
+  ConferenceEvent,
   ConferenceRequest,
   DialRequest,
   DialResult,
@@ -21,7 +23,7 @@ import type {
   VerbDefinition,
   VerbOutcome,
 } from './verb';
-import { PROGRESS_EVENTS, splitEventList } from './verb';
+import { CONFERENCE_EVENTS, PROGRESS_EVENTS, splitEventList } from './verb';
 import { queueName } from './enqueue.verb';
 import { recordingStatusParams } from './recording-callbacks';
 
@@ -156,6 +158,7 @@ function parseConference(
       'waitUrl',
       'waitMethod',
       'maxParticipants',
+      ...NOUN_CALLBACK_ATTRIBUTES,
     ],
     context,
   );
@@ -172,6 +175,7 @@ function parseConference(
     maxParticipants: integerAttribute(node, 'maxParticipants', 250, 2, 250),
     timeLimitSeconds,
     hangupOnStar,
+    statusCallback: conferenceCallback(node, context),
   };
 }
 
@@ -179,6 +183,21 @@ function parseConference(
 function parseQueue(node: RcmlNode, context: ParseContext, timeoutSeconds: number): DialQueueRequest {
   warnUnknownAttributes(node, ['url', 'method'], context);
   return { name: queueName(node.text, 'Queue'), url: screening(node, context), timeoutSeconds };
+}
+
+/** Twilio's default events are `start end`; events Callwright does not report are warned about. */
+function conferenceCallback(node: RcmlNode, context: ParseContext): ConferenceCallback | null {
+  const url = optionalUrlAttribute(node, 'statusCallback', context);
+  if (!url) return null;
+  const raw = node.attributes.statusCallbackEvent;
+  const asked = raw ? splitEventList(raw) : ['start', 'end'];
+  const events = asked.filter((event): event is ConferenceEvent =>
+    CONFERENCE_EVENTS.includes(event as ConferenceEvent),
+  );
+  const skipped = asked.filter((event) => !events.includes(event as ConferenceEvent));
+  if (skipped.length > 0)
+    context.warn(`<Conference> statusCallbackEvent ${skipped.join(', ')} not reported; skipped`);
+  return { url, method: methodAttribute(node, 'statusCallbackMethod', 'POST'), events };
 }
 
 const NOUN_PARSERS: Record<string, (node: RcmlNode, context: ParseContext) => DialTargetSpec> = {

@@ -140,6 +140,18 @@ export interface ConferenceRequest {
   maxParticipants: number;
   timeLimitSeconds: number;
   hangupOnStar: boolean;
+  /** Twilio's conference events (`statusCallback`, `statusCallbackMethod`, `statusCallbackEvent`). */
+  statusCallback: ConferenceCallback | null;
+}
+
+/** The conference events an app can ask for on <Conference> (`mute` and `hold` cover both ways). */
+export const CONFERENCE_EVENTS = ['start', 'end', 'join', 'leave', 'mute', 'hold'] as const;
+export type ConferenceEvent = (typeof CONFERENCE_EVENTS)[number];
+
+export interface ConferenceCallback {
+  url: string;
+  method: HttpMethod;
+  events: ConferenceEvent[];
 }
 
 export interface DialResult {
