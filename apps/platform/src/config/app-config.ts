@@ -286,7 +286,7 @@ export class AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
-const ENV_NAMES: Record<keyof AppConfig, string> = {
+export const ENV_NAMES: Record<keyof AppConfig, string> = {
   host: 'HOST',
   port: 'PORT',
   publicUrl: 'PUBLIC_URL',
