@@ -13,6 +13,8 @@ export function buildPlatform(): void {
 export interface PlatformProcess extends RunningPlatform {
   child: ChildProcess;
   port: number;
+  /** With `captureOutput`: everything the process wrote to stdout and stderr so far. */
+  output(): string;
 }
 
 /**
@@ -25,6 +27,8 @@ export async function startPlatformProcess(options: {
   accountSid: string;
   authToken: string;
   env?: Record<string, string>;
+  /** Keep the process's stdout and stderr (for `output()`) instead of passing them through. */
+  captureOutput?: boolean;
 }): Promise<PlatformProcess> {
   const { port, dataDir, accountSid, authToken } = options;
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps/platform/src/main.js')], {
@@ -41,8 +45,11 @@ export async function startPlatformProcess(options: {
       LOG_LEVEL: 'warn',
       ...options.env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: options.captureOutput ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
   });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -62,6 +69,7 @@ export async function startPlatformProcess(options: {
     accountSid,
     authToken,
     http: () => request(baseUrl),
+    output: () => output,
     close: () => stopPlatformProcess(child, 'SIGTERM'),
   };
 }

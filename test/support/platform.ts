@@ -53,6 +53,8 @@ export async function startPlatform(
     BOOTSTRAP_ACCOUNT_SID: accountSid,
     BOOTSTRAP_AUTH_TOKEN: authToken,
     LOG_LEVEL: 'warn',
+    // No pino-pretty worker thread per test platform.
+    LOG_FORMAT: 'json',
     // Each test file's calls end with its platform, as they did before calls outlived a restart.
     DRAIN_ON_STOP: 'true',
     DRAIN_TIMEOUT_S: '0',

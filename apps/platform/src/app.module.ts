@@ -1,3 +1,4 @@
+import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
@@ -25,6 +26,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
   imports: [
     ConfigModule,
     MetricsModule,
+    LoggingModule,
     DatabaseModule,
     TelephonyModule,
     WebhooksModule,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/app-config';
 import { configureApp } from './configure-app';
@@ -12,10 +13,9 @@ async function bootstrap(): Promise<void> {
       'ARI_PASSWORD is not set. `npm start` reads the one asterisk/stack.sh generated; with your own Asterisk, set ARI_PASSWORD.',
     );
   }
-  const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const app = await NestFactory.create(AppModule, {
-    logger: levels.slice(0, levels.indexOf(config.logLevel) + 1) as any,
-  });
+  // Lines logged while the application is built wait for the pino logger (LOG_FORMAT, redaction).
+  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   configureApp(app);
   await app.listen(config.port, config.host);
   new Logger('Callwright').log(`Listening on http://${config.host}:${config.port}`);

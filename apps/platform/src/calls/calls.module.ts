@@ -1,3 +1,4 @@
+import { CallLogContext } from '../logging/call-log-context';
 import { CallMetricsListener } from '../metrics/call-metrics.listener';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -55,6 +56,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     LiveCallsService,
     AccountClosureListener,
     CallMetricsListener,
+    CallLogContext,
     CallRecords,
     CallEventBus,
     ConversationRegistry,

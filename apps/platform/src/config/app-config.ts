@@ -282,6 +282,10 @@ export class AppConfig {
   @Max(65535)
   metricsPort?: number;
 
+  /** `json`: one JSON object per line (the default with NODE_ENV=production); `pretty`: for a terminal. */
+  @IsIn(['json', 'pretty'])
+  logFormat: 'json' | 'pretty' = 'pretty';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -326,6 +330,7 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   callcontrollerNonceTtlSeconds: 'CALLCONTROLLER_NONCE_TTL_S',
   callcontrollerDigestSecret: 'CALLCONTROLLER_DIGEST_SECRET',
   metricsPort: 'METRICS_PORT',
+  logFormat: 'LOG_FORMAT',
   logLevel: 'LOG_LEVEL',
 };
 
@@ -337,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const value = env[envName];
     if (value !== undefined && value !== '') raw[key] = value;
   }
+  if (!raw.logFormat && env.NODE_ENV === 'production') raw.logFormat = 'json';
   if (raw.port && !raw.publicUrl) raw.publicUrl = `http://127.0.0.1:${raw.port}`;
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { whitelist: true });

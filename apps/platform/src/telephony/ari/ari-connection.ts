@@ -1,4 +1,4 @@
-import type * as ari from 'ari-client';
+import * as ari from 'ari-client';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -38,4 +38,31 @@ export function wakeableSleep(ms: number, onWake: (wake: () => void) => void): P
       resolve();
     });
   });
+}
+
+/**
+ * ari-client's swagger client prints a deprecation notice with console.log on every connect, which
+ * would be the one line of the process's output that is not the logger's (JSON lines in production):
+ * it is dropped while `connect` runs; anything else printed meanwhile still goes through.
+ */
+export async function withoutSwaggerNotice<T>(connect: () => Promise<T>): Promise<T> {
+  const original = console.log;
+  console.log = (...args: unknown[]) => {
+    if (args.some((arg) => /deprecated version of Swagger/.test(JSON.stringify(arg) ?? ''))) return;
+    original(...args);
+  };
+  try {
+    return await connect();
+  } finally {
+    console.log = original;
+  }
+}
+
+/** Connects to ARI (without the swagger notice). */
+export function connectAri(config: {
+  ariUrl: string;
+  ariUsername: string;
+  ariPassword: string;
+}): Promise<ari.Client> {
+  return withoutSwaggerNotice(() => ari.connect(config.ariUrl, config.ariUsername, config.ariPassword));
 }

@@ -26,7 +26,13 @@ import {
   TransferProgress,
 } from '../telephony-gateway.port';
 import { labelVariables, listInventory, takeHangupTime } from './ari-restart-support';
-import { describeError as describe, reconnectDelayMs, stopAriClient, wakeableSleep } from './ari-connection';
+import {
+  describeError as describe,
+  reconnectDelayMs,
+  stopAriClient,
+  wakeableSleep,
+  connectAri,
+} from './ari-connection';
 import { AriEventJson, toIncomingChannel, vanishedHangup } from './ari-event-mapper';
 import { AriEventRouter } from './ari-event-router';
 import { ARI_TRANSFER_HANDLING, AriOutboundLegs, OUTBOUND_APP_ARG } from './ari-outbound-legs';
@@ -346,7 +352,7 @@ export class AriTelephonyGateway
 
   /** Resolves when this connection is lost for good (ari-client gave up retrying). */
   private async runOneConnection(onConnected: () => void): Promise<void> {
-    const client = await ari.connect(this.config.ariUrl, this.config.ariUsername, this.config.ariPassword);
+    const client = await connectAri(this.config);
     if (this.stopping) return;
     this.client = client;
     const lost = new Promise<void>((resolve) => client.once('WebSocketMaxRetries', () => resolve()));
