@@ -98,6 +98,26 @@ describe('transferRequestOf', () => {
 });
 
 describe('provisional responses', () => {
+  it('takes a Dial that forwards the peer (a 3xx handed to the core) as that 3xx, standard 302 once the channel is gone', () => {
+    const dial = provisionalDialOf({
+      type: 'Dial',
+      dialstatus: 'CANCEL',
+      forward: 'forwarded',
+      peer: { id: 'leg-a', name: 'PJSIP/1006-00000003' },
+    });
+    expect(dial).toEqual({ channelId: 'leg-a', channelName: 'PJSIP/1006-00000003', dialstatus: 'FORWARD' });
+    expect(provisionalFromCause('SIP 301 Moved Permanently', 'FORWARD')).toEqual({
+      kind: 'setup-response',
+      sipCode: 301,
+      statusLine: 'SIP/2.0 301 Moved Permanently',
+    });
+    expect(provisionalFromCause('', 'FORWARD')).toEqual({
+      kind: 'setup-response',
+      sipCode: 302,
+      statusLine: 'SIP/2.0 302 Moved Temporarily',
+    });
+  });
+
   it.each(['RINGING', 'PROGRESS'])('takes Dial %s as a provisional response of the peer', (dialstatus) => {
     expect(
       provisionalDialOf({ type: 'Dial', dialstatus, peer: { id: 'leg-b', name: 'PJSIP/outbound-00000004' } }),

@@ -26,6 +26,8 @@ export interface AriEventJson {
   /** Dial: the channel being dialled and how far its INVITE got (RINGING, PROGRESS, ANSWER, BUSY...). */
   peer?: AriChannelJson;
   dialstatus?: string;
+  /** Dial: where a 3xx sent the dialled channel (chan_pjsip's redirect_method=user: the Contact's user). */
+  forward?: string;
   /** ChannelTransfer: present only on the echoes of `transfer_progress`, never on the REFER itself. */
   state?: string;
   refer_to?: {
@@ -199,16 +201,29 @@ const STANDARD_PROVISIONAL: Record<string, [number, string]> = {
   PROGRESS: [183, 'Session Progress'],
 };
 
-/** The channel a `Dial` event reports a provisional response for (RINGING = 180, PROGRESS = 183). */
+/**
+ * The channel a `Dial` event reports a provisional response for (RINGING = 180, PROGRESS = 183), or a
+ * 3xx the core was handed as a call forward (dialstatus FORWARD here; Asterisk says CANCEL, with
+ * `forward` set): the redirected channel is hung up at once, so this event is all that shows the 3xx.
+ */
 export function provisionalDialOf(
   event: AriEventJson,
 ): { channelId: string; channelName: string; dialstatus: string } | null {
   if (event.type !== 'Dial' || !event.peer?.id || !event.dialstatus) return null;
+  if (event.forward)
+    return { channelId: event.peer.id, channelName: event.peer.name ?? '', dialstatus: 'FORWARD' };
   if (!(event.dialstatus in STANDARD_PROVISIONAL)) return null;
   return { channelId: event.peer.id, channelName: event.peer.name ?? '', dialstatus: event.dialstatus };
 }
 
 const PROVISIONAL_CAUSE = /^SIP (1\d\d)(?: (.*))?$/;
+const REDIRECT_CAUSE = /^SIP (3\d\d)(?: (.*))?$/;
+/** A forward whose response is gone with its channel: 302 is what phones and carriers send. */
+const FORWARDED: ChannelEvent = {
+  kind: 'setup-response',
+  sipCode: 302,
+  statusLine: 'SIP/2.0 302 Moved Temporarily',
+};
 /** What a traced leg reports besides provisional responses: the 401/407 and 3xx Asterisk acts on itself. */
 const INTERIM_CAUSE = /^SIP (1\d\d|3\d\d|401|407)(?: (.*))?$/;
 
@@ -234,6 +249,7 @@ export function interimResponseFromCause(techCause: string): ChannelEvent | null
  * the far end sent is lost.
  */
 export function provisionalFromCause(techCause: string, dialstatus: string): ChannelEvent | null {
+  if (dialstatus === 'FORWARD') return setupResponseOf(techCause, REDIRECT_CAUSE) ?? FORWARDED;
   const read = setupResponseOf(techCause, PROVISIONAL_CAUSE);
   if (read) return read;
   const standard = STANDARD_PROVISIONAL[dialstatus];
