@@ -15,6 +15,7 @@ import { RingcentralSubscriptions1765000000200 } from './1765000000200-ringcentr
 import { ExtensionCallcontrollerPin1765100000100 } from './1765100000100-extension-callcontroller-pin';
 import { CallSubject1765200000100 } from './1765200000100-call-subject';
 import { CallMachineDetection1765200000200 } from './1765200000200-call-machine-detection';
+import { CallTwimlOptions1765300000100 } from './1765300000100-call-twiml-options';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ExtensionCallcontrollerPin1765100000100,
   CallSubject1765200000100,
   CallMachineDetection1765200000200,
+  CallTwimlOptions1765300000100,
 ];

@@ -14,7 +14,8 @@ export interface RecordVerb {
   silenceTimeoutSeconds: number;
   finishOnKey: string;
   playBeep: boolean;
-  action: string;
+  /** Null in an inline document without an action: the next verb runs. */
+  action: string | null;
   method: HttpMethod;
   recordingStatusCallback: string | null;
   recordingStatusCallbackMethod: HttpMethod;
@@ -74,6 +75,7 @@ export const recordVerb: VerbDefinition<RecordVerb> = {
       });
     }
     if (context.signal.aborted) return 'end';
+    if (!verb.action) return 'continue';
     return { next: { url: verb.action, method: verb.method, params } };
   },
 };
