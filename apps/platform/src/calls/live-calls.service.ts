@@ -38,6 +38,7 @@ import { AppConfig } from '../config/app-config';
 import { API_CALL_HOPS, dialLegHops } from './limits/hop-policy';
 import type { DialingOptions } from './outbound-call-request';
 import { OutboundCalls, type OutboundReservation, type QueuedOutbound } from './outbound-calls';
+import { WholeCallRecorder } from './whole-call-recorder';
 
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
 export type { OutboundReservation };
@@ -108,6 +109,7 @@ export class LiveCallsService
       legs: this.legs,
       clients,
       limits,
+      recorder: new WholeCallRecorder({ gateway, recordings, webhooks, notifications }),
       activeCalls: (accountSid) => this.activeCalls(accountSid),
       track: (program) => this.track(program),
     });

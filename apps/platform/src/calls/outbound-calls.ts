@@ -12,6 +12,7 @@ import { API_CALL_HOPS } from './limits/hop-policy';
 import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
 import type { DialingOptions } from './outbound-call-request';
 import { outboundTarget } from './outbound-target';
+import type { WholeCallRecorder } from './whole-call-recorder';
 
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
 
@@ -31,6 +32,7 @@ export interface OutboundCallsDeps {
   legs: LegFactory;
   clients: ClientDirectory;
   limits: AccountLimitsService;
+  recorder: WholeCallRecorder;
   activeCalls(accountSid: string): number;
   /** Counts the program as a live call of its account (synchronously: the dispatcher relies on it). */
   track(program: RcmlProgram): void;
@@ -124,6 +126,8 @@ export class OutboundCalls {
     const { call, dialing } = queued;
     const options: CallLegOptions = { hops: API_CALL_HOPS, callerId: dialing.callerId };
     const program = this.deps.legs.program(call, queued.signingKey, options);
+    const { record } = storedCallOptions(call.callOptions);
+    if (record) this.deps.recorder.attach(program.leg, queued.signingKey, record);
     this.deps.track(program);
     void (async () => {
       const reached = await outboundTarget(call.to, call.accountSid, this.deps.clients, dialing);
