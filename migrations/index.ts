@@ -16,6 +16,7 @@ import { ExtensionCallcontrollerPin1765100000100 } from './1765100000100-extensi
 import { CallSubject1765200000100 } from './1765200000100-call-subject';
 import { CallMachineDetection1765200000200 } from './1765200000200-call-machine-detection';
 import { CallTwimlOptions1765300000100 } from './1765300000100-call-twiml-options';
+import { Applications1765300000200 } from './1765300000200-applications';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CallSubject1765200000100,
   CallMachineDetection1765200000200,
   CallTwimlOptions1765300000100,
+  Applications1765300000200,
 ];

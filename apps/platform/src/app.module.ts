@@ -8,6 +8,7 @@ import { ExtensionsModule } from './extensions/extensions.module';
 import { HealthModule } from './health/health.module';
 import { HttpsModule } from './https/https.module';
 import { IncomingNumbersModule } from './incoming-numbers/incoming-numbers.module';
+import { ApplicationsModule } from './applications/applications.module';
 import { MediaModule } from './media/media.module';
 import { NotificationsApiModule } from './notifications/notifications-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -27,6 +28,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     NotificationsModule,
     NotificationsApiModule,
     IncomingNumbersModule,
+    ApplicationsModule,
     ClientsModule,
     ExtensionsModule,
     RecordingsModule,

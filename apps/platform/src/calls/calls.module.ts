@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ApplicationsModule } from '../applications/applications.module';
 import { ClientsModule } from '../clients/clients.module';
 import { DialModule } from '../dial/dial.module';
 import { IncomingNumbersModule } from '../incoming-numbers/incoming-numbers.module';
@@ -41,6 +42,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
   imports: [
     TypeOrmModule.forFeature([CallEntity]),
     AccountsModule,
+    ApplicationsModule,
     RcmlModule,
     IncomingNumbersModule,
     RecordingsModule,

@@ -250,7 +250,7 @@ export class LiveCallsService
       from: channel.from,
       callerName: channel.callerName,
       direction: CallDirection.Inbound,
-      apiVersion: RESTCOMM_API_VERSION,
+      apiVersion: (route.kind === 'accept' && route.apiVersion) || RESTCOMM_API_VERSION,
       channelId: channel.channelId,
       sipCallId: channel.sipCallId,
       startTime: new Date(),

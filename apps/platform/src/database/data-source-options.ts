@@ -5,6 +5,7 @@ import { ApiKeyEntity } from '../accounts/api-key.entity';
 import { CallEntity } from '../call-control/legs/call.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
+import { ApplicationEntity } from '../applications/application.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { RecordingEntity } from '../recordings/recording.entity';
 import type { AppConfig } from '../config/app-config';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   CallEntity,
   NotificationEntity,
   IncomingNumberEntity,
+  ApplicationEntity,
   RecordingEntity,
   ClientEntity,
   ExtensionEntity,

@@ -37,6 +37,13 @@ export class TwilioCreateCallDto extends CallCreationParams {
   @OptionalTwiml()
   Twiml?: string;
 
+  /** An Application of the account whose voice settings the call runs (when Url and Twiml are absent). */
+  @IsOptional()
+  @Matches(/^AP[0-9a-f]{32}$/, {
+    message: "The 'ApplicationSid' parameter must be an Application sid (AP...)",
+  })
+  ApplicationSid?: string;
+
   /** The caller id the INVITE carries instead of From (a number, `client:` name or SIP address). */
   @IsOptional()
   @Matches(/^[A-Za-z0-9+_.:@-]{1,128}$/, {

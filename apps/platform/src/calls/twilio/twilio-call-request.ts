@@ -7,13 +7,15 @@ import type { OutboundCallRequest } from '../outbound-call-request';
 
 /** What a call runs when neither Url nor Twiml says (an Application's voice settings). */
 export interface VoiceApplication {
-  url: string | null;
-  method: 'GET' | 'POST';
-  fallbackUrl: string | null;
-  fallbackMethod: 'GET' | 'POST';
+  voiceUrl: string | null;
+  voiceMethod: string;
+  voiceFallbackUrl: string | null;
+  voiceFallbackMethod: string;
   statusCallback: string | null;
-  statusCallbackMethod: 'GET' | 'POST';
+  statusCallbackMethod: string;
 }
+
+const httpMethod = (value: string) => (value === 'GET' ? 'GET' : 'POST');
 
 function callOptions(request: TwilioCreateCallDto): CallOptions {
   const options: CallOptions = {};
@@ -46,7 +48,7 @@ export function twilioCallRequest(
   application: VoiceApplication | null = null,
 ): OutboundCallRequest {
   const twiml = request.Url ? null : (request.Twiml ?? null);
-  const url = request.Url ?? (twiml ? null : (application?.url ?? null));
+  const url = request.Url ?? (twiml ? null : (application?.voiceUrl ?? null));
   if (!url && !twiml)
     throw new DomainError(
       DomainErrorCode.InvalidUrl,
@@ -62,14 +64,16 @@ export function twilioCallRequest(
     from: request.From,
     apiVersion: TWILIO_API_VERSION,
     url,
-    method: fromApplication ? application.method : request.Method,
-    fallbackUrl: (fromApplication ? application.fallbackUrl : request.FallbackUrl) ?? null,
-    fallbackMethod: fromApplication ? application.fallbackMethod : request.FallbackMethod,
+    method: fromApplication ? httpMethod(application.voiceMethod) : request.Method,
+    fallbackUrl: (fromApplication ? application.voiceFallbackUrl : request.FallbackUrl) ?? null,
+    fallbackMethod: fromApplication ? httpMethod(application.voiceFallbackMethod) : request.FallbackMethod,
     twiml,
     statusCallback: request.StatusCallback ?? application?.statusCallback ?? null,
     statusCallbackMethod: request.StatusCallback
       ? request.StatusCallbackMethod
-      : (application?.statusCallbackMethod ?? request.StatusCallbackMethod),
+      : application?.statusCallback
+        ? httpMethod(application.statusCallbackMethod)
+        : request.StatusCallbackMethod,
     statusCallbackEvent: request.StatusCallbackEvent,
     timeout: request.Timeout,
     machineDetection: request.SendDigits ? null : machineDetectionSettings(request),

@@ -23,6 +23,8 @@ import { twilioCallRequest } from './twilio-call-request';
 import { parseTwilioCallListQuery, toTwilioCallPage, type TwilioCallPage } from './twilio-call-list';
 import { toTwilioCallResponse, twilioCallsUri, type TwilioCallResponseDto } from './twilio-call-response.dto';
 import { TwilioExceptionFilter } from './twilio-exception.filter';
+import { ApplicationsService } from '../../applications/applications.service';
+import { DomainError, DomainErrorCode } from '../../common/domain-error';
 
 /**
  * Twilio 2010-04-01 Calls resource, JSON only. The path middleware strips the `.json` suffix the
@@ -32,7 +34,10 @@ import { TwilioExceptionFilter } from './twilio-exception.filter';
 @UseGuards(BasicAuthGuard)
 @UseFilters(TwilioExceptionFilter)
 export class TwilioCallsController {
-  constructor(private readonly calls: CallsService) {}
+  constructor(
+    private readonly calls: CallsService,
+    private readonly applications: ApplicationsService,
+  ) {}
 
   /** Every parameter Twilio documents (see TwilioCreateCallDto and README, Twilio Calls parameters). */
   @Post()
@@ -41,7 +46,15 @@ export class TwilioCallsController {
     @CurrentAccount() account: AccountEntity,
     @Body() body: TwilioCreateCallDto,
   ): Promise<TwilioCallResponseDto> {
-    return toTwilioCallResponse(await this.calls.create(account, twilioCallRequest(body)));
+    const application = body.ApplicationSid
+      ? await this.applications.find(account.sid, body.ApplicationSid)
+      : null;
+    if (body.ApplicationSid && !application)
+      throw new DomainError(
+        DomainErrorCode.InvalidParameter,
+        `The 'ApplicationSid' parameter names no Application of this account: ${body.ApplicationSid}`,
+      );
+    return toTwilioCallResponse(await this.calls.create(account, twilioCallRequest(body, application)));
   }
 
   /** Filters and paging come from the raw query string: `StartTime<` and friends are no DTO keys. */
