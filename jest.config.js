@@ -13,6 +13,7 @@ module.exports = {
       // scripts/ are plain Node (npm start's supervisor): their specs are CommonJS, run untransformed.
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.cjs'],
       transform,
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-load.setup.ts'],
     },
     {
       // The core and its facades with a real SQLite database and the shared fake gateway: no Asterisk.
@@ -21,6 +22,7 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/apps/**/*.medium-spec.ts'],
       transform,
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-load.setup.ts'],
     },
     {
       displayName: 'e2e',

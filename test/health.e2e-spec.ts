@@ -12,12 +12,19 @@ describe('GET /health', () => {
     platform = await startPlatform();
     const response = await platform.http().get('/health').expect(200);
     expect(response.body).toEqual({ status: 'ok', database: 'up', ari: 'up' });
+    const live = await platform.http().get('/health/live').expect(200);
+    expect(live.body).toEqual({ status: 'ok', uptimeSeconds: expect.any(Number) });
+    const ready = await platform.http().get('/health/ready').expect(200);
+    expect(ready.body).toEqual({ status: 'ready', database: 'up', ari: 'up' });
   });
 
   it('is 503 and names ARI as down when Asterisk cannot be reached, while the API keeps serving', async () => {
     platform = await startPlatform({ ARI_URL: 'http://127.0.0.1:9' }, { waitForAri: false });
     const response = await platform.http().get('/health').expect(503);
     expect(response.body).toEqual({ status: 'degraded', database: 'up', ari: 'down' });
+    await platform.http().get('/health/live').expect(200);
+    const ready = await platform.http().get('/health/ready').expect(503);
+    expect(ready.body).toEqual({ status: 'not-ready', database: 'up', ari: 'down' });
     await platform
       .http()
       .get(`/2012-04-24/Accounts/${platform.accountSid}/Calls.json`)

@@ -150,9 +150,9 @@ describe('ARI gateway PBX operations against Asterisk and SIPp', () => {
     await gateway.dial(channelId, 20);
     await eventOf(channelId, 'answered');
 
-    expect(seen.filter((event) => event.kind === 'provisional')).toEqual([
-      { kind: 'provisional', sipCode: 180, statusLine: 'SIP/2.0 180 Ringing Loudly' },
-      { kind: 'provisional', sipCode: 183, statusLine: 'SIP/2.0 183 Early Media Here' },
+    expect(seen.filter((event) => event.kind === 'setup-response')).toEqual([
+      { kind: 'setup-response', sipCode: 180, statusLine: 'SIP/2.0 180 Ringing Loudly' },
+      { kind: 'setup-response', sipCode: 183, statusLine: 'SIP/2.0 183 Early Media Here' },
     ]);
     expect(incoming).toEqual([]);
     await gateway.hangup(channelId);

@@ -27,10 +27,20 @@ export type { SippInvite, TimedSippInvite } from './sipp-messages';
  * User agent servers. hold: answers, then expects a re-INVITE that holds it and one that resumes it,
  * logging `CW_REINVITE a=<direction>` for each; provisional: 100, `180 Ringing Loudly`,
  * `183 Early Media Here` (with SDP), then 200; refer: answers, then logs `CW_REFER_TO <Refer-To>` of the
- * REFER it receives and accepts it (202).
+ * REFER it receives and accepts it (202); challenge-answer: 100, 180, 183, then 407 (realm `callwright`),
+ * and the INVITE sent again with credentials gets `180 Ringing Again` and 200; redirect: 100, then 302
+ * to `redirectTo`.
  */
 export type SippScenario =
-  'answer' | 'reject' | 'digest-answer' | 'ring-forever' | 'hold' | 'provisional' | 'refer';
+  | 'answer'
+  | 'reject'
+  | 'digest-answer'
+  | 'ring-forever'
+  | 'hold'
+  | 'provisional'
+  | 'refer'
+  | 'challenge-answer'
+  | 'redirect';
 /**
  * Phones that call the platform (startUac). phone-hold: once answered, holds (re-INVITE a=sendonly)
  * and resumes (a=sendrecv) a second later each; phone-refer: once answered, REFERs the call to
@@ -67,6 +77,8 @@ export interface SippUasOptions {
    * every INVITE in {@link SippResult.invites}.
    */
   calls?: number;
+  /** redirect: the URI of the 302's Contact. */
+  redirectTo?: string;
   /** digest-answer: credentials the caller must use (default alice / secret). Realm: callwright-test. */
   username?: string;
   password?: string;
@@ -108,6 +120,8 @@ const SCENARIO_FILES: Record<SippScenario | SippPhoneScenario, string> = {
   hold: 'uas-hold.xml',
   provisional: 'uas-provisional.xml',
   refer: 'uas-refer.xml',
+  'challenge-answer': 'uas-challenge-answer.xml',
+  redirect: 'uas-redirect.xml',
   'phone-hold': 'uac-phone-hold.xml',
   'phone-refer': 'uac-phone-refer.xml',
 };
@@ -165,6 +179,8 @@ function validate(options: SippUasOptions): void {
       throw new Error(`invalid SIP header ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
     }
   }
+  if (options.scenario === 'redirect' && !/^sips?:[^\s<>]+$/.test(options.redirectTo ?? ''))
+    throw new Error(`redirect needs a redirectTo URI, got ${JSON.stringify(options.redirectTo)}`);
   const hold = options.holdSeconds;
   if (hold !== undefined && (!(hold > 0) || hold > 3600)) {
     throw new Error(`holdSeconds must be > 0, got ${hold}`);
@@ -247,6 +263,7 @@ async function launch(
   if (options.scenario === 'digest-answer') {
     args.push('-set', 'user', options.username ?? 'alice', '-set', 'pass', options.password ?? 'secret');
   }
+  if (options.scenario === 'redirect') args.push('-set', 'redirect_to', options.redirectTo ?? '');
   if (uac) {
     args.unshift(PLATFORM_SIP, '-s', uac.service);
     for (const [name, value] of Object.entries(uac.variables)) args.push('-set', name, value);

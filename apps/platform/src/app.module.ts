@@ -1,3 +1,4 @@
+import { MetricsModule } from './metrics/metrics.module';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { CallsModule } from './calls/calls.module';
@@ -22,6 +23,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 @Module({
   imports: [
     ConfigModule,
+    MetricsModule,
     DatabaseModule,
     TelephonyModule,
     WebhooksModule,

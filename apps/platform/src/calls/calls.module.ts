@@ -1,3 +1,4 @@
+import { CallMetricsListener } from '../metrics/call-metrics.listener';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
@@ -55,6 +56,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     CallsService,
     LiveCallsService,
     AccountClosureListener,
+    CallMetricsListener,
     CallRecords,
     CallEventBus,
     ConversationRegistry,

@@ -1,3 +1,4 @@
+import { PlatformMetrics } from '../metrics/platform-metrics';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CallRecovery } from './call-recovery';
@@ -93,6 +94,7 @@ export class LiveCallsService
     media: PlayMediaService,
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
+    metrics: PlatformMetrics,
   ) {
     super();
     this.recordings = recordings;
@@ -113,6 +115,7 @@ export class LiveCallsService
       activeCalls: (accountSid) => this.activeCalls(accountSid),
       track: (program) => this.track(program),
     });
+    metrics.countQueuedWith(() => this.outbound.waitingByAccount());
     this.recovery = new CallRecovery(
       records,
       gateway,
@@ -383,6 +386,8 @@ export class LiveCallsService
       target: request.target,
       headers: request.subject ? { ...request.headers, Subject: request.subject } : request.headers,
       callerName: request.callerName,
+      followRedirects: request.followRedirects,
+      traceSetupResponses: request.traceSetupResponses,
     };
     const program = this.legs.program(call, signingKey, options, {
       answered: () => answered(true),

@@ -68,6 +68,11 @@ export class OutboundCalls {
     return this.dispatcher.isWaiting(callSid);
   }
 
+  /** Calls waiting to be dialed, per account (for the metrics). */
+  waitingByAccount(): ReturnType<OutboundDispatcher<QueuedOutbound>['waitingByAccount']> {
+    return this.dispatcher.waitingByAccount();
+  }
+
   wake(accountSid: string): void {
     this.dispatcher.wake(accountSid);
   }

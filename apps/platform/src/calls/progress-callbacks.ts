@@ -68,7 +68,13 @@ export class ProgressCallbacks {
     params: Record<string, string>,
   ): Promise<void> {
     try {
-      await this.webhooks.send({ url: target.url, method: target.method, params, signingKey });
+      await this.webhooks.send({
+        purpose: 'callback',
+        url: target.url,
+        method: target.method,
+        params,
+        signingKey,
+      });
     } catch (error) {
       if (!(error instanceof WebhookError)) {
         this.logger.error(`Progress callback of ${leg.sid} failed: ${error}`);

@@ -263,6 +263,17 @@ export class AppConfig {
   @MinLength(16)
   callcontrollerDigestSecret?: string;
 
+  /**
+   * Serve `/metrics` on this port only (on HOST), apart from the API; unset: on the API's port. Either way
+   * it needs no credentials: keep it on a private interface or behind the proxy.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  metricsPort?: number;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -305,6 +316,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   callcontrollerTrustedNetworks: 'CALLCONTROLLER_TRUSTED_NETWORKS',
   callcontrollerNonceTtlSeconds: 'CALLCONTROLLER_NONCE_TTL_S',
   callcontrollerDigestSecret: 'CALLCONTROLLER_DIGEST_SECRET',
+  metricsPort: 'METRICS_PORT',
   logLevel: 'LOG_LEVEL',
 };
 

@@ -114,6 +114,7 @@ export class RcmlApplicationService {
   ): Promise<void> {
     try {
       await this.webhooks.send({
+        purpose: 'callback',
         url: target.url,
         method: target.method,
         params: { ...application.requestParams(), ...params },

@@ -10,10 +10,12 @@ export type ChannelEvent =
   | { kind: 'playback-finished'; playbackId: string; failed: boolean }
   | { kind: 'recording-finished'; name: string; durationSeconds: number; failed: boolean }
   /**
-   * A provisional response to an outbound leg's INVITE (Dial RINGING / PROGRESS): `statusLine` as the far
-   * end sent it, for example `SIP/2.0 183 Session Progress`.
+   * A response to an outbound leg's INVITE that did not end its setup: a provisional one (Dial RINGING /
+   * PROGRESS), and on a leg placed with `traceSetupResponses` also 100 and the ones Asterisk acts on by
+   * itself (401/407 answered with credentials, a 3xx followed). `statusLine` as the far end sent it, for
+   * example `SIP/2.0 183 Session Progress`.
    */
-  | { kind: 'provisional'; sipCode: number; statusLine: string }
+  | { kind: 'setup-response'; sipCode: number; statusLine: string }
   | { kind: 'entered-bridge'; bridgeId: string }
   | { kind: 'left-bridge'; bridgeId: string }
   /** The phone on this channel put the call on hold (re-INVITE sendonly/inactive) or took it off. */
@@ -127,6 +129,18 @@ export interface OriginateRequest {
   hops: number;
   /** Stored on the channel in Asterisk, so a later platform process can tell whose it is. */
   labels?: ChannelLabels;
+  /**
+   * Whether a 3xx answer to the INVITE is followed (Asterisk sends a new INVITE to its Contact on the
+   * same channel); by default a 3xx ends the leg. Honoured for `sip` targets without credentials and for
+   * `sip-user` targets dialled at a contact.
+   */
+  followRedirects?: boolean;
+  /**
+   * Report every response to the INVITE as a `setup-response` event, not only the provisional ones
+   * Asterisk raises a Dial event for: the channel is watched while it rings, which costs requests to
+   * Asterisk, so only callers that show the responses ask for it.
+   */
+  traceSetupResponses?: boolean;
 }
 
 /** What a channel carries in Asterisk about the call it belongs to (see `labelChannel`). */

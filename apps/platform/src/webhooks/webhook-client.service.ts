@@ -1,4 +1,5 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { PlatformMetrics, type WebhookPurpose } from '../metrics/platform-metrics';
+import { Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { isIP } from 'node:net';
 import { Agent, Dispatcher, request as undiciRequest } from 'undici';
 import { AppConfig } from '../config/app-config';
@@ -10,6 +11,8 @@ import { twilioSignature } from './twilio-signature';
 export type HttpMethod = 'GET' | 'POST';
 
 export interface WebhookRequest {
+  /** An RCML document the call runs next (the default), or a callback whose answer is ignored (metrics). */
+  purpose?: 'document' | 'callback';
   url: string;
   method: HttpMethod;
   params: Record<string, string>;
@@ -93,7 +96,11 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
   private readonly agent: Agent;
   readonly policy: AddressPolicy;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    // Absent in unit tests that build the client by hand.
+    @Optional() private readonly metrics?: PlatformMetrics,
+  ) {
     this.policy = new AddressPolicy(config);
     this.agent = new Agent({
       connect: guardedConnector(this.policy, { timeout: config.webhookConnectTimeoutMs }),
@@ -120,7 +127,11 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
     await this.agent.destroy();
   }
 
-  async send(request: WebhookRequest): Promise<WebhookResponse> {
+  send(request: WebhookRequest): Promise<WebhookResponse> {
+    return this.measured(request.purpose ?? 'document', () => this.sendNow(request));
+  }
+
+  private async sendNow(request: WebhookRequest): Promise<WebhookResponse> {
     const deadline = AbortSignal.timeout(this.config.webhookTimeoutMs);
     const url = this.target(request.url, request.method, request.url);
     if (request.method === 'GET') appendQuery(url, request.params);
@@ -135,7 +146,11 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
    * followed: a receiver of pushed events answers at the address it registered. The response's
    * headers come back (a subscription handshake reads one).
    */
-  async postJson(request: JsonPostRequest): Promise<WebhookResponse> {
+  postJson(request: JsonPostRequest): Promise<WebhookResponse> {
+    return this.measured('event', () => this.postJsonNow(request));
+  }
+
+  private async postJsonNow(request: JsonPostRequest): Promise<WebhookResponse> {
     const limits = this.limits(request.timeoutMs);
     const deadline = AbortSignal.timeout(limits.totalMs);
     const url = this.target(request.url, 'POST', request.url);
@@ -164,7 +179,26 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
    * rules as any other request, and a size limit of its own (media is far larger than RCML).
    * With `etag`/`lastModified` the request is conditional and a 304 comes back without a body.
    */
-  async fetchMedia(request: MediaRequest): Promise<MediaResponse> {
+  fetchMedia(request: MediaRequest): Promise<MediaResponse> {
+    return this.measured('media', () => this.fetchMediaNow(request));
+  }
+
+  /** Times a request and counts its failure by reason and HTTP status. */
+  private async measured<T>(purpose: WebhookPurpose, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await run();
+      this.metrics?.observeWebhook(purpose, (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      const reason = error instanceof WebhookError ? error.reason : 'error';
+      const status = error instanceof WebhookError ? error.response?.status : undefined;
+      this.metrics?.observeWebhook(purpose, (performance.now() - started) / 1000, { reason, status });
+      throw error;
+    }
+  }
+
+  private async fetchMediaNow(request: MediaRequest): Promise<MediaResponse> {
     const deadline = AbortSignal.timeout(this.config.webhookTimeoutMs);
     const url = this.target(request.url, 'GET', request.url);
     const conditional: Record<string, string> = { accept: 'audio/*, */*;q=0.1' };
@@ -253,8 +287,9 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
         );
       }
       url = this.target(location, method, url.href);
-      // 301/302 turn a POST into a GET like browsers do; 307/308 must repeat the request as it was.
-      if (method === 'POST' && response.statusCode <= 303) {
+      // Twilio repeats the request on 301/302 as on 307/308 (method and parameters, signed for the new
+      // URL): app servers that moved rely on it. Only 303 ("see other") asks for a GET.
+      if (method === 'POST' && response.statusCode === 303) {
         method = 'GET';
         params = null;
       }

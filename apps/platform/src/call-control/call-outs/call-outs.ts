@@ -33,6 +33,10 @@ export interface CallOutRequest {
   userData?: string | null;
   /** The SIP Subject of the caller's INVITE (the first one), kept on the caller's record. */
   subject?: string | null;
+  /** Whether a 3xx answer to the caller's INVITE is followed (sipX's isForwardingAllowed). */
+  followCallerRedirects?: boolean;
+  /** Keep every SIP response to each leg's INVITE (a facade that shows them; see PlaceLegRequest). */
+  traceSetupResponses?: boolean;
   /** Told of every leg as it is placed, caller's first (a facade following each leg's SIP responses). */
   onLegsPlaced?: (callSids: string[]) => void;
 }
@@ -166,6 +170,8 @@ export class CallOuts {
       timeoutSeconds: request.ringSeconds,
       userData: request.userData ?? null,
       subject: forCallSid === null ? (request.subject ?? null) : null,
+      followRedirects: forCallSid === null && request.followCallerRedirects === true,
+      traceSetupResponses: request.traceSetupResponses,
     };
   }
 

@@ -113,12 +113,12 @@ describe('CallLeg', () => {
     await answered.leg.start();
     const { channelId } = answered.gateway.originated[0];
     answered.gateway.emit(channelId, {
-      kind: 'provisional',
+      kind: 'setup-response',
       sipCode: 180,
       statusLine: 'SIP/2.0 180 Ringing Now',
     });
     answered.gateway.emit(channelId, {
-      kind: 'provisional',
+      kind: 'setup-response',
       sipCode: 183,
       statusLine: 'SIP/2.0 183 Session Progress',
     });
@@ -129,7 +129,7 @@ describe('CallLeg', () => {
       'SIP/2.0 183 Session Progress',
       'SIP/2.0 200 OK',
     ]);
-    expect(answered.heard).toContain('event:provisional');
+    expect(answered.heard).toContain('event:setup-response');
 
     const busy = setup();
     await busy.leg.start();

@@ -1,12 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NotificationCode, NotificationLevel } from '../../common/notification-codes';
 import { SerialQueue } from '../../common/serial-queue';
-import {
-  ChannelEvent,
-  ChannelWatch,
-  DialTarget,
-  TelephonyGateway,
-} from '../../telephony/telephony-gateway.port';
+import { ChannelEvent, ChannelWatch, TelephonyGateway } from '../../telephony/telephony-gateway.port';
 import type { ConversationMember } from '../conversations/conversation-member';
 import type { LegProgress } from '../events/call-event';
 import { CallEventBus } from '../events/call-event-bus';
@@ -15,7 +10,8 @@ import type { CallEntity } from './call.entity';
 import { CallRecords, RecordPatch } from './call-records';
 import { CallSignal, isTerminal } from './call-state-machine';
 import { CallDirection, CallStatus } from './call-status';
-import { statusLineOf } from './sip-status-line';
+import type { CallLegOptions } from './call-leg-options';
+import { SetupStatusLines } from './sip-status-line';
 import { ChannelMedia } from './channel-media';
 
 export type EndedBy = Extract<CallSignal, { type: 'ended' }>['by'];
@@ -44,17 +40,7 @@ export interface CallLegDeps {
   events: CallEventBus;
 }
 
-export interface CallLegOptions {
-  /** Whom to call; by default the `sip:` URI in the record's To. */
-  target?: DialTarget;
-  headers?: Record<string, string>;
-  /** The display name its INVITE's From carries with the record's From (or `callerId`). */
-  callerName?: string;
-  /** The caller id its INVITE carries instead of the record's From (Twilio's CallerId). */
-  callerId?: string;
-  /** The hop count its INVITE carries. */
-  hops: number;
-}
+export type { CallLegOptions } from './call-leg-options';
 
 /** Leg events the leg handles itself; the rest go to observers. */
 const MEDIA_EVENTS = new Set(['dtmf', 'playback-finished', 'recording-finished']);
@@ -76,8 +62,7 @@ export class CallLeg implements ConversationMember {
   private endRequestedBy: EndedBy | null = null;
   private rejectedWith: number | null = null;
   private detached = false;
-  /** Each SIP response seen on the leg's INVITE, as its status line, in order (see `sipStatusLines`). */
-  private readonly statusLines: string[] = [];
+  private readonly statusLines = new SetupStatusLines();
   private resolveFinished!: () => void;
   /** Settles once the call is final and stored; its status callback may still be on its way. */
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
@@ -121,7 +106,7 @@ export class CallLeg implements ConversationMember {
    * order: provisional ones as the far end phrased them, then the final one (its phrase standard).
    */
   get sipStatusLines(): readonly string[] {
-    return this.statusLines;
+    return this.statusLines.lines;
   }
 
   get hops(): number {
@@ -180,6 +165,8 @@ export class CallLeg implements ConversationMember {
           timeoutSeconds: this.call.timeout + 5,
           headers: this.options.headers,
           hops: this.options.hops,
+          followRedirects: this.options.followRedirects,
+          traceSetupResponses: this.options.traceSetupResponses,
           labels: { callSid: this.call.sid, parentCallSid: this.call.parentCallSid ?? undefined },
         });
       } catch (error) {
@@ -329,12 +316,12 @@ export class CallLeg implements ConversationMember {
       case 'ringing':
         if (await this.apply({ type: 'ringing' })) this.report('ringing');
         return;
-      case 'provisional':
-        this.statusLines.push(event.statusLine);
+      case 'setup-response':
+        this.statusLines.add(event.statusLine);
         this.tell((observer) => observer.channelEvent?.(this, event));
         return;
       case 'answered':
-        if (this.call.direction !== CallDirection.Inbound) this.statusLines.push(statusLineOf(200));
+        if (this.call.direction !== CallDirection.Inbound) this.statusLines.addFinal(200);
         this.clearNoAnswerTimer();
         await this.noteSipCallId(event.sipCallId);
         await this.markAnswered();
@@ -358,7 +345,7 @@ export class CallLeg implements ConversationMember {
         const answered = this.call.status === CallStatus.InProgress;
         const sipCode = this.rejectedWith ?? event.sipCode;
         if (!answered && sipCode && sipCode >= 300 && this.call.direction !== CallDirection.Inbound)
-          this.statusLines.push(statusLineOf(sipCode));
+          this.statusLines.addFinal(sipCode);
         await this.finish(
           { type: 'ended', by: this.endRequestedBy ?? 'remote', cause: event.cause, sipCode },
           {

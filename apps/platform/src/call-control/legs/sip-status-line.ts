@@ -58,3 +58,23 @@ export function statusLineOf(code: number): string {
   const phrase = REASON_PHRASES[code];
   return phrase ? `SIP/2.0 ${code} ${phrase}` : `SIP/2.0 ${code}`;
 }
+
+/** The status line of each SIP response seen on a leg's INVITE, in order. */
+export class SetupStatusLines {
+  private readonly seen: string[] = [];
+
+  get lines(): readonly string[] {
+    return this.seen;
+  }
+
+  /** As the far end sent it. */
+  add(statusLine: string): void {
+    this.seen.push(statusLine);
+  }
+
+  /** A final response known by its code only; a traced leg may already have read its own line. */
+  addFinal(sipCode: number): void {
+    const last = this.seen[this.seen.length - 1];
+    if (!last?.startsWith(`SIP/2.0 ${sipCode} `)) this.seen.push(statusLineOf(sipCode));
+  }
+}

@@ -22,6 +22,10 @@ export interface PlaceLegRequest {
   userData?: string | null;
   /** Sent as the INVITE's SIP Subject and kept on the call record. */
   subject?: string | null;
+  /** Whether a 3xx answer to the INVITE is followed; by default it ends the leg. */
+  followRedirects?: boolean;
+  /** Keep every response to the INVITE in the leg's status lines (401/407, 3xx), at a cost in requests. */
+  traceSetupResponses?: boolean;
 }
 
 export interface PlacedLeg {

@@ -86,6 +86,14 @@ export class OutboundDispatcher<T extends QueuedCall> {
     };
   }
 
+  /** How many calls wait per account (accounts with none left out). */
+  waitingByAccount(): Array<[string, number]> {
+    const counts: Array<[string, number]> = [];
+    for (const [accountSid, queue] of this.queues)
+      if (queue.waiting.length) counts.push([accountSid, queue.waiting.length]);
+    return counts;
+  }
+
   isWaiting(callSid: string): boolean {
     return this.find(callSid) !== undefined;
   }

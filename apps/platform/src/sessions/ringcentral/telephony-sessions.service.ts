@@ -141,8 +141,11 @@ export class TelephonySessionsService {
       consultationCallSid: agentThere.record.sid,
       recipientCallSid: otherLeg.record.sid,
     });
-    const merged = this.live.sessionIdOf(leg.record.sid) ?? id;
-    return this.view(await this.account(holder), this.session(holder, merged));
+    const merged = this.session(holder, this.live.sessionIdOf(leg.record.sid) ?? id);
+    // The agent's legs are being hung up: the session the bridge made is the two parties it joined.
+    const dropped = new Set([agentHere.record.sid, agentThere.record.sid]);
+    const joined = merged.legs.filter(({ record }) => !dropped.has(record.sid));
+    return this.view(await this.account(holder), merged, joined);
   }
 
   /** An unanswered call into the platform is answered; nothing else can be. */

@@ -11,7 +11,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { SipxDigestGuard } from './auth/sipx-digest.guard';
+import { SipxDigestGuard, userPart } from './auth/sipx-digest.guard';
 import { CurrentSipxCaller, SipxCaller } from './sipx-caller';
 import { SipxCallControllerService } from './sipx-callcontroller.service';
 import { SipxExceptionFilter } from './sipx-exception.filter';
@@ -46,7 +46,8 @@ export class SipxCallControllerController {
     const params = parseSipxParams(query, body);
     await this.controller.post(
       caller,
-      sipxUser(callingUser, 'callingUser'),
+      // The guard took the tenant from the calling user's domain (`1001@pbx.example.com`), when it has one.
+      sipxUser(userPart(callingUser), 'callingUser'),
       sipxUser(calledUser, 'calledUser'),
       params,
     );
@@ -62,8 +63,9 @@ export class SipxCallControllerController {
     @Param('calledUser') calledUser: string,
     @Res({ passthrough: true }) res: Response,
   ): string {
-    const lines = this.controller.status(caller, callingUser, calledUser);
-    const referred = this.controller.referSentTo(caller, callingUser, calledUser);
+    const calling = userPart(callingUser);
+    const lines = this.controller.status(caller, calling, calledUser);
+    const referred = this.controller.referSentTo(caller, calling, calledUser);
     res.type('text/xml');
     return statusLinesXml(lines, referred);
   }

@@ -64,11 +64,15 @@ describe('sipX /callcontroller', () => {
       headers: { Subject: 'Order 42' },
       timeoutSeconds: 12,
     });
-    gateway.emit(calling.channelId, { kind: 'provisional', sipCode: 180, statusLine: 'SIP/2.0 180 Ringing' });
+    gateway.emit(calling.channelId, {
+      kind: 'setup-response',
+      sipCode: 180,
+      statusLine: 'SIP/2.0 180 Ringing',
+    });
     gateway.answerLeg(calling.channelId);
     const called = await nextLeg(before + 1);
     expect(called.headers?.Subject).toBeUndefined();
-    gateway.emit(called.channelId, { kind: 'provisional', sipCode: 183, statusLine: 'SIP/2.0 183 Early' });
+    gateway.emit(called.channelId, { kind: 'setup-response', sipCode: 183, statusLine: 'SIP/2.0 183 Early' });
     gateway.answerLeg(called.channelId);
     await waitUntil(() => gateway.bridgeOf(called.channelId) !== undefined, 5000, 'the bridge');
 

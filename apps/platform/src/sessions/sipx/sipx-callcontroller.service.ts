@@ -105,6 +105,8 @@ export class SipxCallControllerService implements OnModuleDestroy {
       caller,
       callee,
       subject: params.subject,
+      followCallerRedirects: params.isForwardingAllowed,
+      traceSetupResponses: true,
       ringSeconds: params.timeoutSeconds,
       calleeRingSeconds: CALLED_RING_SECONDS,
       onLegsPlaced: (callSids) => this.follow(record, callSids),
@@ -126,6 +128,8 @@ export class SipxCallControllerService implements OnModuleDestroy {
         callerName: called.extension?.extension.displayName,
         subject: params.subject,
         timeoutSeconds: params.timeoutSeconds,
+        followRedirects: params.isForwardingAllowed,
+        traceSetupResponses: true,
       },
       calling.targets,
     );

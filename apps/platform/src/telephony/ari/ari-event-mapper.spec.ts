@@ -110,12 +110,12 @@ describe('provisional responses', () => {
 
   it('turns the tech cause into the status line as the far end sent it', () => {
     expect(provisionalFromCause('SIP 183 Early Media Here', 'PROGRESS')).toEqual({
-      kind: 'provisional',
+      kind: 'setup-response',
       sipCode: 183,
       statusLine: 'SIP/2.0 183 Early Media Here',
     });
     expect(provisionalFromCause('SIP 180', 'RINGING')).toEqual({
-      kind: 'provisional',
+      kind: 'setup-response',
       sipCode: 180,
       statusLine: 'SIP/2.0 180',
     });
@@ -123,12 +123,12 @@ describe('provisional responses', () => {
 
   it('falls back to the standard status line when the tech cause holds no provisional response', () => {
     expect(provisionalFromCause('', 'RINGING')).toEqual({
-      kind: 'provisional',
+      kind: 'setup-response',
       sipCode: 180,
       statusLine: 'SIP/2.0 180 Ringing',
     });
     expect(provisionalFromCause('SIP 200 OK', 'PROGRESS')).toEqual({
-      kind: 'provisional',
+      kind: 'setup-response',
       sipCode: 183,
       statusLine: 'SIP/2.0 183 Session Progress',
     });

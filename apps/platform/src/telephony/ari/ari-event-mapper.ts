@@ -208,6 +208,25 @@ export function provisionalDialOf(
   return { channelId: event.peer.id, channelName: event.peer.name ?? '', dialstatus: event.dialstatus };
 }
 
+const PROVISIONAL_CAUSE = /^SIP (1\d\d)(?: (.*))?$/;
+/** What a traced leg reports besides provisional responses: the 401/407 and 3xx Asterisk acts on itself. */
+const INTERIM_CAUSE = /^SIP (1\d\d|3\d\d|401|407)(?: (.*))?$/;
+
+function setupResponseOf(techCause: string, accepted: RegExp): ChannelEvent | null {
+  const match = accepted.exec(techCause.trim());
+  if (!match) return null;
+  const reason = match[2] ? ` ${match[2]}` : '';
+  return { kind: 'setup-response', sipCode: Number(match[1]), statusLine: `SIP/2.0 ${match[1]}${reason}` };
+}
+
+/**
+ * The response a traced leg's `HANGUPCAUSE(<name>,tech)` holds while it rings, when it is one that does
+ * not end the setup; null for none yet, a 2xx (the answer is its own event) or a final failure (the hangup's).
+ */
+export function interimResponseFromCause(techCause: string): ChannelEvent | null {
+  return setupResponseOf(techCause, INTERIM_CAUSE);
+}
+
 /**
  * The provisional event from the channel's `HANGUPCAUSE(<name>,tech)`, which chan_pjsip overwrites with
  * `SIP <code> <reason>` for every response to the INVITE. When that holds no provisional response (the
@@ -215,12 +234,13 @@ export function provisionalDialOf(
  * the far end sent is lost.
  */
 export function provisionalFromCause(techCause: string, dialstatus: string): ChannelEvent | null {
-  const match = /^SIP (1\d\d)(?: (.*))?$/.exec(techCause.trim());
-  if (match) {
-    const reason = match[2] ? ` ${match[2]}` : '';
-    return { kind: 'provisional', sipCode: Number(match[1]), statusLine: `SIP/2.0 ${match[1]}${reason}` };
-  }
+  const read = setupResponseOf(techCause, PROVISIONAL_CAUSE);
+  if (read) return read;
   const standard = STANDARD_PROVISIONAL[dialstatus];
   if (!standard) return null;
-  return { kind: 'provisional', sipCode: standard[0], statusLine: `SIP/2.0 ${standard[0]} ${standard[1]}` };
+  return {
+    kind: 'setup-response',
+    sipCode: standard[0],
+    statusLine: `SIP/2.0 ${standard[0]} ${standard[1]}`,
+  };
 }

@@ -59,7 +59,7 @@ describe('AriEventRouter', () => {
     ari.variableReads[0].answer('SIP 180 Ringing Loudly');
     await settle();
     expect(seen).toEqual([
-      { kind: 'provisional', sipCode: 180, statusLine: 'SIP/2.0 180 Ringing Loudly' },
+      { kind: 'setup-response', sipCode: 180, statusLine: 'SIP/2.0 180 Ringing Loudly' },
       { kind: 'ringing' },
     ]);
 
@@ -73,7 +73,44 @@ describe('AriEventRouter', () => {
     ari.variableReads[1].answer('SIP 183 Session Progress');
     ari.variableReads[0].answer('SIP 183 Session Progress');
     await settle();
-    expect(seen).toEqual([{ kind: 'provisional', sipCode: 183, statusLine: 'SIP/2.0 183 Session Progress' }]);
+    expect(seen).toEqual([
+      { kind: 'setup-response', sipCode: 183, statusLine: 'SIP/2.0 183 Session Progress' },
+    ]);
+  });
+
+  it('reads a traced leg while it rings: 100, a 407 Asterisk answers and a 3xx it follows become lines, until the answer', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      router.traceSetup('leg-b', 'PJSIP/1005-00000002', 30);
+      const answerNext = async (value: string) => {
+        ari.variableReads.at(-1)!.answer(value);
+        await settle();
+        jest.advanceTimersByTime(100);
+      };
+      for (const cause of ['', 'SIP 100 Trying', 'SIP 100 Trying', 'SIP 407 Proxy Authentication Required'])
+        await answerNext(cause);
+      await answerNext('SIP 302 Moved Temporarily');
+      await answerNext('SIP 200 OK');
+      expect(
+        ari.variableReads.every((read) => read.variable === 'HANGUPCAUSE(PJSIP/1005-00000002,tech)'),
+      ).toBe(true);
+      router.route({ type: 'ChannelStateChange', channel: { id: 'leg-b', state: 'Up' } });
+      const reads = ari.variableReads.length;
+      jest.advanceTimersByTime(1000);
+      expect(ari.variableReads.length).toBeLessThanOrEqual(reads + 1);
+      ari.variableReads.at(-1)!.answer('SIP 200 OK');
+      await settle();
+      jest.advanceTimersByTime(1000);
+      expect(ari.variableReads.length).toBeLessThanOrEqual(reads + 1);
+      expect(seen).toEqual([
+        { kind: 'setup-response', sipCode: 100, statusLine: 'SIP/2.0 100 Trying' },
+        { kind: 'setup-response', sipCode: 407, statusLine: 'SIP/2.0 407 Proxy Authentication Required' },
+        { kind: 'setup-response', sipCode: 302, statusLine: 'SIP/2.0 302 Moved Temporarily' },
+        { kind: 'answered', sipCallId: undefined },
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('asks nothing about a channel nobody watches', () => {

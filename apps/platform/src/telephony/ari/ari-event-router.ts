@@ -6,11 +6,15 @@ import {
   AriTransferRequest,
   mapAriEvent,
   provisionalDialOf,
+  interimResponseFromCause,
   provisionalFromCause,
   transferRequestOf,
 } from './ari-event-mapper';
 import { AriRequests, readChannelVariable } from './ari-requests';
 import type { ChannelWatchRegistry } from './channel-watch-registry';
+
+/** How often a traced leg's latest SIP response is read while it rings. */
+const TRACE_INTERVAL_MS = 80;
 
 /**
  * Hands each ARI event to the watcher of its channel, in the order Asterisk sent them, even when an event
@@ -22,6 +26,8 @@ export class AriEventRouter {
   /** Per channel, the delivery still waiting on Asterisk; absent when events can be delivered at once. */
   private readonly pending = new Map<string, Promise<void>>();
   private readonly lastStatusLine = new Map<string, string>();
+  /** Channels whose responses are read while they ring (`traceSetupResponses`), and the next read's timer. */
+  private readonly traced = new Map<string, NodeJS.Timeout | null>();
 
   constructor(
     private readonly watches: ChannelWatchRegistry,
@@ -59,7 +65,42 @@ export class AriEventRouter {
     this.pending.set(channelId, delivered);
   }
 
+  /**
+   * Reads the channel's latest response every TRACE_INTERVAL_MS until it is answered or gone (or after
+   * `maxSeconds`): chan_pjsip raises no event for a 100, a 401/407 it answers or a 3xx it follows, and
+   * keeps only the latest response, so only reading often enough sees them.
+   */
+  traceSetup(channelId: string, channelName: string, maxSeconds: number): void {
+    const deadline = Date.now() + maxSeconds * 1000;
+    this.traced.set(channelId, null);
+    const read = () => {
+      if (!this.traced.has(channelId)) return;
+      if (Date.now() > deadline) return this.stopTracing(channelId);
+      const variable = `HANGUPCAUSE(${channelName},tech)`;
+      const event = readChannelVariable(this.ari, channelId, variable).then((cause) =>
+        this.unlessSeen(channelId, interimResponseFromCause(cause)),
+      );
+      this.deliverLater(channelId, event);
+      void event
+        .catch(() => undefined)
+        .then(() => {
+          if (!this.traced.has(channelId)) return;
+          const timer = setTimeout(read, TRACE_INTERVAL_MS);
+          timer.unref();
+          this.traced.set(channelId, timer);
+        });
+    };
+    read();
+  }
+
+  private stopTracing(channelId: string): void {
+    const timer = this.traced.get(channelId);
+    if (timer) clearTimeout(timer);
+    this.traced.delete(channelId);
+  }
+
   private handOver(channelId: string, event: ChannelEvent): void {
+    if (event.kind === 'answered' || event.kind === 'hangup') this.stopTracing(channelId);
     if (event.kind === 'hangup') this.lastStatusLine.delete(channelId);
     this.watches.deliver(channelId, event);
   }
@@ -72,10 +113,13 @@ export class AriEventRouter {
   }): Promise<ChannelEvent | null> {
     const variable = `HANGUPCAUSE(${dial.channelName},tech)`;
     const techCause = await readChannelVariable(this.ari, dial.channelId, variable);
-    const event = provisionalFromCause(techCause, dial.dialstatus);
-    if (!event || event.kind !== 'provisional') return null;
-    if (this.lastStatusLine.get(dial.channelId) === event.statusLine) return null;
-    this.lastStatusLine.set(dial.channelId, event.statusLine);
+    return this.unlessSeen(dial.channelId, provisionalFromCause(techCause, dial.dialstatus));
+  }
+
+  private unlessSeen(channelId: string, event: ChannelEvent | null): ChannelEvent | null {
+    if (!event || event.kind !== 'setup-response') return null;
+    if (this.lastStatusLine.get(channelId) === event.statusLine) return null;
+    this.lastStatusLine.set(channelId, event.statusLine);
     return event;
   }
 

@@ -24,6 +24,23 @@ export const ARI_TRANSFER_HANDLING: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Dialplan context a phone's or carrier's 3xx would send the leg to (chan_pjsip's default
+ * `redirect_method=user` hands the Contact's user to the core as `Local/<user>@FORWARD_CONTEXT`): it has no
+ * extensions, so a redirect the caller did not allow ends the leg instead of calling into the platform's
+ * own dialplan.
+ */
+export const NO_FORWARD_CONTEXT = 'callwright-no-forward';
+/** pjsip.conf endpoint like `outbound` with `redirect_method=uri_pjsip`: a 3xx is followed on the same channel. */
+export const FOLLOW_REDIRECTS_ENDPOINT = 'outbound-follow-redirects';
+
+/** Whoever reads a leg's every setup response (the event router). */
+export interface SetupTracer {
+  traceSetup(channelId: string, channelName: string, maxSeconds: number): void;
+}
+/** A traced leg is read a little past Asterisk's own give-up time, never for ever. */
+const TRACE_MARGIN_SECONDS = 5;
+
+/**
  * How the platform's outbound legs are addressed and what they carry, for both ways of placing one:
  * originate (Asterisk dials at once) and create + dial (the leg can be bridged before it is dialled).
  */
@@ -33,12 +50,13 @@ export class AriOutboundLegs {
   constructor(
     private readonly ari: AriRequests,
     private readonly config: AppConfig,
+    private readonly tracer: SetupTracer,
   ) {
     this.credentials = new DialCredentials(config);
   }
 
   async originate(request: OriginateRequest): Promise<void> {
-    await this.place(request, (endpoint, variables) =>
+    return this.place(request, (endpoint, variables) =>
       this.ari.request('Originate', (client) =>
         client.channels.originate({
           channelId: request.channelId,
@@ -55,7 +73,7 @@ export class AriOutboundLegs {
 
   /** The leg enters the app at once (state Down) and is dialled by `dial`. */
   async create(request: CreateChannelRequest): Promise<void> {
-    await this.place(request, (endpoint, variables) =>
+    return this.place(request, (endpoint, variables) =>
       this.ari.request('Create channel', (client) =>
         extendedApi(client).channels.create({
           channelId: request.channelId,
@@ -86,16 +104,21 @@ export class AriOutboundLegs {
     const variables: Record<string, string> = {
       ...labelVariables(request.labels ?? {}),
       ...ARI_TRANSFER_HANDLING,
+      FORWARD_CONTEXT: NO_FORWARD_CONTEXT,
     };
     for (const [name, value] of Object.entries(withHopHeader(request.headers, request.hops)))
       variables[`PJSIP_HEADER(add,${name})`] = value;
     const endpoint = await this.dialString(request);
+    let channel: { name?: string } | undefined;
     try {
-      await send(endpoint, variables);
+      channel = (await send(endpoint, variables)) as { name?: string } | undefined;
     } catch (error) {
       await this.legEnded(request.channelId);
       throw error;
     }
+    // A created leg is traced from its creation: until it is dialled, there is nothing to read.
+    if (request.traceSetupResponses && channel?.name)
+      this.tracer.traceSetup(request.channelId, channel.name, request.timeoutSeconds + TRACE_MARGIN_SECONDS);
   }
 
   /** Where a phone is sent by `redirect`: chan_pjsip takes a URI, or an endpoint whose contact it uses. */
@@ -121,6 +144,10 @@ export class AriOutboundLegs {
 
   private async dialString(request: OriginateRequest): Promise<string> {
     const target = request.target;
+    if (request.followRedirects) {
+      const uri = target.kind === 'sip' && !target.auth ? target.uri : contactOf(target);
+      if (uri) return `PJSIP/${FOLLOW_REDIRECTS_ENDPOINT}/${uri}`;
+    }
     switch (target.kind) {
       case 'sip':
         if (!target.auth) return `PJSIP/${this.config.outboundEndpoint}/${target.uri}`;
@@ -131,4 +158,10 @@ export class AriOutboundLegs {
         return target.dialString;
     }
   }
+}
+
+/** The contact URI a SIP user's dial string names (`PJSIP/<endpoint>/<uri>`), if it names one. */
+function contactOf(target: DialTarget): string | null {
+  if (target.kind !== 'sip-user') return null;
+  return /^PJSIP\/[^/]+\/(sips?:.+)$/.exec(target.dialString)?.[1] ?? null;
 }

@@ -50,7 +50,11 @@ describe('AriPbxOperations', () => {
   beforeEach(() => {
     ari = new RecordingAri();
     const config = loadConfig({});
-    pbx = new AriPbxOperations(ari, config, new AriOutboundLegs(ari, config));
+    pbx = new AriPbxOperations(
+      ari,
+      config,
+      new AriOutboundLegs(ari, config, { traceSetup: () => undefined }),
+    );
   });
 
   it('holds SIP-visibly: passthrough on, the phone cut from the bridge both ways, then hold', async () => {

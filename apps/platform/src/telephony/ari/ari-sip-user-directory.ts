@@ -72,6 +72,8 @@ export class AriSipUserDirectory extends SipUserDirectory {
     }
     await this.put('endpoint', user.id, [
       { attribute: 'auth', value: authId(user.id) },
+      // A phone that challenges the platform's INVITE (realm SIP_USER_REALM) gets its own credentials.
+      { attribute: 'outbound_auth', value: authId(user.id) },
       { attribute: 'aors', value: user.id },
       { attribute: 'context', value: user.context ?? 'from-sip' },
       { attribute: 'disallow', value: 'all' },

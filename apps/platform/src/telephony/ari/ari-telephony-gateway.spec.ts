@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import * as ari from 'ari-client';
 import { loadConfig } from '../../config/app-config';
-import { TelephonyError, type ChannelEvent } from '../telephony-gateway.port';
+import { TelephonyError, type ChannelEvent, type DialTarget } from '../telephony-gateway.port';
 import { AriTelephonyGateway, reconnectDelayMs } from './ari-telephony-gateway';
 
 jest.mock('ari-client', () => ({ connect: jest.fn() }));
@@ -239,7 +239,26 @@ describe('AriTelephonyGateway hop header', () => {
       'PJSIP_HEADER(add,X-Customer)': '42',
       'PJSIP_HEADER(add,X-Callwright-Hops)': '3',
       'PJSIP_TRANSFER_HANDLING()': 'ari-only',
+      FORWARD_CONTEXT: 'callwright-no-forward',
     });
+  });
+
+  it('follows a 3xx only when asked: through the endpoint that follows redirects, at the SIP user’s contact', async () => {
+    const leg = (channelId: string, target: DialTarget, followRedirects?: boolean) =>
+      gateway.originate({ channelId, target, callerId: '100', timeoutSeconds: 30, hops: 0, followRedirects });
+    await leg('cw-1', { kind: 'sip', uri: 'sip:bob@127.0.0.1:5070' }, true);
+    await leg('cw-2', { kind: 'sip-user', dialString: 'PJSIP/1001/sip:1001@127.0.0.1:5082' }, true);
+    await leg('cw-3', { kind: 'sip-user', dialString: 'PJSIP/1001/sip:1001@127.0.0.1:5082' });
+    await leg('cw-4', { kind: 'number', number: '+15551234' }, true);
+    const endpoints = client.channels.originate.mock.calls.map(
+      (call) => (call as unknown as [{ endpoint: string }])[0].endpoint,
+    );
+    expect(endpoints).toEqual([
+      'PJSIP/outbound-follow-redirects/sip:bob@127.0.0.1:5070',
+      'PJSIP/outbound-follow-redirects/sip:1001@127.0.0.1:5082',
+      'PJSIP/1001/sip:1001@127.0.0.1:5082',
+      'PJSIP/+15551234@carrier',
+    ]);
   });
 
   it.each([
@@ -321,6 +340,7 @@ describe('AriTelephonyGateway hop header', () => {
       variables: {
         'PJSIP_HEADER(add,X-Callwright-Hops)': '1',
         'PJSIP_TRANSFER_HANDLING()': 'ari-only',
+        FORWARD_CONTEXT: 'callwright-no-forward',
         'CALLERID(all)': '+15550001111',
       },
     });

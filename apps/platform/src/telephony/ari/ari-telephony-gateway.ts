@@ -67,10 +67,10 @@ export class AriTelephonyGateway
 
   constructor(private readonly config: AppConfig) {
     super();
-    this.legs = new AriOutboundLegs(this.requests, config);
+    this.events = new AriEventRouter(this.watches, this.requests);
+    this.legs = new AriOutboundLegs(this.requests, config, this.events);
     this.pbx = new AriPbxOperations(this.requests, config, this.legs);
     this.recordings = new AriRecordings(this.requests, config);
-    this.events = new AriEventRouter(this.watches, this.requests);
     this.machineDetection = new AriMachineDetection(this.requests, config, (channelId, event) =>
       this.events.deliver(channelId, event),
     );
