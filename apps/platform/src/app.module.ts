@@ -11,6 +11,7 @@ import { HttpsModule } from './https/https.module';
 import { IncomingNumbersModule } from './incoming-numbers/incoming-numbers.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { MediaModule } from './media/media.module';
+import { MediaStreamsModule } from './media-streams/media-streams.module';
 import { NotificationsApiModule } from './notifications/notifications-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RecordingsModule } from './recordings/recordings.module';
@@ -27,6 +28,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DatabaseModule,
     TelephonyModule,
     WebhooksModule,
+    MediaStreamsModule,
     NotificationsModule,
     NotificationsApiModule,
     IncomingNumbersModule,

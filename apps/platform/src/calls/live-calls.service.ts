@@ -7,6 +7,7 @@ import { Transfers } from '../call-control/conversations/transfers';
 import { CallEventBus } from '../call-control/events/call-event-bus';
 import { LegPlacer, PlacedLeg, PlaceLegRequest } from '../call-control/ports/leg-placer.port';
 import { InboundAdmission } from './limits/inbound-admission';
+import { MediaStreamsService } from '../media-streams/media-streams.service';
 import { LegFactory } from './leg-factory';
 import { LiveLegs } from './live-legs';
 import { InboundRoute, InboundRouter } from '../call-control/inbound/inbound-router.port';
@@ -92,6 +93,7 @@ export class LiveCallsService
     private readonly clients: ClientDirectory,
     private readonly conferences: ConferenceRoomsService,
     media: PlayMediaService,
+    streams: MediaStreamsService,
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
     metrics: PlatformMetrics,
@@ -100,7 +102,7 @@ export class LiveCallsService
     this.recordings = recordings;
     this.legs = new LegFactory(
       { gateway, records, notifications, events },
-      { gateway, connector: this, rcml, speech, media, recordings },
+      { gateway, connector: this, rcml, speech, media, recordings, streams },
       new ProgressCallbacks(events, webhooks, notifications),
       { conversations, gateway, transfers: () => moduleRef.get(Transfers, { strict: false }) as Transfers },
     );

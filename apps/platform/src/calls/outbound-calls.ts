@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AccountLimitsService } from '../accounts/account-limits.service';
 import type { CallEntity } from '../call-control/legs/call.entity';
-import { callOptionsColumn, storedCallOptions } from '../call-control/legs/call-options';
+import { storedCallOptions } from '../call-control/legs/call-options';
 import type { CallRecords } from '../call-control/legs/call-records';
 import type { CallLegOptions } from '../call-control/legs/call-leg';
 import type { ClientDirectory } from '../call-control/ports/client-directory.port';
@@ -12,6 +12,7 @@ import { API_CALL_HOPS } from './limits/hop-policy';
 import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
 import type { DialingOptions } from './outbound-call-request';
 import { outboundTarget } from './outbound-target';
+import { queuedCallPatch } from './queued-call-patch';
 import type { WholeCallRecorder } from './whole-call-recorder';
 
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
@@ -90,28 +91,7 @@ export class OutboundCalls {
   async modify(callSid: string, change: CallModification): Promise<boolean> {
     const queued = this.dispatcher.waitingCall(callSid);
     if (!queued) return false;
-    const patch: Partial<CallEntity> = {};
-    if (change.url || change.twiml) {
-      Object.assign(patch, {
-        url: change.url ?? null,
-        method: change.method ?? 'POST',
-        twiml: change.url ? null : change.twiml,
-        fallbackUrl: change.fallbackUrl ?? null,
-        fallbackMethod: change.fallbackMethod ?? 'POST',
-      });
-    }
-    if (change.timeLimitSeconds !== undefined) {
-      const options = {
-        ...storedCallOptions(queued.call.callOptions),
-        timeLimitSeconds: change.timeLimitSeconds,
-      };
-      patch.callOptions = callOptionsColumn(options);
-    }
-    if (change.statusCallback !== undefined)
-      Object.assign(patch, {
-        statusCallback: change.statusCallback,
-        statusCallbackMethod: change.statusCallbackMethod ?? 'POST',
-      });
+    const patch = queuedCallPatch(change, queued.call);
     // The dispatcher dials this same object, so the change holds even if it is dialed meanwhile.
     Object.assign(queued.call, patch);
     if (change.status && this.dispatcher.withdraw(callSid)) {

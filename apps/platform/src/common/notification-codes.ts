@@ -18,6 +18,8 @@ export enum NotificationCode {
   PlaybackFailure = 13620,
   StatusCallbackFailure = 15003,
   TelephonyFailure = 20500,
+  /** A Media Stream could not reach its WebSocket (refused address, handshake failed) or its audio. */
+  StreamFailure = 31920,
   /** An inbound call carried MAX_CALL_HOPS or more platform hops and was refused with SIP 482. */
   LoopDetected = 20482,
   /** An inbound call found its account at `max_concurrent_calls` and was refused with SIP 503. */

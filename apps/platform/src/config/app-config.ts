@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsIP,
   IsOptional,
   IsString,
   IsUrl,
@@ -179,6 +180,13 @@ export class AppConfig {
   @Min(1024 * 1024)
   mediaCacheMaxBytes = 512 * 1024 * 1024;
 
+  /**
+   * Address of the UDP sockets Media Streams (`<Stream>`) receive a call's RTP on from Asterisk (one
+   * ephemeral port per stream): an address of this machine that Asterisk can reach.
+   */
+  @IsIP()
+  mediaStreamRtpAddress = '127.0.0.1';
+
   /** Folder where call recordings are stored. */
   @IsString()
   recordingsPath = 'data/recordings';
@@ -303,6 +311,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   mediaPath: 'MEDIA_PATH',
   mediaMaxBytes: 'MEDIA_MAX_BYTES',
   mediaCacheMaxBytes: 'MEDIA_CACHE_MAX_BYTES',
+  mediaStreamRtpAddress: 'MEDIA_STREAM_RTP_ADDRESS',
   recordingsPath: 'RECORDINGS_PATH',
   maxCallHops: 'MAX_CALL_HOPS',
   drainOnStop: 'DRAIN_ON_STOP',

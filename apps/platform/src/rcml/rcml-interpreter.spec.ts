@@ -3,6 +3,7 @@ import type {
   ConferenceRequest,
   DialRequest,
   DialResult,
+  StreamRequest,
   DigitCollection,
   RecordingRequest,
   VerbContext,
@@ -73,6 +74,18 @@ class ScriptedCall implements VerbContext {
   async joinConference(request: ConferenceRequest) {
     this.actions.push(`conference ${request.name}`);
     return this.dialResult;
+  }
+  streams: StreamRequest[] = [];
+  async startStream(request: StreamRequest) {
+    this.streams.push(request);
+    this.actions.push(`start-stream ${request.url} ${request.name ?? '-'} ${request.track}`);
+  }
+  async stopStream(name: string | null) {
+    this.actions.push(`stop-stream ${name ?? '*'}`);
+  }
+  async connectStream(request: StreamRequest) {
+    this.streams.push(request);
+    this.actions.push(`connect-stream ${request.url}`);
   }
   endCall() {
     this.controller.abort();
@@ -319,5 +332,46 @@ describe('RcmlInterpreter: control characters never reach a dialed leg', () => {
       'hangup',
     ]);
     expect(warnings.map((w) => w.message).join('\n')).toMatch(/relative\.xml.*not a valid URL/);
+  });
+});
+
+describe('RcmlInterpreter: Media Streams', () => {
+  it('<Start><Stream> starts the stream with its <Parameter>s and goes on; <Stop> ends it by name', async () => {
+    const { actions, warnings, call } = await run(
+      '<Response><Start><Stream url="wss://media.example/in" name="s1"><Parameter name="who" value="alice"/>' +
+        '<Parameter name="n" value="1"/></Stream></Start><Pause length="1"/><Stop><Stream name="s1"/></Stop></Response>',
+    );
+    expect(warnings).toEqual([]);
+    expect(actions).toEqual([
+      'answer',
+      'start-stream wss://media.example/in s1 inbound_track',
+      'pause 1',
+      'stop-stream s1',
+      'hangup',
+    ]);
+    expect(call.streams[0].parameters).toEqual({ who: 'alice', n: '1' });
+  });
+
+  it('<Connect><Stream> holds the document, then follows action', async () => {
+    const { result, actions } = await run(
+      '<Response><Connect action="/after"><Stream url="ws://media.example/bi"/></Connect><Hangup/></Response>',
+    );
+    expect(actions).toEqual(['answer', 'connect-stream ws://media.example/bi']);
+    expect(result).toEqual({
+      kind: 'next',
+      next: { url: 'http://app.example/after', method: 'POST', params: {} },
+    });
+  });
+
+  it('skips a <Stream> whose URL is not a WebSocket URL, or a <Connect> that streams another track', async () => {
+    const { actions, warnings } = await run(
+      '<Response><Start><Stream url="https://media.example/in"/></Start>' +
+        '<Connect><Stream url="wss://m.example/" track="both_tracks"/></Connect><Stop><Stream/></Stop></Response>',
+    );
+    expect(actions).toEqual(['answer', 'stop-stream *', 'hangup']);
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      expect.stringContaining('must be a wss://'),
+      expect.stringContaining('only streams the inbound_track'),
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { RcmlNode, RcmlSchemaError } from './rcml-node';
 import { parseRcmlDocument, RcmlParseError } from './rcml-parser';
+import { connectVerb } from './verbs/connect.verb';
 import { dialVerb } from './verbs/dial.verb';
 import { gatherVerb } from './verbs/gather.verb';
 import { hangupVerb } from './verbs/hangup.verb';
@@ -9,6 +10,8 @@ import { recordVerb } from './verbs/record.verb';
 import { redirectVerb } from './verbs/redirect.verb';
 import { rejectVerb } from './verbs/reject.verb';
 import { sayVerb } from './verbs/say.verb';
+import { startVerb } from './verbs/start.verb';
+import { stopVerb } from './verbs/stop.verb';
 import type { HttpMethod, NextDocument, VerbContext, VerbDefinition } from './verbs/verb';
 
 /** Twilio's codes, so app developers can look them up where they already do. */
@@ -54,6 +57,9 @@ export const SUPPORTED_VERBS: VerbDefinition<any>[] = [
   rejectVerb,
   redirectVerb,
   dialVerb,
+  startVerb,
+  stopVerb,
+  connectVerb,
 ];
 
 /** Verbs that must not answer an unanswered inbound call before they run. */

@@ -78,6 +78,9 @@ const instantCall = (): VerbContext => ({
     sip: null,
     callerGone: false,
   }),
+  startStream: async () => undefined,
+  stopStream: async () => undefined,
+  connectStream: async () => undefined,
 });
 
 const expectedFailure = (error: unknown) =>

@@ -71,6 +71,7 @@ function setup(
     speech: { prepareSpeech: async () => ({ url: 'http://platform/media/tts/x.wav' }) },
     media,
     recordings: { store: async () => ({ sid: 'RE1' }), mediaUrl: () => 'http://platform/RE1' },
+    streams: { start: jest.fn() },
   });
   return { gateway, stored, rcml, notifications, webhooks, call, leg, program, events };
 }

@@ -2,12 +2,18 @@ import { Logger } from '@nestjs/common';
 import type { CallLeg, LegProgram } from '../call-control/legs/call-leg';
 import { CallDirection } from '../call-control/legs/call-status';
 import { detectMachine, storedMachineDetection } from '../call-control/legs/machine-detection';
-import type { MediaSource, RecordingSink, SpeechSource } from '../call-control/ports/media-sources.port';
+import type {
+  MediaSource,
+  MediaStreamer,
+  RecordingSink,
+  SpeechSource,
+} from '../call-control/ports/media-sources.port';
 import { NotificationCode, NotificationLevel } from '../common/notification-codes';
 import { abortableDelay } from '../common/serial-queue';
 import { MediaFetchError } from '../media/play-media.service';
 import type { TelephonyGateway } from '../telephony/telephony-gateway.port';
 import { callRequestParams } from './call-request-params';
+import { CallStreams } from './call-streams';
 import type { RcmlApplication, RcmlApplicationService, RcmlTarget } from './rcml-application.service';
 import type {
   ConferenceRequest,
@@ -37,6 +43,7 @@ export interface RcmlProgramDeps {
   speech: SpeechSource;
   media: MediaSource;
   recordings: RecordingSink;
+  streams: MediaStreamer;
 }
 
 const REJECT_SIP_CODES = { busy: 486, rejected: 603 } as const;
@@ -54,6 +61,7 @@ export class RcmlProgram implements LegProgram {
   private digitsSent = false;
   private timeLimit: CallTimeLimit | null = null;
   readonly modification: LiveModification;
+  private readonly streams: CallStreams;
 
   constructor(
     readonly leg: CallLeg,
@@ -62,6 +70,7 @@ export class RcmlProgram implements LegProgram {
     private dormant = false,
   ) {
     this.modification = new LiveModification(this, leg, deps.gateway);
+    this.streams = new CallStreams(leg, signingKey, deps.streams);
     leg.attachProgram(this);
     const limit = storedCallOptions(leg.snapshot.callOptions).timeLimitSeconds;
     if (limit !== undefined) this.limitDuration(limit);
@@ -287,6 +296,9 @@ export class RcmlProgram implements LegProgram {
       notifyApp: (url, method, params) => this.deps.rcml.notify(application, { url, method }, params),
       dial: (request) => this.deps.connector.dial(this, request, signal),
       joinConference: (request) => this.deps.connector.joinConference(this, request, signal),
+      startStream: (request) => this.streams.start(request),
+      stopStream: (name) => this.streams.stop(name),
+      connectStream: (request) => this.streams.connect(request, signal),
     };
   }
 

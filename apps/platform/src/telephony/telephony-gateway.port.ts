@@ -99,6 +99,29 @@ export interface SnoopRequest {
   whisper: AudioDirection | 'none';
 }
 
+/**
+ * A copy of a channel's audio sent out of Asterisk as RTP (8 kHz mu-law, 20 ms packets) to a UDP
+ * socket of the platform's, which may send audio back the same way (externalMedia, chan_rtp).
+ */
+export interface MediaExportRequest {
+  /** Id of the external media channel, chosen up front like any channel's. */
+  exportChannelId: string;
+  /** `host:port` of the platform's RTP socket: Asterisk sends there and accepts audio only from there. */
+  rtpAddress: string;
+  /**
+   * `listen`: beside the call (a snoop hears its inbound or outbound audio; nothing goes back).
+   * `connect`: the call's own audio both ways: it is bridged with the export, audio sent back reaches it.
+   */
+  mode: { kind: 'listen'; track: 'in' | 'out' } | { kind: 'connect' };
+}
+
+export interface MediaExport {
+  /** `host:port` Asterisk sends the RTP from; audio for the channel goes back to it. */
+  asteriskRtpAddress: string;
+  /** Takes the export down; a connected channel leaves the export's bridge and stays up. */
+  stop(): Promise<void>;
+}
+
 export type ChannelListener = (event: ChannelEvent) => void;
 
 export interface ChannelWatch {
@@ -282,6 +305,8 @@ export abstract class TelephonyGateway {
    * `machine-detected` event of the channel. Hanging up the detector channel stops it.
    */
   abstract detectMachine(channelId: string, request: MachineDetectionRequest): Promise<void>;
+  /** Sends a copy of the channel's audio out as RTP (see MediaExportRequest); resolves once it flows. */
+  abstract exportMedia(channelId: string, request: MediaExportRequest): Promise<MediaExport>;
   /** Creates an outbound leg without dialling it (early media: create, bridge, then `dial`). */
   abstract createChannel(request: CreateChannelRequest): Promise<void>;
   /** Dials a leg made by `createChannel`; its progress arrives as channel events. */

@@ -12,7 +12,7 @@ export class BlockedAddressError extends Error {
  * than resolving once up front, means a host that re-resolves to an internal address between check and use
  * (DNS rebinding) is still refused.
  */
-function guardedLookup(policy: AddressPolicy, port: number): LookupFunction {
+export function guardedLookup(policy: AddressPolicy, port: number): LookupFunction {
   return (hostname: string, options: LookupOptions, callback) => {
     lookup(hostname, options, (error, address, family) => {
       if (error) return callback(error, address, family);

@@ -43,6 +43,22 @@ export interface VerbContext {
   /** Connects the call to the first of the targets to answer; resolves when that conversation ends. */
   dial(request: DialRequest): Promise<DialResult>;
   joinConference(request: ConferenceRequest): Promise<DialResult>;
+  /** `<Start><Stream>`: streams the call's audio beside it; a stream that cannot start is recorded. */
+  startStream(request: StreamRequest): Promise<void>;
+  /** `<Stop><Stream>`: ends the call's stream of that name (all of them for null). */
+  stopStream(name: string | null): Promise<void>;
+  /** `<Connect><Stream>`: the call and the stream talk both ways; resolves when the stream is over. */
+  connectStream(request: StreamRequest): Promise<void>;
+}
+
+/** A `<Stream>` noun. */
+export interface StreamRequest {
+  /** Absolute `wss://` or `ws://` URL. */
+  url: string;
+  name: string | null;
+  track: 'inbound_track' | 'outbound_track' | 'both_tracks';
+  /** The `<Parameter>`s, given to the app in the `start` message. */
+  parameters: Record<string, string>;
 }
 
 /** Call progress events an app can ask for (Twilio's StatusCallbackEvent), in the order they happen. */

@@ -28,3 +28,14 @@ export function stopAriClient(client: ari.Client): void {
   client.on('WebSocketConnected', stop);
   stop();
 }
+
+/** Waits `ms`, or less when the function handed to `onWake` is called. */
+export function wakeableSleep(ms: number, onWake: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    onWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

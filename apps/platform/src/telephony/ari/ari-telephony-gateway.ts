@@ -17,6 +17,8 @@ import {
   OriginateRequest,
   RecordRequest,
   MachineDetectionRequest,
+  MediaExport,
+  MediaExportRequest,
   SnoopRequest,
   TelephonyError,
   TelephonyGateway,
@@ -24,7 +26,7 @@ import {
   TransferProgress,
 } from '../telephony-gateway.port';
 import { labelVariables, listInventory, takeHangupTime } from './ari-restart-support';
-import { describeError as describe, reconnectDelayMs, stopAriClient } from './ari-connection';
+import { describeError as describe, reconnectDelayMs, stopAriClient, wakeableSleep } from './ari-connection';
 import { AriEventJson, toIncomingChannel, vanishedHangup } from './ari-event-mapper';
 import { AriEventRouter } from './ari-event-router';
 import { ARI_TRANSFER_HANDLING, AriOutboundLegs, OUTBOUND_APP_ARG } from './ari-outbound-legs';
@@ -33,6 +35,7 @@ import { AriRecordings } from './ari-recordings';
 import { AriRequests, readAnswerHeaders } from './ari-requests';
 import { ChannelWatchRegistry } from './channel-watch-registry';
 import { AriMachineDetection } from './ari-machine-detection';
+import { AriMediaExport } from './ari-media-export';
 
 export { reconnectDelayMs } from './ari-connection';
 
@@ -60,6 +63,7 @@ export class AriTelephonyGateway
   private readonly recordings: AriRecordings;
   private readonly events: AriEventRouter;
   private readonly machineDetection: AriMachineDetection;
+  private readonly mediaExport: AriMediaExport;
   private readonly requests: AriRequests = {
     request: (what, send) => this.request(what, send),
     quietly: (what, send) => this.quietly(what, send),
@@ -74,6 +78,7 @@ export class AriTelephonyGateway
     this.machineDetection = new AriMachineDetection(this.requests, config, (channelId, event) =>
       this.events.deliver(channelId, event),
     );
+    this.mediaExport = new AriMediaExport(this.requests, config);
   }
 
   onApplicationBootstrap(): void {
@@ -161,6 +166,10 @@ export class AriTelephonyGateway
 
   snoop(channelId: string, request: SnoopRequest): Promise<void> {
     return this.pbx.snoop(channelId, request);
+  }
+
+  exportMedia(channelId: string, request: MediaExportRequest): Promise<MediaExport> {
+    return this.mediaExport.start(channelId, request);
   }
 
   async startMusicOnHold(channelId: string): Promise<void> {
@@ -331,7 +340,7 @@ export class AriTelephonyGateway
       this.markDisconnected();
       this.closeClient();
       if (this.stopping) return;
-      await this.sleep(this.retryDelayMs(attempt++));
+      await wakeableSleep(this.retryDelayMs(attempt++), (wake) => (this.wakeUp = wake));
     }
   }
 
@@ -374,7 +383,7 @@ export class AriTelephonyGateway
   }
 
   private dispatch(raw: AriEventJson): void {
-    if (this.machineDetection.handle(raw)) return;
+    if (this.machineDetection.handle(raw) || this.mediaExport.handle(raw)) return;
     const channelId = raw.channel?.id;
     if (raw.type === 'ChannelDestroyed' && channelId) {
       void this.legs.legEnded(channelId);
@@ -432,15 +441,5 @@ export class AriTelephonyGateway
     const client = this.client;
     this.client = null;
     if (client) stopAriClient(client);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

@@ -13,6 +13,8 @@ import {
   OriginateRequest,
   RecordRequest,
   MachineDetectionRequest,
+  MediaExport,
+  MediaExportRequest,
   SnoopRequest,
   TelephonyError,
   TelephonyGateway,
@@ -216,6 +218,14 @@ export class FakeTelephonyGateway extends TelephonyGateway {
   async snoop(channelId: string, request: SnoopRequest): Promise<void> {
     this.command('snoop', { channelId, args: request }, true);
     this.channels.add(request.snoopChannelId);
+  }
+  async exportMedia(channelId: string, request: MediaExportRequest): Promise<MediaExport> {
+    this.command('exportMedia', { channelId, args: request }, true);
+    this.channels.add(request.exportChannelId);
+    return {
+      asteriskRtpAddress: '127.0.0.1:0',
+      stop: async () => void this.channels.delete(request.exportChannelId),
+    };
   }
   async startMusicOnHold(channelId: string): Promise<void> {
     this.command('startMusicOnHold', { channelId }, true);
