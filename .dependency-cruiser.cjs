@@ -7,7 +7,7 @@
  */
 const SRC = '^apps/platform/src/';
 const FACADES = `${SRC}(calls|rcml|dial|sessions)/`;
-const RESOURCES = `${SRC}(accounts|clients|extensions|incoming-numbers|recordings|notifications|media)/`;
+const RESOURCES = `${SRC}(accounts|clients|extensions|incoming-numbers|recordings|notifications|media|queues)/`;
 
 module.exports = {
   forbidden: [

@@ -9,7 +9,10 @@ export class CallHeartbeat1764600000600 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const timestamp = queryRunner.connection.options.type === 'postgres' ? 'timestamptz' : 'datetime';
-    await queryRunner.addColumn('calls', new TableColumn({ name: 'last_seen', type: timestamp, isNullable: true }));
+    await queryRunner.addColumn(
+      'calls',
+      new TableColumn({ name: 'last_seen', type: timestamp, isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

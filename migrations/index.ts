@@ -17,6 +17,8 @@ import { CallSubject1765200000100 } from './1765200000100-call-subject';
 import { CallMachineDetection1765200000200 } from './1765200000200-call-machine-detection';
 import { CallTwimlOptions1765300000100 } from './1765300000100-call-twiml-options';
 import { Applications1765300000200 } from './1765300000200-applications';
+import { AccountMediaAuth1765400000100 } from './1765400000100-account-media-auth';
+import { Queues1765600000100 } from './1765600000100-queues';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -39,4 +41,6 @@ export const MIGRATIONS = [
   CallMachineDetection1765200000200,
   CallTwimlOptions1765300000100,
   Applications1765300000200,
+  AccountMediaAuth1765400000100,
+  Queues1765600000100,
 ];

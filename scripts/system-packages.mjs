@@ -1,5 +1,5 @@
 // Debian packages outside npm: espeak-ng renders <Say> at call time; sox decodes <Play> media that is
-// not plain WAV (libsox-fmt-mp3 adds MP3); sip-tester (SIPp), baresip and linphone-cli (linphonec) are
+// not plain WAV and encodes recordings to MP3 (libsox-fmt-mp3 adds MP3, both ways); sip-tester (SIPp), baresip and linphone-cli (linphonec) are
 // test peers.
 import { spawnSync } from 'node:child_process';
 import { log } from './stack.mjs';
@@ -12,7 +12,7 @@ const PACKAGES = [
     name: 'libsox-fmt-mp3',
     command: 'sh',
     probe: ['-c', 'sox -h | grep -q "FORMATS:.* mp3"'],
-    needs: '<Play> of MP3 files',
+    needs: '<Play> of MP3 files and recordings served as .mp3',
   },
   // sip-tester is SIPp, the exact SIP peer of the e2e tests (test/support/sipp.ts). Every sipp
   // option exits non-zero (-v exits 99), so probe for the binary on PATH instead.

@@ -303,7 +303,7 @@ describe('<Dial> against real SIP peers', () => {
   describe('bad Dial input leaves notifications and the call goes on', () => {
     it.each([
       ['no nouns', '<Dial></Dial>', /nothing to dial/],
-      ['an unknown noun', '<Dial><Queue>support</Queue></Dial>', /not a <Dial> noun/],
+      ['an unknown noun', '<Dial><Application>support</Application></Dial>', /not a <Dial> noun/],
       ['an over-long URI', `<Dial><Sip>sip:${'a'.repeat(260)}@127.0.0.1</Sip></Dial>`, /under 255/],
       [
         'over-long headers',

@@ -14,6 +14,7 @@ import { MediaModule } from './media/media.module';
 import { MediaStreamsModule } from './media-streams/media-streams.module';
 import { NotificationsApiModule } from './notifications/notifications-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { QueuesModule } from './queues/queues.module';
 import { RecordingsModule } from './recordings/recordings.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { RingcentralModule } from './sessions/ringcentral/ringcentral.module';
@@ -36,6 +37,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     ClientsModule,
     ExtensionsModule,
     RecordingsModule,
+    QueuesModule,
     AccountsModule,
     CallsModule,
     HealthModule,

@@ -43,6 +43,10 @@ export class AccountEntity {
   @Column({ name: 'sip_domain', type: 'varchar', length: 253, nullable: true })
   sipDomain: string | null;
 
+  /** Recording media URLs need HTTP Basic (Twilio's "Enforce HTTP Auth on Media URLs"); off by default. */
+  @Column({ name: 'enforce_media_auth', type: 'boolean', default: false })
+  enforceMediaAuth: boolean;
+
   @CreateDateColumn({ name: 'date_created' })
   dateCreated: Date;
 

@@ -85,6 +85,7 @@ export class AccountsController {
       status: body.Status,
       limits: limitChanges(body),
       sipDomain: body.SipDomain,
+      enforceMediaAuth: body.EnforceMediaAuth,
     });
     sendRestcomm(req, res, HttpStatus.OK, XML_NAME, toRestcommAccountResponse(saved, formatSuffix(req)));
   }

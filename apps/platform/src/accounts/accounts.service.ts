@@ -24,6 +24,7 @@ export interface AccountChanges {
   limits?: Partial<AccountLimits>;
   /** '' returns to the default domain. */
   sipDomain?: string;
+  enforceMediaAuth?: boolean;
 }
 
 const newAuthToken = () => randomBytes(16).toString('hex');
@@ -151,6 +152,7 @@ export class AccountsService implements OnApplicationBootstrap {
     }
     if (changes.friendlyName !== undefined) account.friendlyName = changes.friendlyName;
     if (changes.status !== undefined) account.status = changes.status;
+    if (changes.enforceMediaAuth !== undefined) account.enforceMediaAuth = changes.enforceMediaAuth;
     const domainBefore = accountSipDomain(account);
     if (changes.sipDomain !== undefined) account.sipDomain = this.chosenSipDomain(account, changes.sipDomain);
     account.dateUpdated = new Date();

@@ -74,6 +74,7 @@ export class TwilioAccountsController {
       status: body.Status,
       limits: limitChanges(body),
       sipDomain: body.SipDomain,
+      enforceMediaAuth: body.EnforceMediaAuth,
     });
     return toTwilioAccountResponse(saved);
   }

@@ -24,6 +24,7 @@ import { SpeechCacheService } from '../media/speech-cache.service';
 import { RecordingsService } from '../recordings/recordings.service';
 import { ChannelEvent, DialTarget, IncomingChannel } from '../telephony/telephony-gateway.port';
 import { ConferenceRoomsService } from '../dial/conference-rooms.service';
+import { QueueCallsService } from '../dial/queue-calls.service';
 import { DialOperation, LegLauncher } from '../dial/dial-operation';
 import type { ConferenceRequest, DialRequest, DialResult, DialTargetSpec } from '../rcml/verbs/verb';
 import { ClientDirectory } from '../call-control/ports/client-directory.port';
@@ -97,12 +98,13 @@ export class LiveCallsService
     private readonly limits: AccountLimitsService,
     private readonly config: AppConfig,
     metrics: PlatformMetrics,
+    queues: QueueCallsService,
   ) {
     super();
     this.recordings = recordings;
     this.legs = new LegFactory(
       { gateway, records, notifications, events },
-      { gateway, connector: this, rcml, speech, media, recordings, streams },
+      { gateway, connector: this, queues, rcml, speech, media, recordings, streams },
       new ProgressCallbacks(events, webhooks, notifications),
       { conversations, gateway, transfers: () => moduleRef.get(Transfers, { strict: false }) as Transfers },
     );

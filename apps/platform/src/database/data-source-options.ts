@@ -7,6 +7,7 @@ import { ClientEntity } from '../clients/client.entity';
 import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
 import { ApplicationEntity } from '../applications/application.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
+import { QueueEntity } from '../queues/queue.entity';
 import { RecordingEntity } from '../recordings/recording.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExtensionEntity } from '../extensions/extension.entity';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   ClientEntity,
   ExtensionEntity,
   SubscriptionEntity,
+  QueueEntity,
 ];
 
 export function dataSourceOptions(

@@ -7,6 +7,8 @@ import type { ConferenceRequest, DialResult } from '../rcml/verbs/verb';
 import type { Conversation } from '../call-control/conversations/conversation';
 import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
 import { TelephonyGateway } from '../telephony/telephony-gateway.port';
+import { WebhookClient } from '../webhooks/webhook-client.service';
+import { ConferenceStatusCallbacks, type ParticipantState } from './conference-status-callbacks';
 
 export interface Participant {
   call: RcmlProgram;
@@ -15,6 +17,10 @@ export interface Participant {
   endConferenceOnExit: boolean;
   joinedAt: Date;
   inBridge: boolean;
+  /** On hold (Twilio's `hold`): hears hold music or `holdUrl`, and the room no longer hears it. */
+  held: boolean;
+  /** Stops the `holdUrl` loop of a held participant. */
+  holdMusic: AbortController | null;
   leave(): void;
 }
 
@@ -28,7 +34,19 @@ export interface ConferenceRoom {
   started: boolean;
   dateCreated: Date;
   participants: Map<string, Participant>;
+  /** Its conference events, set by the first participant that asked for them. */
+  callbacks: ConferenceStatusCallbacks | null;
+  /** Why it ends, once something ended it (Twilio's ReasonConferenceEnded, CallSidEndingConference). */
+  ending: { reason: string; callSid: string | null } | null;
 }
+
+const stateOf = (participant: Participant): ParticipantState => ({
+  callSid: participant.call.leg.sid,
+  muted: participant.muted,
+  held: participant.held,
+  startConferenceOnEnter: participant.startConferenceOnEnter,
+  endConferenceOnExit: participant.endConferenceOnExit,
+});
 
 const BEEP = 'sound:beep';
 
@@ -44,6 +62,7 @@ export class ConferenceRoomsService {
   constructor(
     private readonly gateway: TelephonyGateway,
     private readonly conversations: ConversationRegistry,
+    private readonly webhooks: WebhookClient,
   ) {}
 
   async join(caller: RcmlProgram, request: ConferenceRequest, document: AbortSignal): Promise<DialResult> {
@@ -60,6 +79,8 @@ export class ConferenceRoomsService {
         started: false,
         dateCreated: new Date(),
         participants: new Map(),
+        callbacks: null,
+        ending: null,
       };
       this.rooms.set(key, room);
     }
@@ -75,9 +96,22 @@ export class ConferenceRoomsService {
       endConferenceOnExit: request.endConferenceOnExit,
       joinedAt: new Date(),
       inBridge: false,
+      held: false,
+      holdMusic: null,
       leave,
     };
     room.participants.set(caller.leg.sid, participant);
+    if (!room.callbacks && request.statusCallback)
+      room.callbacks = new ConferenceStatusCallbacks(
+        this.webhooks,
+        request.statusCallback,
+        {
+          signingKey: caller.signingKey,
+          notify: (code, message, level) => caller.leg.notify(code, message, level),
+        },
+        room,
+      );
+    room.callbacks?.emit('participant-join', stateOf(participant));
     document.addEventListener('abort', leave);
     const timeLimit = setTimeout(leave, request.timeLimitSeconds * 1000);
     timeLimit.unref();
@@ -136,8 +170,74 @@ export class ConferenceRoomsService {
     // A participant still waiting is muted when it enters.
     if (participant.inBridge && conversation)
       await (muted ? conversation.mute(callSid) : conversation.unmute(callSid));
+    const changed = participant.muted !== muted;
     participant.muted = muted;
+    if (changed)
+      this.get(accountSid, sid).callbacks?.emit(
+        muted ? 'participant-mute' : 'participant-unmute',
+        stateOf(participant),
+      );
     return participant;
+  }
+
+  /**
+   * Holds or resumes a participant in the room. Held, it hears `holdUrl` (fetched by the platform
+   * like <Play>, played in a loop) or Asterisk's music on hold, and the others no longer hear it.
+   */
+  async setHold(
+    accountSid: string,
+    sid: string,
+    callSid: string,
+    hold: boolean,
+    holdUrl: string | null = null,
+  ): Promise<Participant> {
+    const participant = this.participant(accountSid, sid, callSid);
+    const { conversation } = this.get(accountSid, sid);
+    if (!participant.inBridge || !conversation)
+      throw new DomainError(
+        DomainErrorCode.InvalidPartyState,
+        `Participant ${callSid} is waiting for the conference to start and cannot be held or resumed`,
+      );
+    participant.holdMusic?.abort();
+    participant.holdMusic = null;
+    const { callbacks } = this.get(accountSid, sid);
+    if (!hold) {
+      if (participant.held) {
+        await conversation.unhold(callSid);
+        participant.held = false;
+        callbacks?.emit('participant-unhold', stateOf(participant));
+      }
+      return participant;
+    }
+    if (!participant.held) {
+      await conversation.hold(callSid, { sipVisible: false });
+      participant.held = true;
+      callbacks?.emit('participant-hold', stateOf(participant));
+    }
+    if (holdUrl) this.playHoldMusic(participant, holdUrl);
+    return participant;
+  }
+
+  /** Ends a conference (Twilio's `status=completed`): every participant's call goes on with its RCML. */
+  end(accountSid: string, sid: string): ConferenceRoom {
+    const room = this.get(accountSid, sid);
+    room.ending ??= { reason: 'conference-ended-via-api', callSid: null };
+    for (const participant of room.participants.values()) participant.leave();
+    return room;
+  }
+
+  /** Plays audio (fetched by the platform like <Play>) to everyone in a started conference. */
+  async announce(accountSid: string, sid: string, url: string): Promise<ConferenceRoom> {
+    const room = this.get(accountSid, sid);
+    const fetcher = [...room.participants.values()][0];
+    if (!room.started || !fetcher)
+      throw new DomainError(
+        DomainErrorCode.InvalidParameter,
+        `Conference ${sid} has not started: there is nobody to announce to`,
+      );
+    const media = await fetcher.call.remoteMedia(url);
+    if (media) await this.gateway.playToBridge(room.bridgeId, this.gateway.newMediaId(), media);
+    return room;
   }
 
   /** Takes a participant out of the room; its call goes on with the rest of its RCML. */
@@ -150,6 +250,7 @@ export class ConferenceRoomsService {
     // A room waits for its participants: nobody is hung up for being alone in it.
     room.conversation = this.conversations.create({ id: room.bridgeId, endWhenAlone: false });
     await room.conversation.start();
+    room.callbacks?.emit('conference-start');
     for (const participant of room.participants.values()) await this.enter(room, participant, request);
   }
 
@@ -164,6 +265,17 @@ export class ConferenceRoomsService {
     participant.inBridge = true;
     if (participant.muted) await room.conversation.mute(participant.call.leg.sid);
     if (request.beep === 'true' || request.beep === 'onEnter') await this.beep(room);
+  }
+
+  private playHoldMusic(participant: Participant, holdUrl: string): void {
+    const music = new AbortController();
+    participant.holdMusic = music;
+    void (async () => {
+      const media = await participant.call.remoteMedia(holdUrl);
+      while (media && !music.signal.aborted && !participant.call.leg.signal.aborted) {
+        if (await participant.call.leg.media.play(media, music.signal)) return;
+      }
+    })().catch((error) => this.logger.warn(`Hold music for ${participant.call.leg.sid} failed: ${error}`));
   }
 
   private async wait(participant: Participant, waitUrl: string | null, signal: AbortSignal): Promise<void> {
@@ -185,15 +297,29 @@ export class ConferenceRoomsService {
     request: ConferenceRequest,
   ): Promise<void> {
     room.participants.delete(participant.call.leg.sid);
+    // Told at once, so that participants leaving together are all reported before the room ends.
+    room.callbacks?.emit('participant-leave', stateOf(participant));
+    participant.holdMusic?.abort();
     const { leg } = participant.call;
     // A participant whose call ended has left the conversation already.
     if (participant.inBridge && !leg.signal.aborted) {
       if (participant.muted) await room.conversation?.unmute(leg.sid).catch(() => undefined);
+      if (participant.held) await room.conversation?.unhold(leg.sid).catch(() => undefined);
       await room.conversation?.leave(leg.sid).catch(() => undefined);
     } else if (!participant.inBridge) await this.gateway.stopMusicOnHold(leg.channelId);
-    if (participant.endConferenceOnExit) for (const other of room.participants.values()) other.leave();
-    if (room.participants.size === 0) {
-      this.rooms.delete(`${room.accountSid}/${room.name}`);
+    if (participant.endConferenceOnExit) {
+      room.ending ??= { reason: 'participant-with-end-conference-on-exit-left', callSid: leg.sid };
+      for (const other of room.participants.values()) other.leave();
+    }
+    const key = `${room.accountSid}/${room.name}`;
+    // Participants leaving together all find it empty: the first of them closes it.
+    if (room.participants.size === 0 && this.rooms.get(key) === room) {
+      this.rooms.delete(key);
+      const ending = room.ending ?? { reason: 'last-participant-left', callSid: leg.sid };
+      room.callbacks?.emit('conference-end', undefined, {
+        ReasonConferenceEnded: ending.reason,
+        ...(ending.callSid ? { CallSidEndingConference: ending.callSid } : {}),
+      });
       await room.conversation?.end();
     } else if (room.started && (request.beep === 'true' || request.beep === 'onExit')) {
       await this.beep(room);

@@ -136,6 +136,7 @@ export class DialOperation implements LegObserver {
       ? `${this.caller.leg.sid}-dial-${winner.leg.sid}`
       : null;
     let starPressed = false;
+    let recordingStart = new Date();
     try {
       await conversation.start([this.caller.leg, winner.leg]);
       // In Asterisk too, so that the conversation can be found again after a platform restart.
@@ -144,6 +145,7 @@ export class DialOperation implements LegObserver {
           .labelChannel(party.leg.channelId, { bridgeId: conversation.bridgeId })
           .catch(() => undefined);
       if (recordingName) {
+        recordingStart = new Date();
         await conversation.record({
           name: recordingName,
           maxDurationSeconds: this.request.timeLimitSeconds,
@@ -198,18 +200,33 @@ export class DialOperation implements LegObserver {
       };
     }
     const record = winner.leg.snapshot;
-    const extraParams = recordingName ? await this.storeRecording(recordingName, record.duration ?? 0) : {};
+    const recording = recordingName
+      ? await this.storeRecording(recordingName, record.duration ?? 0, recordingStart)
+      : null;
     return {
       status: 'completed',
       callSid: winner.leg.sid,
       durationSeconds: record.duration ?? 0,
       sip: { callId: record.sipCallId, responseCode: 200, headers },
       callerGone: this.document.aborted && !starPressed,
-      extraParams,
+      ...(recording
+        ? {
+            recording,
+            extraParams: {
+              RecordingSid: recording.sid,
+              RecordingUrl: recording.url,
+              RecordingDuration: String(recording.durationSeconds),
+            },
+          }
+        : {}),
     };
   }
 
-  private async storeRecording(name: string, durationSeconds: number): Promise<Record<string, string>> {
+  private async storeRecording(
+    name: string,
+    durationSeconds: number,
+    startTime: Date,
+  ): Promise<DialResult['recording'] | null> {
     try {
       const audio = await this.gateway.takeRecording(name);
       const recording = await this.recordings.store({
@@ -220,13 +237,14 @@ export class DialOperation implements LegObserver {
         source: 'DialVerb',
       });
       return {
-        RecordingSid: recording.sid,
-        RecordingUrl: `${this.recordings.mediaUrl({ sid: recording.sid, accountSid: this.caller.leg.snapshot.accountSid })}.wav`,
-        RecordingDuration: String(durationSeconds),
+        sid: recording.sid,
+        url: `${this.recordings.mediaUrl({ sid: recording.sid, accountSid: this.caller.leg.snapshot.accountSid })}.wav`,
+        durationSeconds,
+        startTime,
       };
     } catch (error) {
       this.logger.warn(`Storing the Dial recording of ${this.caller.leg.sid} failed: ${error}`);
-      return {};
+      return null;
     }
   }
 

@@ -5,10 +5,11 @@ import { ApplicationsModule } from '../applications/applications.module';
 import { IncomingNumberEntity } from './incoming-number.entity';
 import { IncomingNumbersController } from './incoming-numbers.controller';
 import { IncomingNumbersService } from './incoming-numbers.service';
+import { TwilioIncomingNumbersController } from './twilio/twilio-incoming-numbers.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([IncomingNumberEntity]), AccountsModule, ApplicationsModule],
-  controllers: [IncomingNumbersController],
+  controllers: [IncomingNumbersController, TwilioIncomingNumbersController],
   providers: [IncomingNumbersService],
   exports: [IncomingNumbersService],
 })

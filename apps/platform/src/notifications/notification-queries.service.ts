@@ -41,11 +41,12 @@ export class NotificationQueriesService {
     return { items, total };
   }
 
-  async get(account: AccountEntity, sid: string): Promise<NotificationEntity> {
+  /** With `callSid`, the notification must also be that call's (the per-call subresource). */
+  async get(account: AccountEntity, sid: string, callSid?: string): Promise<NotificationEntity> {
     const notification = sidPattern('NO').test(sid)
       ? await this.notifications.findOneBy({ sid, accountSid: account.sid })
       : null;
-    if (!notification)
+    if (!notification || (callSid !== undefined && notification.callSid !== callSid))
       throw new DomainError(
         DomainErrorCode.NotFound,
         `The requested resource Notification ${sid} was not found`,

@@ -5,6 +5,10 @@ import { CallEntity } from '../call-control/legs/call.entity';
 import { NotificationEntity } from './notification.entity';
 import { AccountNotificationsController, CallNotificationsController } from './notifications.controller';
 import { NotificationQueriesService } from './notification-queries.service';
+import {
+  TwilioCallNotificationsController,
+  TwilioNotificationsController,
+} from './twilio/twilio-notifications.controller';
 
 /**
  * The HTTP resource over notifications. Kept apart from the global NotificationsModule, which
@@ -12,7 +16,12 @@ import { NotificationQueriesService } from './notification-queries.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([NotificationEntity, CallEntity]), AccountsModule],
-  controllers: [AccountNotificationsController, CallNotificationsController],
+  controllers: [
+    AccountNotificationsController,
+    CallNotificationsController,
+    TwilioNotificationsController,
+    TwilioCallNotificationsController,
+  ],
   providers: [NotificationQueriesService],
 })
 export class NotificationsApiModule {}

@@ -1,10 +1,13 @@
 import { RcmlDocument, RcmlErrorCode, RcmlInterpreter, RcmlProblem } from './rcml-interpreter';
 import type {
   ConferenceRequest,
+  DialQueueRequest,
   DialRequest,
   DialResult,
   StreamRequest,
   DigitCollection,
+  EnqueueRequest,
+  EnqueueResult,
   RecordingRequest,
   VerbContext,
 } from './verbs/verb';
@@ -15,6 +18,7 @@ class ScriptedCall implements VerbContext {
   private readonly controller = new AbortController();
   readonly signal = this.controller.signal;
   digits = '';
+  finishedOnKey = '';
   prompted: string[] = [];
 
   async answer() {
@@ -47,13 +51,19 @@ class ScriptedCall implements VerbContext {
     await request.prompt(new AbortController().signal);
     this.prompted = this.actions.splice(before);
     this.actions.push(`gather ${request.numDigits ?? '-'} ${request.finishOnKey} ${request.timeoutSeconds}`);
-    return this.digits;
+    return { digits: this.digits, finishedOnKey: this.finishedOnKey };
   }
   async record(request: RecordingRequest) {
     this.actions.push(
       `record ${request.maxLengthSeconds} ${request.silenceTimeoutSeconds} ${request.finishOnKey} ${request.playBeep}`,
     );
-    return { recordingSid: 'RE1', recordingUrl: 'http://platform/RE1', durationSeconds: 3, digits: '#' };
+    return {
+      recordingSid: 'RE1',
+      recordingUrl: 'http://platform/RE1',
+      durationSeconds: 3,
+      digits: '#',
+      startTime: new Date(0),
+    };
   }
   async notifyApp(url: string) {
     this.actions.push(`notify ${url}`);
@@ -86,6 +96,19 @@ class ScriptedCall implements VerbContext {
   async connectStream(request: StreamRequest) {
     this.streams.push(request);
     this.actions.push(`connect-stream ${request.url}`);
+  }
+  enqueueResult: EnqueueResult = { result: 'leave', queueSid: 'QU1', queueTimeSeconds: 3 };
+  async enqueue(request: EnqueueRequest) {
+    this.actions.push(`enqueue ${request.name} ${request.waitUrl?.url ?? '-'}`);
+    return this.enqueueResult;
+  }
+  leaveQueue() {
+    this.actions.push('leave');
+    return false;
+  }
+  async dialQueue(request: DialQueueRequest) {
+    this.actions.push(`dial-queue ${request.name} ${request.url?.url ?? '-'} ${request.timeoutSeconds}`);
+    return this.dialResult;
   }
   endCall() {
     this.controller.abort();
@@ -179,8 +202,20 @@ describe('RcmlInterpreter', () => {
     expect(actions).toEqual(['answer', 'gather 4 * 7']);
     expect(result).toEqual({
       kind: 'next',
-      next: { url: 'http://app.example/digits', method: 'GET', params: { Digits: '1234' } },
+      next: {
+        url: 'http://app.example/digits',
+        method: 'GET',
+        params: { Digits: '1234', FinishedOnKey: '' },
+      },
     });
+  });
+
+  it('tells the Gather action which finishOnKey ended the input (FinishedOnKey)', async () => {
+    const call = new ScriptedCall();
+    call.digits = '12';
+    call.finishedOnKey = '#';
+    const { result } = await run('<Response><Gather action="/digits"/></Response>', call);
+    expect(result).toMatchObject({ next: { params: { Digits: '12', FinishedOnKey: '#' } } });
   });
 
   it('continues with the next verb when Gather times out without digits; action defaults to the document', async () => {
@@ -207,6 +242,43 @@ describe('RcmlInterpreter', () => {
         },
       },
     });
+  });
+
+  it('Enqueue waits in the named queue and requests the action with QueueResult, QueueSid, QueueTime', async () => {
+    const { result, actions } = await run(
+      '<Response><Enqueue action="/left" waitUrl="/wait" waitUrlMethod="GET">support</Enqueue></Response>',
+    );
+    expect(actions).toEqual(['answer', 'enqueue support http://app.example/wait']);
+    expect(result).toEqual({
+      kind: 'next',
+      next: {
+        url: 'http://app.example/left',
+        method: 'POST',
+        params: { QueueResult: 'leave', QueueSid: 'QU1', QueueTime: '3' },
+      },
+    });
+  });
+
+  it('Enqueue dequeued through the API goes to the given Url; without an action the document goes on', async () => {
+    const call = new ScriptedCall();
+    call.enqueueResult = {
+      result: 'redirected',
+      queueSid: 'QU1',
+      queueTimeSeconds: 1,
+      redirect: { url: 'http://app.example/next', method: 'GET' },
+    };
+    const redirected = await run('<Response><Enqueue>support</Enqueue></Response>', call);
+    expect(redirected.result).toMatchObject({ next: { url: 'http://app.example/next', method: 'GET' } });
+    const { actions } = await run('<Response><Enqueue>support</Enqueue><Leave/><Hangup/></Response>');
+    expect(actions).toEqual(['answer', 'enqueue support -', 'leave', 'hangup']);
+  });
+
+  it('Dial with a Queue noun dequeues from it; the action hears DialBridged', async () => {
+    const { result, actions } = await run(
+      '<Response><Dial action="/after" timeout="9"><Queue url="/about-to-connect">support</Queue></Dial></Response>',
+    );
+    expect(actions).toEqual(['answer', 'dial-queue support http://app.example/about-to-connect 9']);
+    expect(result).toMatchObject({ next: { params: { DialCallStatus: 'completed', DialBridged: 'true' } } });
   });
 
   it('warns about unknown verbs and attributes and skips what it cannot run', async () => {

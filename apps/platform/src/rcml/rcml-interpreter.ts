@@ -2,8 +2,10 @@ import { RcmlNode, RcmlSchemaError } from './rcml-node';
 import { parseRcmlDocument, RcmlParseError } from './rcml-parser';
 import { connectVerb } from './verbs/connect.verb';
 import { dialVerb } from './verbs/dial.verb';
+import { enqueueVerb } from './verbs/enqueue.verb';
 import { gatherVerb } from './verbs/gather.verb';
 import { hangupVerb } from './verbs/hangup.verb';
+import { leaveVerb } from './verbs/leave.verb';
 import { pauseVerb } from './verbs/pause.verb';
 import { playVerb } from './verbs/play.verb';
 import { recordVerb } from './verbs/record.verb';
@@ -60,6 +62,8 @@ export const SUPPORTED_VERBS: VerbDefinition<any>[] = [
   startVerb,
   stopVerb,
   connectVerb,
+  enqueueVerb,
+  leaveVerb,
 ];
 
 /** Verbs that must not answer an unanswered inbound call before they run. */

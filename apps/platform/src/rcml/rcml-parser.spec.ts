@@ -60,9 +60,15 @@ const instantCall = (): VerbContext => ({
   speech: async () => 'sound:x',
   collectDigits: async (request) => {
     await request.prompt(new AbortController().signal);
-    return '1';
+    return { digits: '1', finishedOnKey: '' };
   },
-  record: async () => ({ recordingSid: 'RE', recordingUrl: 'http://x/RE', durationSeconds: 1, digits: '' }),
+  record: async () => ({
+    recordingSid: 'RE',
+    recordingUrl: 'http://x/RE',
+    durationSeconds: 1,
+    digits: '',
+    startTime: new Date(0),
+  }),
   notifyApp: async () => undefined,
   dial: async () => ({
     status: 'no-answer',
@@ -81,6 +87,15 @@ const instantCall = (): VerbContext => ({
   startStream: async () => undefined,
   stopStream: async () => undefined,
   connectStream: async () => undefined,
+  enqueue: async () => ({ result: 'leave', queueSid: 'QU1', queueTimeSeconds: 0 }),
+  leaveQueue: () => false,
+  dialQueue: async () => ({
+    status: 'no-answer',
+    callSid: null,
+    durationSeconds: 0,
+    sip: null,
+    callerGone: false,
+  }),
 });
 
 const expectedFailure = (error: unknown) =>

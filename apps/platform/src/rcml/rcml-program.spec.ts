@@ -68,6 +68,7 @@ function setup(
     gateway,
     rcml: rcml as unknown as RcmlApplicationService,
     connector: { dial: jest.fn(), joinConference: jest.fn() },
+    queues: { enqueue: jest.fn(), dialQueue: jest.fn() },
     speech: { prepareSpeech: async () => ({ url: 'http://platform/media/tts/x.wav' }) },
     media,
     recordings: { store: async () => ({ sid: 'RE1' }), mediaUrl: () => 'http://platform/RE1' },

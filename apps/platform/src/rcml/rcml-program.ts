@@ -17,8 +17,11 @@ import { CallStreams } from './call-streams';
 import type { RcmlApplication, RcmlApplicationService, RcmlTarget } from './rcml-application.service';
 import type {
   ConferenceRequest,
+  DialQueueRequest,
   DialRequest,
   DialResult,
+  EnqueueRequest,
+  EnqueueResult,
   HttpMethod,
   RecordingRequest,
   RecordingResult,
@@ -36,9 +39,16 @@ export interface CallConnector {
   joinConference(caller: RcmlProgram, request: ConferenceRequest, document: AbortSignal): Promise<DialResult>;
 }
 
+/** Runs `<Enqueue>` and `<Dial><Queue>` on the core's call queues. */
+export interface QueueConnector {
+  enqueue(member: RcmlProgram, request: EnqueueRequest, document: AbortSignal): Promise<EnqueueResult>;
+  dialQueue(caller: RcmlProgram, request: DialQueueRequest, document: AbortSignal): Promise<DialResult>;
+}
+
 export interface RcmlProgramDeps {
   gateway: TelephonyGateway;
   connector: CallConnector;
+  queues: QueueConnector;
   rcml: RcmlApplicationService;
   speech: SpeechSource;
   media: MediaSource;
@@ -203,6 +213,25 @@ export class RcmlProgram implements LegProgram {
   }
 
   /**
+   * Runs a document beside `<Enqueue>` (a waitUrl document, or a `<Dial><Queue>` url on the dequeued
+   * caller): like screening, no Dial and no hangup at its end; `signal` stops it, `<Leave>` calls
+   * `leave`. `params` are taken fresh for each request (QueuePosition and friends).
+   */
+  async runQueueDocument(
+    target: { url: string; method: HttpMethod },
+    params: () => Record<string, string>,
+    signal: AbortSignal,
+    leave: () => boolean = () => false,
+  ): Promise<void> {
+    const application: RcmlApplication = {
+      ...this.application(target, null),
+      requestParams: () => ({ ...callRequestParams(this.leg.snapshot), ...params() }),
+    };
+    const context = { ...this.verbContext(application, signal), leaveQueue: leave };
+    await this.deps.rcml.run(application, context, { screening: true });
+  }
+
+  /**
    * `sound:` media for an app server's audio URL (`<Play>`, `waitUrl`), fetched by the platform; null
    * when it cannot be played, after the failure is recorded as a notification on this call.
    */
@@ -299,6 +328,9 @@ export class RcmlProgram implements LegProgram {
       startStream: (request) => this.streams.start(request),
       stopStream: (name) => this.streams.stop(name),
       connectStream: (request) => this.streams.connect(request, signal),
+      enqueue: (request) => this.deps.queues.enqueue(this, request, signal),
+      leaveQueue: () => false,
+      dialQueue: (request) => this.deps.queues.dialQueue(this, request, signal),
     };
   }
 
@@ -311,6 +343,7 @@ export class RcmlProgram implements LegProgram {
   private async record(request: RecordingRequest, stop: AbortSignal): Promise<RecordingResult | null> {
     const name = `${this.leg.sid}-${++this.recordingCount}`;
     const accountSid = this.leg.accountSid;
+    const startTime = new Date();
     try {
       const result = await this.leg.media.record(name, request, stop);
       if (!result) return null;
@@ -328,6 +361,7 @@ export class RcmlProgram implements LegProgram {
         recordingUrl: `${this.deps.recordings.mediaUrl({ sid: recording.sid, accountSid })}.wav`,
         durationSeconds: result.durationSeconds,
         digits: result.digits,
+        startTime,
       };
     } catch (error) {
       await this.leg.notify(

@@ -4,12 +4,12 @@ import type { AccountEntity } from '../accounts/account.entity';
 import { BasicAuthGuard } from '../accounts/basic-auth.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
 import { formatSuffix } from '../common/api-format';
-import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { type Page, pageMeta, PageQueryDto, sendRestcommPage } from '../common/paging';
-import { RestcommExceptionFilter, toErrorBody } from '../common/restcomm-exception.filter';
+import { RestcommExceptionFilter } from '../common/restcomm-exception.filter';
 import { sendRestcomm } from '../common/restcomm-response';
 import { accountRecordingsUri, callRecordingsUri, toRecordingResponse } from './dto/recording-response.dto';
-import { RECORDING_MEDIA, RecordingAccessGuard } from './recording-access.guard';
+import { RecordingAccessGuard } from './recording-access.guard';
+import { recordingMediaTarget, sendRecordingAudio } from './recording-media';
 import type { RecordingEntity } from './recording.entity';
 import { RecordingsService } from './recordings.service';
 
@@ -34,8 +34,8 @@ function sendPage(
 
 /**
  * RestComm 2012-04-24 Recordings of an account. `/Recordings/{sid}` (or `.json`) is the metadata,
- * behind Basic auth; `/Recordings/{sid}.wav` is the audio, open (see RecordingAccessGuard).
- * The path middleware strips `.json`/`.xml` but leaves `.wav`, so one `:recording` parameter
+ * behind Basic auth; `/Recordings/{sid}.wav` and `.mp3` are the audio, open (see RecordingAccessGuard).
+ * The path middleware strips `.json`/`.xml` but leaves `.wav` and `.mp3`, so one `:recording` parameter
  * carries both spellings.
  */
 @Controller('2012-04-24/Accounts/:accountSid/Recordings')
@@ -62,9 +62,11 @@ export class RecordingsController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const media = RECORDING_MEDIA.exec(target);
+    const media = recordingMediaTarget(target);
     if (media) {
-      await this.sendAudio(accountSid, media[1], req, res);
+      await sendRecordingAudio(this.recordings, accountSid, media, res, (body) =>
+        sendRestcomm(req, res, body.status, 'RestException', body),
+      );
       return;
     }
     const recording = await this.recordings.get(req.account!, target);
@@ -75,29 +77,6 @@ export class RecordingsController {
       'Recording',
       toRecordingResponse(recording, this.recordings.mediaUrl(recording), formatSuffix(req)),
     );
-  }
-
-  private async sendAudio(accountSid: string, sid: string, req: Request, res: Response): Promise<void> {
-    const file = await this.recordings.audioFile(accountSid, sid);
-    res.setHeader('Content-Type', 'audio/wav');
-    res.setHeader('Content-Disposition', `inline; filename="${sid}.wav"`);
-    await new Promise<void>((resolve) => {
-      // sendFile brings Range, ETag and Last-Modified handling, which media players rely on.
-      res.sendFile(file.path, { dotfiles: 'allow' }, (error?: Error) => {
-        if (error && !res.headersSent) {
-          // The file went away between the lookup and the read (deleted by an operator).
-          const body = toErrorBody(
-            new DomainError(
-              DomainErrorCode.NotFound,
-              `The requested resource Recording ${sid} was not found`,
-            ),
-          );
-          res.removeHeader('Content-Disposition');
-          sendRestcomm(req, res, body.status, 'RestException', body);
-        }
-        resolve();
-      });
-    });
   }
 }
 

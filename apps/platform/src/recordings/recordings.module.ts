@@ -6,11 +6,20 @@ import { RecordingAccessGuard } from './recording-access.guard';
 import { RecordingEntity } from './recording.entity';
 import { CallRecordingsController, RecordingsController } from './recordings.controller';
 import { RecordingsService } from './recordings.service';
+import {
+  TwilioCallRecordingsController,
+  TwilioRecordingsController,
+} from './twilio/twilio-recordings.controller';
 
 /** Reads calls through their entity only (no CallsModule import), so CallsModule can import this one. */
 @Module({
   imports: [TypeOrmModule.forFeature([RecordingEntity, CallEntity]), AccountsModule],
-  controllers: [RecordingsController, CallRecordingsController],
+  controllers: [
+    RecordingsController,
+    CallRecordingsController,
+    TwilioRecordingsController,
+    TwilioCallRecordingsController,
+  ],
   providers: [RecordingsService, RecordingAccessGuard],
   exports: [RecordingsService],
 })

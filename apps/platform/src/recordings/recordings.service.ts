@@ -12,6 +12,7 @@ import { newSid, sidPattern } from '../common/sid';
 import { AppConfig } from '../config/app-config';
 import { RecordingEntity } from './recording.entity';
 import { createPrivateDirectory, PRIVATE_FILE_MODE } from '../common/private-storage';
+import { encodeMp3File } from '../media/mp3-encoder';
 
 export interface StoreRecordingRequest {
   accountSid: string;
@@ -59,18 +60,32 @@ export class RecordingsService {
     }
   }
 
-  /** Twilio's RecordingUrl: the recording's resource; append `.wav` for the audio. */
-  mediaUrl(recording: { sid: string; accountSid: string }): string {
+  /**
+   * Twilio's RecordingUrl: the recording's resource; append `.wav` or `.mp3` for the audio. `api`
+   * picks the family whose path it names (both serve the same audio under the same rules).
+   */
+  mediaUrl(recording: { sid: string; accountSid: string }, api: 'restcomm' | 'twilio' = 'restcomm'): string {
     const base = this.config.publicUrl.replace(/\/+$/, '');
-    return `${base}/restcomm/${RESTCOMM_API_VERSION}/Accounts/${recording.accountSid}/Recordings/${recording.sid}`;
+    const family = api === 'twilio' ? '/2010-04-01' : `/restcomm/${RESTCOMM_API_VERSION}`;
+    return `${base}${family}/Accounts/${recording.accountSid}/Recordings/${recording.sid}`;
   }
 
-  async get(account: AccountEntity, sid: string): Promise<RecordingEntity> {
+  /** With `callSid`, the recording must also be that call's (the per-call subresource). */
+  async get(account: AccountEntity, sid: string, callSid?: string): Promise<RecordingEntity> {
     const recording = sidPattern('RE').test(sid)
       ? await this.recordings.findOneBy({ sid, accountSid: account.sid })
       : null;
-    if (!recording) throw notFound(sid);
+    if (!recording || (callSid !== undefined && recording.callSid !== callSid)) throw notFound(sid);
     return recording;
+  }
+
+  /** Deletes the metadata, the WAV and any MP3 made from it; the media URLs answer 404 from then on. */
+  async remove(account: AccountEntity, sid: string, callSid?: string): Promise<void> {
+    const recording = await this.get(account, sid, callSid);
+    await this.recordings.delete({ sid: recording.sid });
+    const wav = this.absolutePath(recording.filePath);
+    await unlink(wav).catch(() => undefined);
+    await unlink(mp3PathOf(wav)).catch(() => undefined);
   }
 
   /** Newest first; with `callSid`, only that call's, and 404 when the account has no such call. */
@@ -107,22 +122,38 @@ export class RecordingsService {
    * The audio file of a recording addressed by AccountSid and RecordingSid, without authentication
    * (see RecordingsController). 404 for a malformed sid, another account's sid or a missing file.
    */
-  async audioFile(accountSid: string, sid: string): Promise<{ path: string; size: number }> {
+  async audioFile(
+    accountSid: string,
+    sid: string,
+    format: RecordingFormat = 'wav',
+  ): Promise<{ path: string; size: number }> {
     const recording =
       sidPattern('AC').test(accountSid) && sidPattern('RE').test(sid)
         ? await this.recordings.findOneBy({ sid, accountSid })
         : null;
     if (!recording) throw notFound(sid);
-    const path = this.absolutePath(recording.filePath);
-    const info = await stat(path).catch(() => null);
+    const wav = this.absolutePath(recording.filePath);
+    const info = await stat(wav).catch(() => null);
     if (!info?.isFile()) throw notFound(sid);
-    return { path, size: info.size };
+    if (format === 'wav') return { path: wav, size: info.size };
+    // Encoded on first request and kept beside the WAV (deleted with it).
+    const mp3 = mp3PathOf(wav);
+    let encoded = await stat(mp3).catch(() => null);
+    if (!encoded?.isFile()) {
+      await encodeMp3File(wav, mp3);
+      encoded = await stat(mp3);
+    }
+    return { path: mp3, size: encoded.size };
   }
 
   private absolutePath(filePath: string): string {
     return resolve(this.config.recordingsPath, filePath);
   }
 }
+
+export type RecordingFormat = 'wav' | 'mp3';
+
+const mp3PathOf = (wavPath: string) => wavPath.replace(/\.wav$/, '') + '.mp3';
 
 function notFound(sid: string): DomainError {
   return new DomainError(DomainErrorCode.NotFound, `The requested resource Recording ${sid} was not found`);

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/paging';
 import { OptionalFriendlyName } from '../../common/validators';
 import type { AccountLimits } from '../account-limits.service';
@@ -41,6 +41,12 @@ export class UpdateAccountDto {
     message: "The 'SipDomain' parameter must be a domain name such as pbx.example.com",
   })
   SipDomain?: string;
+
+  /** Recording media URLs need HTTP Basic (Twilio's "Enforce HTTP Auth on Media URLs"). */
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: "The 'EnforceMediaAuth' parameter must be true or false" })
+  EnforceMediaAuth?: boolean;
 }
 
 /** The limit parameters that were sent, under AccountLimitsService's names. */

@@ -22,6 +22,7 @@ export interface RestcommAccountResponseDto {
   cps: number;
   max_concurrent_calls: number;
   max_queued_calls: number;
+  enforce_media_auth: boolean;
   sip_domain: string;
   uri: string;
   subresource_uris: Record<string, string>;
@@ -38,7 +39,7 @@ export function toRestcommAccountResponse(account: AccountEntity, suffix = ''): 
     auth_token: account.authToken,
     date_created: iso(account.dateCreated)!,
     date_updated: iso(account.dateUpdated)!,
-    ...limitFields(account),
+    ...settingFields(account),
     sip_domain: accountSipDomain(account),
     uri: base + suffix,
     subresource_uris: Object.fromEntries(
@@ -48,6 +49,18 @@ export function toRestcommAccountResponse(account: AccountEntity, suffix = ''): 
     ),
   };
 }
+
+/** The 2010-04-01 resources under an account that this platform serves. */
+const TWILIO_SUBRESOURCES = [
+  'Calls',
+  'Keys',
+  'IncomingPhoneNumbers',
+  'Recordings',
+  'Notifications',
+  'Conferences',
+];
+
+const snakeCase = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
 export interface TwilioAccountResponseDto {
   sid: string;
@@ -61,6 +74,7 @@ export interface TwilioAccountResponseDto {
   cps: number;
   max_concurrent_calls: number;
   max_queued_calls: number;
+  enforce_media_auth: boolean;
   sip_domain: string;
   uri: string;
   subresource_uris: Record<string, string>;
@@ -77,18 +91,21 @@ export function toTwilioAccountResponse(account: AccountEntity): TwilioAccountRe
     auth_token: account.authToken,
     date_created: rfc2822(account.dateCreated),
     date_updated: rfc2822(account.dateUpdated),
-    ...limitFields(account),
+    ...settingFields(account),
     sip_domain: accountSipDomain(account),
     uri: `${base}.json`,
-    subresource_uris: { calls: `${base}/Calls.json`, keys: `${base}/Keys.json` },
+    subresource_uris: Object.fromEntries(
+      TWILIO_SUBRESOURCES.map((name) => [snakeCase(name), `${base}/${name}.json`]),
+    ),
   };
 }
 
-/** Callwright's per-account limits (not Twilio fields; SDKs ignore what they do not know). */
-function limitFields(account: AccountEntity) {
+/** Callwright's per-account limits and media auth setting (not Twilio fields; SDKs ignore what they do not know). */
+function settingFields(account: AccountEntity) {
   return {
     cps: account.cps,
     max_concurrent_calls: account.maxConcurrentCalls,
     max_queued_calls: account.maxQueuedCalls,
+    enforce_media_auth: account.enforceMediaAuth,
   };
 }

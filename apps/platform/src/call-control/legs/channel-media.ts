@@ -16,6 +16,12 @@ export interface DigitCollection {
   prompt(signal: AbortSignal): Promise<void>;
 }
 
+/** What a digit collection brought: the digits, and the finishOnKey that ended it ('' when none did). */
+export interface CollectedDigits {
+  digits: string;
+  finishedOnKey: string;
+}
+
 /** A `<Record>`-style recording of the channel. */
 export interface RecordingRequest {
   maxLengthSeconds: number;
@@ -114,8 +120,9 @@ export class ChannelMedia {
 
   /** Collects DTMF while the prompt plays; the first digit stops the prompt. */
   /** `stop` ends the collection early (the document was replaced); the digits so far are returned. */
-  async collectDigits(request: DigitCollection, stop: AbortSignal): Promise<string> {
+  async collectDigits(request: DigitCollection, stop: AbortSignal): Promise<CollectedDigits> {
     let digits = '';
+    let finishedOnKey = '';
     const promptControl = new AbortController();
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
@@ -126,7 +133,10 @@ export class ChannelMedia {
     };
     this.digitListener = (digit) => {
       promptControl.abort();
-      if (request.finishOnKey && digit === request.finishOnKey) return finish();
+      if (request.finishOnKey && digit === request.finishOnKey) {
+        finishedOnKey = digit;
+        return finish();
+      }
       digits += digit;
       if (request.numDigits !== null && digits.length >= request.numDigits) return finish();
       armTimeout();
@@ -148,7 +158,7 @@ export class ChannelMedia {
       this.lifetime.removeEventListener('abort', onEnd);
       stop.removeEventListener('abort', onEnd);
     }
-    return digits;
+    return { digits, finishedOnKey };
   }
 
   /** Records the caller; returns the recording's name on Asterisk and the key that stopped it. */

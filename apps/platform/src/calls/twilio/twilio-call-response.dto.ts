@@ -46,8 +46,7 @@ function queueTimeMs(call: CallEntity): string {
 }
 
 export function toTwilioCallResponse(call: CallEntity): TwilioCallResponseDto {
-  // Notifications and recordings are served by the RestComm family (same data, same credentials).
-  const restcommBase = `/restcomm/2012-04-24/Accounts/${call.accountSid}/Calls/${call.sid}`;
+  const base = `${twilioCallsUri(call.accountSid)}/${call.sid}`;
   return {
     sid: call.sid,
     date_created: rfc2822(call.dateCreated),
@@ -73,10 +72,10 @@ export function toTwilioCallResponse(call: CallEntity): TwilioCallResponseDto {
     caller_name: call.callerName ?? null,
     queue_time: queueTimeMs(call),
     trunk_sid: null,
-    uri: `${twilioCallsUri(call.accountSid)}/${call.sid}.json`,
+    uri: `${base}.json`,
     subresource_uris: {
-      notifications: `${restcommBase}/Notifications.json`,
-      recordings: `${restcommBase}/Recordings.json`,
+      notifications: `${base}/Notifications.json`,
+      recordings: `${base}/Recordings.json`,
     },
   };
 }

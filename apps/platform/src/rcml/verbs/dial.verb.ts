@@ -9,9 +9,12 @@ import {
   warnUnknownAttributes,
 } from './attribute-parsers';
 import type {
+  ConferenceCallback,
+  ConferenceEvent,
   ConferenceRequest,
   DialRequest,
   DialResult,
+  DialQueueRequest,
   DialTargetSpec,
   HttpMethod,
   ParseContext,
@@ -20,7 +23,9 @@ import type {
   VerbDefinition,
   VerbOutcome,
 } from './verb';
-import { PROGRESS_EVENTS, splitEventList } from './verb';
+import { CONFERENCE_EVENTS, PROGRESS_EVENTS, splitEventList } from './verb';
+import { queueName } from './enqueue.verb';
+import { recordingStatusParams } from './recording-callbacks';
 
 export interface DialVerb {
   verb: 'Dial';
@@ -28,6 +33,8 @@ export interface DialVerb {
   method: HttpMethod;
   request: DialRequest;
   conference: ConferenceRequest | null;
+  queue: DialQueueRequest | null;
+  recordingStatusCallback: { url: string; method: HttpMethod } | null;
 }
 
 /** The spec's limits for a `<Sip>` target: the URI under 255 characters, its headers under 1024. */
@@ -151,6 +158,7 @@ function parseConference(
       'waitUrl',
       'waitMethod',
       'maxParticipants',
+      ...NOUN_CALLBACK_ATTRIBUTES,
     ],
     context,
   );
@@ -167,7 +175,29 @@ function parseConference(
     maxParticipants: integerAttribute(node, 'maxParticipants', 250, 2, 250),
     timeLimitSeconds,
     hangupOnStar,
+    statusCallback: conferenceCallback(node, context),
   };
+}
+
+/** `<Queue>`: its `url` runs on the dequeued caller before the bridge. */
+function parseQueue(node: RcmlNode, context: ParseContext, timeoutSeconds: number): DialQueueRequest {
+  warnUnknownAttributes(node, ['url', 'method'], context);
+  return { name: queueName(node.text, 'Queue'), url: screening(node, context), timeoutSeconds };
+}
+
+/** Twilio's default events are `start end`; events Callwright does not report are warned about. */
+function conferenceCallback(node: RcmlNode, context: ParseContext): ConferenceCallback | null {
+  const url = optionalUrlAttribute(node, 'statusCallback', context);
+  if (!url) return null;
+  const raw = node.attributes.statusCallbackEvent;
+  const asked = raw ? splitEventList(raw) : ['start', 'end'];
+  const events = asked.filter((event): event is ConferenceEvent =>
+    CONFERENCE_EVENTS.includes(event as ConferenceEvent),
+  );
+  const skipped = asked.filter((event) => !events.includes(event as ConferenceEvent));
+  if (skipped.length > 0)
+    context.warn(`<Conference> statusCallbackEvent ${skipped.join(', ')} not reported; skipped`);
+  return { url, method: methodAttribute(node, 'statusCallbackMethod', 'POST'), events };
 }
 
 const NOUN_PARSERS: Record<string, (node: RcmlNode, context: ParseContext) => DialTargetSpec> = {
@@ -182,7 +212,19 @@ export const dialVerb: VerbDefinition<DialVerb> = {
   parse(node, context) {
     warnUnknownAttributes(
       node,
-      ['action', 'method', 'timeout', 'timeLimit', 'callerId', 'record', 'hangupOnStar', 'answerOnBridge'],
+      [
+        'action',
+        'method',
+        'timeout',
+        'timeLimit',
+        'callerId',
+        'record',
+        'hangupOnStar',
+        'answerOnBridge',
+        'recordingStatusCallback',
+        'recordingStatusCallbackMethod',
+        'recordingStatusCallbackEvent',
+      ],
       context,
     );
     const record = enumAttribute(
@@ -197,6 +239,8 @@ export const dialVerb: VerbDefinition<DialVerb> = {
     const hangupOnStar = booleanAttribute(node, 'hangupOnStar', false);
     const targets: DialTargetSpec[] = [];
     let conference: ConferenceRequest | null = null;
+    let queue: DialQueueRequest | null = null;
+    const timeoutSeconds = integerAttribute(node, 'timeout', 30, 1, 600);
     if (node.children.length === 0 && node.text)
       targets.push(parseNumber({ ...node, attributes: {}, name: 'Number' }, context));
     for (const child of node.children) {
@@ -204,6 +248,11 @@ export const dialVerb: VerbDefinition<DialVerb> = {
         if (child.name === 'Conference') {
           if (conference) context.warn('Only one <Conference> per <Dial>; the others were skipped');
           else conference = parseConference(child, context, timeLimitSeconds, hangupOnStar);
+          continue;
+        }
+        if (child.name === 'Queue') {
+          if (queue) context.warn('Only one <Queue> per <Dial>; the others were skipped');
+          else queue = parseQueue(child, context, timeoutSeconds);
           continue;
         }
         const parse = NOUN_PARSERS[child.name];
@@ -217,17 +266,34 @@ export const dialVerb: VerbDefinition<DialVerb> = {
         context.warn(`${error.message}; the noun was skipped`);
       }
     }
-    if (conference && targets.length > 0)
+    if (conference && (targets.length > 0 || queue))
       context.warn('<Conference> cannot be dialed with other nouns; the others were skipped');
-    if (!conference && targets.length === 0) throw new RcmlSchemaError('<Dial> has nothing to dial');
+    if (queue && !conference && targets.length > 0)
+      context.warn('<Queue> cannot be dialed with other nouns; the others were skipped');
+    if (!conference && !queue && targets.length === 0)
+      throw new RcmlSchemaError('<Dial> has nothing to dial');
+    const recordingEvents = node.attributes.recordingStatusCallbackEvent;
+    if (
+      recordingEvents !== undefined &&
+      splitEventList(recordingEvents).some((event) => event !== 'completed')
+    )
+      context.warn('<Dial> recordingStatusCallbackEvent: only "completed" is sent');
+    const recordingCallbackUrl = optionalUrlAttribute(node, 'recordingStatusCallback', context);
     return {
       verb: 'Dial',
       action: optionalUrlAttribute(node, 'action', context),
       method: methodAttribute(node, 'method', 'POST'),
       conference,
+      queue: conference ? null : queue,
+      recordingStatusCallback: recordingCallbackUrl
+        ? {
+            url: recordingCallbackUrl,
+            method: methodAttribute(node, 'recordingStatusCallbackMethod', 'POST'),
+          }
+        : null,
       request: {
         targets,
-        timeoutSeconds: integerAttribute(node, 'timeout', 30, 1, 600),
+        timeoutSeconds,
         timeLimitSeconds,
         callerId: callerIdAttribute(node),
         recordFromAnswer: record !== 'do-not-record',
@@ -239,7 +305,15 @@ export const dialVerb: VerbDefinition<DialVerb> = {
   async execute(verb, context): Promise<VerbOutcome> {
     const result = verb.conference
       ? await context.joinConference(verb.conference)
-      : await context.dial(verb.request);
+      : verb.queue
+        ? await context.dialQueue(verb.queue)
+        : await context.dial(verb.request);
+    if (verb.recordingStatusCallback && result.recording)
+      await context.notifyApp(
+        verb.recordingStatusCallback.url,
+        verb.recordingStatusCallback.method,
+        recordingStatusParams({ ...result.recording, source: 'DialVerb' }),
+      );
     if (result.callerGone || context.signal.aborted) return 'end';
     if (!verb.action) return 'continue';
     return { next: { url: verb.action, method: verb.method, params: dialActionParams(result) } };
@@ -250,6 +324,8 @@ export function dialActionParams(result: DialResult): Record<string, string> {
   const params: Record<string, string> = {
     DialCallStatus: result.status,
     DialCallDuration: String(result.durationSeconds),
+    // Whether the caller was connected with the dialed party.
+    DialBridged: result.status === 'completed' ? 'true' : 'false',
   };
   if (result.callSid) params.DialCallSid = result.callSid;
   if (result.sip) {

@@ -84,7 +84,7 @@ export const gatherVerb: VerbDefinition<GatherVerb> = {
     };
   },
   async execute(verb, context) {
-    const digits = await context.collectDigits({
+    const { digits, finishedOnKey } = await context.collectDigits({
       numDigits: verb.numDigits,
       finishOnKey: verb.finishOnKey,
       timeoutSeconds: verb.timeoutSeconds,
@@ -99,6 +99,12 @@ export const gatherVerb: VerbDefinition<GatherVerb> = {
     if (context.signal.aborted) return 'end';
     if (!digits) return 'continue';
     if (!verb.action) return 'continue';
-    return { next: { url: verb.action, method: verb.method, params: { Digits: digits } } };
+    return {
+      next: {
+        url: verb.action,
+        method: verb.method,
+        params: { Digits: digits, FinishedOnKey: finishedOnKey },
+      },
+    };
   },
 };

@@ -6,6 +6,7 @@ import {
   optionalUrlAttribute,
   warnUnknownAttributes,
 } from './attribute-parsers';
+import { recordingStatusParams, reportFailedTranscription } from './recording-callbacks';
 import type { HttpMethod, VerbDefinition } from './verb';
 
 export interface RecordVerb {
@@ -19,6 +20,8 @@ export interface RecordVerb {
   method: HttpMethod;
   recordingStatusCallback: string | null;
   recordingStatusCallbackMethod: HttpMethod;
+  /** Where the (always failed) transcription is reported; null without transcribe or callback. */
+  transcribeCallback: { url: string; method: HttpMethod } | null;
 }
 
 export const recordVerb: VerbDefinition<RecordVerb> = {
@@ -35,9 +38,18 @@ export const recordVerb: VerbDefinition<RecordVerb> = {
         'method',
         'recordingStatusCallback',
         'recordingStatusCallbackMethod',
+        'transcribe',
+        'transcribeCallback',
       ],
       context,
     );
+    // As in TwiML, a transcribeCallback implies transcribe="true".
+    const transcribeUrl = optionalUrlAttribute(node, 'transcribeCallback', context);
+    const transcribe = booleanAttribute(node, 'transcribe', transcribeUrl !== null);
+    if (transcribe)
+      context.warn(
+        '<Record transcribe>: no speech-to-text engine is configured; the transcription will fail',
+      );
     return {
       verb: 'Record',
       maxLengthSeconds: integerAttribute(node, 'maxLength', 3600, 1, 14400),
@@ -48,6 +60,7 @@ export const recordVerb: VerbDefinition<RecordVerb> = {
       method: methodAttribute(node, 'method', 'POST'),
       recordingStatusCallback: optionalUrlAttribute(node, 'recordingStatusCallback', context),
       recordingStatusCallbackMethod: methodAttribute(node, 'recordingStatusCallbackMethod', 'POST'),
+      transcribeCallback: transcribe && transcribeUrl ? { url: transcribeUrl, method: 'POST' } : null,
     };
   },
   async execute(verb, context) {
@@ -65,15 +78,23 @@ export const recordVerb: VerbDefinition<RecordVerb> = {
       Digits: result.digits,
     };
     if (verb.recordingStatusCallback) {
-      await context.notifyApp(verb.recordingStatusCallback, verb.recordingStatusCallbackMethod, {
-        RecordingSid: result.recordingSid,
-        RecordingUrl: result.recordingUrl,
-        RecordingStatus: 'completed',
-        RecordingDuration: String(result.durationSeconds),
-        RecordingChannels: '1',
-        RecordingSource: 'RecordVerb',
-      });
+      await context.notifyApp(
+        verb.recordingStatusCallback,
+        verb.recordingStatusCallbackMethod,
+        recordingStatusParams({
+          sid: result.recordingSid,
+          url: result.recordingUrl,
+          durationSeconds: result.durationSeconds,
+          startTime: result.startTime,
+          source: 'RecordVerb',
+        }),
+      );
     }
+    if (verb.transcribeCallback)
+      await reportFailedTranscription(context, verb.transcribeCallback, {
+        sid: result.recordingSid,
+        url: result.recordingUrl,
+      });
     if (context.signal.aborted) return 'end';
     if (!verb.action) return 'continue';
     return { next: { url: verb.action, method: verb.method, params } };

@@ -1,6 +1,10 @@
-import type { DigitCollection, RecordingRequest } from '../../call-control/legs/channel-media';
+import type {
+  CollectedDigits,
+  DigitCollection,
+  RecordingRequest,
+} from '../../call-control/legs/channel-media';
 
-export type { DigitCollection, RecordingRequest };
+export type { CollectedDigits, DigitCollection, RecordingRequest };
 import type { RcmlNode } from '../rcml-node';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -10,6 +14,8 @@ export interface RecordingResult {
   recordingUrl: string;
   durationSeconds: number;
   digits: string;
+  /** When the recording began (RecordingStartTime). */
+  startTime: Date;
 }
 
 /** What a verb may do to the call it runs on. Implemented by the call-control core. */
@@ -36,7 +42,7 @@ export interface VerbContext {
   remoteMedia(url: string): Promise<string | null>;
   /** Turns text into a playable media item. */
   speech(text: string, voice: string, language: string): Promise<string>;
-  collectDigits(request: DigitCollection): Promise<string>;
+  collectDigits(request: DigitCollection): Promise<CollectedDigits>;
   record(request: RecordingRequest): Promise<RecordingResult | null>;
   /** Requests a URL on the app server without running its answer (recording status callbacks). */
   notifyApp(url: string, method: HttpMethod, params: Record<string, string>): Promise<void>;
@@ -49,6 +55,12 @@ export interface VerbContext {
   stopStream(name: string | null): Promise<void>;
   /** `<Connect><Stream>`: the call and the stream talk both ways; resolves when the stream is over. */
   connectStream(request: StreamRequest): Promise<void>;
+  /** `<Enqueue>`: waits in the queue (running its waitUrl documents) until the call leaves it. */
+  enqueue(request: EnqueueRequest): Promise<EnqueueResult>;
+  /** `<Leave>` in a wait document: the call leaves its queue (false when it is in none). */
+  leaveQueue(): boolean;
+  /** `<Dial><Queue>`: bridges the call with the queue's first member; resolves when that ends. */
+  dialQueue(request: DialQueueRequest): Promise<DialResult>;
 }
 
 /** A `<Stream>` noun. */
@@ -59,6 +71,31 @@ export interface StreamRequest {
   track: 'inbound_track' | 'outbound_track' | 'both_tracks';
   /** The `<Parameter>`s, given to the app in the `start` message. */
   parameters: Record<string, string>;
+}
+
+export interface EnqueueRequest {
+  name: string;
+  waitUrl: { url: string; method: HttpMethod } | null;
+}
+
+/** Twilio's QueueResult values this platform produces. */
+export type QueueResult = 'bridged' | 'leave' | 'hangup' | 'redirected' | 'queue-full' | 'error';
+
+export interface EnqueueResult {
+  result: QueueResult;
+  queueSid: string | null;
+  queueTimeSeconds: number;
+  /** The caller hung up (in the queue, or bridged): the action is only told, its answer cannot run. */
+  callerGone?: boolean;
+  /** Where a member dequeued through the API goes (Members update Url). */
+  redirect?: { url: string; method: HttpMethod };
+}
+
+export interface DialQueueRequest {
+  name: string;
+  /** Runs on the dequeued caller before the two are bridged. */
+  url: { url: string; method: HttpMethod } | null;
+  timeoutSeconds: number;
 }
 
 /** Call progress events an app can ask for (Twilio's StatusCallbackEvent), in the order they happen. */
@@ -103,6 +140,18 @@ export interface ConferenceRequest {
   maxParticipants: number;
   timeLimitSeconds: number;
   hangupOnStar: boolean;
+  /** Twilio's conference events (`statusCallback`, `statusCallbackMethod`, `statusCallbackEvent`). */
+  statusCallback: ConferenceCallback | null;
+}
+
+/** The conference events an app can ask for on <Conference> (`mute` and `hold` cover both ways). */
+export const CONFERENCE_EVENTS = ['start', 'end', 'join', 'leave', 'mute', 'hold'] as const;
+export type ConferenceEvent = (typeof CONFERENCE_EVENTS)[number];
+
+export interface ConferenceCallback {
+  url: string;
+  method: HttpMethod;
+  events: ConferenceEvent[];
 }
 
 export interface DialResult {
@@ -115,6 +164,8 @@ export interface DialResult {
   callerGone: boolean;
   /** More action parameters (RecordingUrl... for a recorded Dial). */
   extraParams?: Record<string, string>;
+  /** The stored recording of a recorded Dial, for its recordingStatusCallback. */
+  recording?: { sid: string; url: string; durationSeconds: number; startTime: Date };
 }
 
 /** Where a verb sends the call next: another RCML document, requested with extra parameters. */
