@@ -132,6 +132,7 @@ describe('Twilio Applications with the official twilio SDK', () => {
       })
       .expect(201);
     expect(created.body.voice_application_sid).toBe(app.sid);
+    expect((await client.incomingPhoneNumbers(created.body.sid).fetch()).voiceApplicationSid).toBe(app.sid);
     await platform
       .http()
       .post(api)
