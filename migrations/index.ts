@@ -15,6 +15,8 @@ import { RingcentralSubscriptions1765000000200 } from './1765000000200-ringcentr
 import { ExtensionCallcontrollerPin1765100000100 } from './1765100000100-extension-callcontroller-pin';
 import { CallSubject1765200000100 } from './1765200000100-call-subject';
 import { CallMachineDetection1765200000200 } from './1765200000200-call-machine-detection';
+import { CallTwimlOptions1765300000100 } from './1765300000100-call-twiml-options';
+import { Applications1765300000200 } from './1765300000200-applications';
 import { AccountMediaAuth1765400000100 } from './1765400000100-account-media-auth';
 import { Queues1765600000100 } from './1765600000100-queues';
 
@@ -37,6 +39,8 @@ export const MIGRATIONS = [
   ExtensionCallcontrollerPin1765100000100,
   CallSubject1765200000100,
   CallMachineDetection1765200000200,
+  CallTwimlOptions1765300000100,
+  Applications1765300000200,
   AccountMediaAuth1765400000100,
   Queues1765600000100,
 ];

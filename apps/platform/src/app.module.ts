@@ -10,6 +10,7 @@ import { ExtensionsModule } from './extensions/extensions.module';
 import { HealthModule } from './health/health.module';
 import { HttpsModule } from './https/https.module';
 import { IncomingNumbersModule } from './incoming-numbers/incoming-numbers.module';
+import { ApplicationsModule } from './applications/applications.module';
 import { MediaModule } from './media/media.module';
 import { MediaStreamsModule } from './media-streams/media-streams.module';
 import { NotificationsApiModule } from './notifications/notifications-api.module';
@@ -34,6 +35,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     NotificationsModule,
     NotificationsApiModule,
     IncomingNumbersModule,
+    ApplicationsModule,
     ClientsModule,
     ExtensionsModule,
     RecordingsModule,

@@ -21,6 +21,7 @@ import { sendRestcommPage } from '../common/paging';
 import { parseCallListQuery, queryStringOf } from './call-list-query';
 import { callListPageMeta } from './call-listing.service';
 import { CallsService } from './calls.service';
+import { restcommCallRequest } from './outbound-call-request';
 import { callsUri, toCallResponse } from './dto/call-response.dto';
 import { CreateCallDto } from './dto/create-call.dto';
 import { ModifyCallDto } from './dto/modify-call.dto';
@@ -39,7 +40,7 @@ export class CallsController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const call = await this.calls.create(account, body);
+    const call = await this.calls.create(account, restcommCallRequest(body));
     sendRestcomm(req, res, HttpStatus.CREATED, 'Call', toCallResponse(call, formatSuffix(req)));
   }
 

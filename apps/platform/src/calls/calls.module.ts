@@ -3,6 +3,7 @@ import { CallMetricsListener } from '../metrics/call-metrics.listener';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ApplicationsModule } from '../applications/applications.module';
 import { ClientsModule } from '../clients/clients.module';
 import { DialModule } from '../dial/dial.module';
 import { IncomingNumbersModule } from '../incoming-numbers/incoming-numbers.module';
@@ -43,6 +44,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
   imports: [
     TypeOrmModule.forFeature([CallEntity]),
     AccountsModule,
+    ApplicationsModule,
     RcmlModule,
     IncomingNumbersModule,
     RecordingsModule,

@@ -11,11 +11,10 @@ import type { CallListQuery } from './call-list-query';
 import { CallListingService, type CallListResult } from './call-listing.service';
 import { CallEntity } from '../call-control/legs/call.entity';
 import { CallDirection } from '../call-control/legs/call-status';
-import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
-import type { CreateCallDto } from './dto/create-call.dto';
 import type { ModifyCallDto } from './dto/modify-call.dto';
 import { isTerminal } from '../call-control/legs/call-state-machine';
-import { machineDetectionSettings } from './dto/machine-detection.dto';
+import { callOptionsColumn } from '../call-control/legs/call-options';
+import type { OutboundCallRequest } from './outbound-call-request';
 
 @Injectable()
 export class CallsService {
@@ -29,7 +28,7 @@ export class CallsService {
    * The call is stored `queued` and dialed when the account's pace (cps) and concurrency allow;
    * past `max_queued_calls` waiting calls the request is refused (429/20429) before anything is stored.
    */
-  async create(account: AccountEntity, request: CreateCallDto): Promise<CallEntity> {
+  async create(account: AccountEntity, request: OutboundCallRequest): Promise<CallEntity> {
     // Reached with a main account's credentials on its suspended subaccount's path.
     if (account.status !== AccountStatus.Active)
       throw new DomainError(
@@ -42,26 +41,28 @@ export class CallsService {
       throw error;
     });
     const snapshot = { ...call };
-    this.control.queueOutbound(reservation, call, account.authToken);
+    this.control.queueOutbound(reservation, call, account.authToken, request.dialing);
     return snapshot as CallEntity;
   }
 
-  private store(account: AccountEntity, request: CreateCallDto): Promise<CallEntity> {
+  private store(account: AccountEntity, request: OutboundCallRequest): Promise<CallEntity> {
     return this.records.create({
       accountSid: account.sid,
-      to: request.To,
-      from: request.From,
+      to: request.to,
+      from: request.from,
       direction: CallDirection.OutboundApi,
-      apiVersion: RESTCOMM_API_VERSION,
-      url: request.Url,
-      method: request.Method,
-      fallbackUrl: request.FallbackUrl ?? null,
-      fallbackMethod: request.FallbackMethod,
-      statusCallback: request.StatusCallback ?? null,
-      statusCallbackMethod: request.StatusCallbackMethod,
-      statusCallbackEvent: request.StatusCallbackEvent?.join(' ') ?? null,
-      timeout: request.Timeout,
-      machineDetection: machineDetectionSettings(request),
+      apiVersion: request.apiVersion,
+      url: request.url,
+      method: request.method,
+      fallbackUrl: request.fallbackUrl,
+      fallbackMethod: request.fallbackMethod,
+      twiml: request.twiml,
+      statusCallback: request.statusCallback,
+      statusCallbackMethod: request.statusCallbackMethod,
+      statusCallbackEvent: request.statusCallbackEvent?.join(' ') ?? null,
+      timeout: request.timeout,
+      machineDetection: request.machineDetection,
+      callOptions: callOptionsColumn(request.options),
     });
   }
 
@@ -80,7 +81,11 @@ export class CallsService {
   }
 
   /** Live modification; a call that is no longer live cannot be changed (Twilio's 21220). */
-  async modify(account: AccountEntity, callSid: string, request: ModifyCallDto): Promise<CallEntity> {
+  async modify(
+    account: AccountEntity,
+    callSid: string,
+    request: ModifyCallDto & { Twiml?: string; TimeLimit?: number },
+  ): Promise<CallEntity> {
     const call = await this.get(account, callSid);
     const queued = this.control.isQueued(call.sid);
     if (!queued && (!this.control.liveSession(call.sid) || isTerminal(call.status))) {
@@ -89,10 +94,17 @@ export class CallsService {
         `Call ${callSid} is not in progress; it cannot be modified`,
       );
     }
-    if (!request.Url && !request.Status && !request.StatusCallback) {
+    if (
+      !request.Url &&
+      !request.Twiml &&
+      !request.Status &&
+      !request.StatusCallback &&
+      request.TimeLimit === undefined
+    ) {
+      const twilio = 'Twiml' in request || 'TimeLimit' in request;
       throw new DomainError(
         DomainErrorCode.InvalidParameter,
-        'Give at least one of Url, Status or StatusCallback',
+        `Give at least one of Url, ${twilio ? 'Twiml, TimeLimit, ' : ''}Status or StatusCallback`,
       );
     }
     const change = {
@@ -104,6 +116,8 @@ export class CallsService {
       statusCallbackMethod: request.StatusCallbackMethod,
       status: request.Status,
       moveConnectedCallLeg: request.MoveConnectedCallLeg,
+      twiml: request.Url ? undefined : request.Twiml,
+      timeLimitSeconds: request.TimeLimit,
     };
     if (queued && (await this.control.modifyQueued(call.sid, change))) return this.get(account, callSid);
     // Not waiting (any more): a queued call may have been dialed since the checks above.

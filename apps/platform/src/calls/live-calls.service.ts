@@ -1,4 +1,3 @@
-import { queuedCallPatch } from './queued-call-patch';
 import { PlatformMetrics } from '../metrics/platform-metrics';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -40,18 +39,12 @@ import { RESTCOMM_API_VERSION } from './dto/call-response.dto';
 import { AccountLimitsService } from '../accounts/account-limits.service';
 import { AppConfig } from '../config/app-config';
 import { API_CALL_HOPS, dialLegHops } from './limits/hop-policy';
-import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
+import type { DialingOptions } from './outbound-call-request';
+import { OutboundCalls, type OutboundReservation, type QueuedOutbound } from './outbound-calls';
+import { WholeCallRecorder } from './whole-call-recorder';
 
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
-/** An outbound API call waiting for its turn (see limits/outbound-dispatcher.ts). */
-interface QueuedOutbound {
-  sid: string;
-  accountSid: string;
-  call: CallEntity;
-  signingKey: string;
-}
-
-export type OutboundReservation = QueueReservation<QueuedOutbound>;
+export type { OutboundReservation };
 /** How long a shutdown waits for the final status callbacks of the calls it ended. */
 const FINAL_CALLBACK_WAIT_MS = 5000;
 
@@ -79,7 +72,7 @@ export class LiveCallsService
   /** Live sessions per account: what the concurrency limit counts. */
   private readonly activeByAccount = new Map<string, number>();
   private readonly admission: InboundAdmission;
-  private readonly dispatcher: OutboundDispatcher<QueuedOutbound>;
+  private readonly outbound: OutboundCalls;
   private readonly legs: LegFactory;
   private readonly recordings: RecordingSink;
   private readonly recovery: CallRecovery;
@@ -117,18 +110,21 @@ export class LiveCallsService
     );
     this.admission = new InboundAdmission(limits, config, (accountSid) => this.activeCalls(accountSid));
     gateway.onIncomingChannel((channel) => this.acceptIncoming(channel));
-    this.dispatcher = new OutboundDispatcher<QueuedOutbound>({
-      limitsFor: (accountSid) => limits.limitsFor(accountSid),
+    this.outbound = new OutboundCalls({
+      records,
+      legs: this.legs,
+      clients,
+      limits,
+      recorder: new WholeCallRecorder({ gateway, recordings, webhooks, notifications }),
       activeCalls: (accountSid) => this.activeCalls(accountSid),
-      dial: (queued) => this.startOutbound(queued.call, queued.signingKey),
+      track: (program) => this.track(program),
     });
-    limits.onChange((accountSid, changed) => this.dispatcher.limitsChanged(accountSid, changed));
-    metrics.countQueuedWith(() => this.dispatcher.waitingByAccount());
+    metrics.countQueuedWith(() => this.outbound.waitingByAccount());
     this.recovery = new CallRecovery(
       records,
       gateway,
       {
-        owns: (sid) => this.live.has(sid) || this.dispatcher.isWaiting(sid),
+        owns: (sid) => this.live.has(sid) || this.outbound.isWaiting(sid),
         sessionFor: (call, options) => this.sessionFor(call, options),
         liveCallSids: () => this.live.sids(),
       },
@@ -147,8 +143,8 @@ export class LiveCallsService
    * DRAIN_TIMEOUT_S to end (new calls are refused meanwhile) and the rest are hung up.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const waiting = this.dispatcher.shutdown();
-    await Promise.all(waiting.map((queued) => this.endQueued(queued, 'error', SHUTDOWN_NOTICE)));
+    const waiting = this.outbound.shutdown();
+    await Promise.all(waiting.map((queued) => this.outbound.end(queued, 'error', SHUTDOWN_NOTICE)));
     this.admission.draining = this.config.drainOnStop;
     await this.recovery.stop(() => this.live.all(), this.config);
     this.live.clear();
@@ -172,54 +168,27 @@ export class LiveCallsService
   async reserveOutbound(accountSid: string): Promise<OutboundReservation> {
     if (!this.gateway.isConnected())
       throw new DomainError(DomainErrorCode.TelephonyUnavailable, ASTERISK_DOWN);
-    return this.dispatcher.reserve(accountSid);
+    return this.outbound.reserve(accountSid);
   }
 
   /** The stored call waits in `queued` until the account's pace and concurrency let it be dialed. */
-  queueOutbound(reservation: OutboundReservation, call: CallEntity, signingKey: string): void {
-    const queued = { sid: call.sid, accountSid: call.accountSid, call, signingKey };
-    if (!reservation.submit(queued)) void this.endQueued(queued, 'error', SHUTDOWN_NOTICE);
+  queueOutbound(
+    reservation: OutboundReservation,
+    call: CallEntity,
+    signingKey: string,
+    dialing: DialingOptions = {},
+  ): void {
+    const queued: QueuedOutbound = { sid: call.sid, accountSid: call.accountSid, call, signingKey, dialing };
+    if (!this.outbound.queue(reservation, queued)) void this.outbound.end(queued, 'error', SHUTDOWN_NOTICE);
   }
 
   isQueued(callSid: string): boolean {
-    return this.dispatcher.isWaiting(callSid);
+    return this.outbound.isWaiting(callSid);
   }
 
-  /**
-   * Live modification of a call still waiting to be dialed: Status (canceled or completed) takes it
-   * out of the queue and ends it `canceled`; Url and StatusCallback changes are stored for when it
-   * is dialed. False when the call is no longer waiting (it has just been dialed).
-   */
-  async modifyQueued(callSid: string, change: CallModification): Promise<boolean> {
-    const queued = this.dispatcher.waitingCall(callSid);
-    if (!queued) return false;
-    const patch = queuedCallPatch(change);
-    // The dispatcher dials this same object, so the change holds even if it is dialed meanwhile.
-    Object.assign(queued.call, patch);
-    if (change.status && this.dispatcher.withdraw(callSid)) {
-      await this.records.patchBySid(callSid, patch);
-      await this.endQueued(queued, 'cancel');
-      return true;
-    }
-    if (Object.keys(patch).length > 0) await this.records.patchBySid(callSid, patch);
-    return !change.status;
-  }
-
-  private startOutbound(call: CallEntity, signingKey: string): void {
-    const program = this.legs.program(call, signingKey, { hops: API_CALL_HOPS });
-    this.track(program);
-    void program.leg.start().catch((error) => this.logger.error(`Starting ${call.sid} failed: ${error}`));
-  }
-
-  private async endQueued(queued: QueuedOutbound, by: 'error' | 'cancel', message?: string): Promise<void> {
-    const { leg, progress } = this.legs.withoutProgram(queued.call, queued.signingKey, {
-      hops: API_CALL_HOPS,
-    });
-    await leg
-      .endBeforeDialing(by, null, message)
-      .catch((error) => this.logger.error(`Ending queued call ${queued.sid} failed: ${error}`));
-    // Queued calls ended at shutdown are ended here; the webhook client closes after them.
-    await this.legs.progress.drained(progress);
+  /** Live modification of a call still waiting to be dialed (see OutboundCalls.modify). */
+  modifyQueued(callSid: string, change: CallModification): Promise<boolean> {
+    return this.outbound.modify(callSid, change);
   }
 
   /**
@@ -288,7 +257,7 @@ export class LiveCallsService
       from: channel.from,
       callerName: channel.callerName,
       direction: CallDirection.Inbound,
-      apiVersion: RESTCOMM_API_VERSION,
+      apiVersion: (route.kind === 'accept' && route.apiVersion) || RESTCOMM_API_VERSION,
       channelId: channel.channelId,
       sipCallId: channel.sipCallId,
       startTime: new Date(),
@@ -333,7 +302,7 @@ export class LiveCallsService
       to: noun.noun === 'Sip' ? noun.uri : noun.noun === 'Number' ? noun.number : `client:${noun.login}`,
       from: request.callerId ?? parent.from,
       direction: CallDirection.OutboundDial,
-      apiVersion: RESTCOMM_API_VERSION,
+      apiVersion: parent.apiVersion,
       url: null,
       statusCallback: spec.progress?.url ?? null,
       statusCallbackMethod: spec.progress?.method ?? 'POST',
@@ -376,7 +345,7 @@ export class LiveCallsService
       const left = (this.activeByAccount.get(accountSid) ?? 0) - 1;
       if (left > 0) this.activeByAccount.set(accountSid, left);
       else this.activeByAccount.delete(accountSid);
-      this.dispatcher.wake(accountSid);
+      this.outbound.wake(accountSid);
     });
   }
 
@@ -409,7 +378,7 @@ export class LiveCallsService
       userData: request.userData ?? null,
       subject: request.subject ?? null,
       direction: parent ? CallDirection.OutboundDial : CallDirection.OutboundApi,
-      apiVersion: RESTCOMM_API_VERSION,
+      apiVersion: parent?.leg.snapshot.apiVersion ?? RESTCOMM_API_VERSION,
       url: null,
       timeout: request.timeoutSeconds,
     });

@@ -11,6 +11,7 @@ import {
   MaxLength,
   Validate,
   ValidateBy,
+  ValidateIf,
   ValidationOptions,
 } from 'class-validator';
 import { NotInternalUrlConstraint } from './account-url-policy';
@@ -104,5 +105,30 @@ export function OptionalStatusCallbackEvents(): PropertyDecorator {
       ...invalid,
     }),
     IsArray(invalid),
+  );
+}
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/**
+ * An optional absolute http(s) URL. An empty string is accepted and means "none" (Twilio clears a
+ * URL this way on update).
+ */
+export function OptionalHttpUrl(name: string): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    Transform(trimmed),
+    ValidateIf((_object, value) => value !== ''),
+    IsHttpUrl({
+      message: `The '${name}' parameter must be an absolute http(s) URL`,
+      context: { code: DomainErrorCode.InvalidUrl },
+    }),
+  );
+}
+
+export function OptionalHttpMethod(name: string): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    IsHttpMethod({ message: `The '${name}' parameter must be GET or POST` }),
   );
 }

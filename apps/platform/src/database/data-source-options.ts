@@ -5,6 +5,7 @@ import { ApiKeyEntity } from '../accounts/api-key.entity';
 import { CallEntity } from '../call-control/legs/call.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity';
+import { ApplicationEntity } from '../applications/application.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { QueueEntity } from '../queues/queue.entity';
 import { RecordingEntity } from '../recordings/recording.entity';
@@ -20,6 +21,7 @@ export const ENTITIES = [
   CallEntity,
   NotificationEntity,
   IncomingNumberEntity,
+  ApplicationEntity,
   RecordingEntity,
   ClientEntity,
   ExtensionEntity,

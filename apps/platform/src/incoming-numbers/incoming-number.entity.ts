@@ -39,6 +39,10 @@ export class IncomingNumberEntity {
   @Column({ name: 'status_callback_event', type: 'varchar', length: 64, nullable: true })
   statusCallbackEvent: string | null;
 
+  /** An Application whose voice settings its calls run instead of the number's own (Twilio's). */
+  @Column({ name: 'voice_application_sid', type: 'varchar', length: 34, nullable: true })
+  voiceApplicationSid: string | null;
+
   @Column({ name: 'api_version', type: 'varchar', length: 16 })
   apiVersion: string;
 

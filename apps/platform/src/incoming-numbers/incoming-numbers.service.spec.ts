@@ -2,6 +2,7 @@ import type { Repository } from 'typeorm';
 import type { AccountEntity } from '../accounts/account.entity';
 import { IncomingNumberEntity } from './incoming-number.entity';
 import { IncomingNumbersService } from './incoming-numbers.service';
+import type { ApplicationsService } from '../applications/applications.service';
 import { refusal } from '../../../../test/support/domain-refusal';
 
 /** An in-memory repository with the platform-wide unique PhoneNumber of the real table. */
@@ -24,7 +25,9 @@ describe('IncomingNumbersService: a number taken is "not available", whoever hol
   const stranger = account('AC' + 'b'.repeat(32));
 
   it('answers the holder and another tenant with the same code and message, naming no account or sid', async () => {
-    const service = new IncomingNumbersService(numbersRepository());
+    const service = new IncomingNumbersService(numbersRepository(), {
+      find: async () => null,
+    } as unknown as ApplicationsService);
     const held = await service.create(holder, request('+15550100200'));
 
     const bySelf = await refusal(service.create(holder, request('+15550100200')));

@@ -9,6 +9,7 @@ import { newSid, sidPattern } from '../common/sid';
 import type { CreateIncomingNumberDto } from './dto/create-incoming-number.dto';
 import type { UpdateIncomingNumberDto } from './dto/update-incoming-number.dto';
 import { IncomingNumberEntity } from './incoming-number.entity';
+import { ApplicationsService } from '../applications/applications.service';
 
 export interface IncomingNumberFilter {
   phoneNumber?: string;
@@ -22,10 +23,23 @@ const orNull = (value: string | undefined) => (value ? value : null);
 export class IncomingNumbersService {
   constructor(
     @InjectRepository(IncomingNumberEntity) private readonly numbers: Repository<IncomingNumberEntity>,
+    private readonly applications: ApplicationsService,
   ) {}
+
+  /** A VoiceApplicationSid must name an Application of the same account ('' clears it). */
+  private async applicationSid(account: AccountEntity, sid: string | undefined): Promise<string | null> {
+    if (!sid) return null;
+    if (!(await this.applications.find(account.sid, sid)))
+      throw new DomainError(
+        DomainErrorCode.InvalidParameter,
+        `The 'VoiceApplicationSid' parameter names no Application of this account: ${sid}`,
+      );
+    return sid;
+  }
 
   async create(account: AccountEntity, request: CreateIncomingNumberDto): Promise<IncomingNumberEntity> {
     await this.ensureAvailable(request.PhoneNumber);
+    const voiceApplicationSid = await this.applicationSid(account, request.VoiceApplicationSid);
     const number = this.numbers.create({
       sid: newSid('PN'),
       accountSid: account.sid,
@@ -38,6 +52,7 @@ export class IncomingNumbersService {
       statusCallback: orNull(request.StatusCallback),
       statusCallbackMethod: request.StatusCallbackMethod,
       statusCallbackEvent: request.StatusCallbackEvent?.join(' ') ?? null,
+      voiceApplicationSid,
       apiVersion: RESTCOMM_API_VERSION,
       // Millisecond precision keeps "newest first" meaningful.
       dateCreated: new Date(),
@@ -101,6 +116,8 @@ export class IncomingNumbersService {
       number.statusCallbackEvent = changes.StatusCallbackEvent.join(' ');
     if (changes.StatusCallbackMethod !== undefined)
       number.statusCallbackMethod = changes.StatusCallbackMethod;
+    if (changes.VoiceApplicationSid !== undefined)
+      number.voiceApplicationSid = await this.applicationSid(account, changes.VoiceApplicationSid);
     number.dateUpdated = new Date();
     return this.numbers.save(number);
   }

@@ -16,11 +16,16 @@ export interface CallModification {
   statusCallbackMethod?: HttpMethod;
   status?: 'canceled' | 'completed';
   moveConnectedCallLeg?: boolean;
+  /** An inline document to run instead (Twilio's Twiml; ignored when `url` is given). */
+  twiml?: string;
+  /** A new limit on the call's length, counted from its answer (Twilio's TimeLimit). */
+  timeLimitSeconds?: number;
 }
 
 /** The program whose document a new Url replaces (see RcmlProgram.replaceDocument). */
 export interface DocumentHost {
   replaceDocument(startNew: boolean): Promise<void>;
+  limitDuration(seconds: number): void;
 }
 
 const telephonyUnavailable = (callSid: string) =>
@@ -50,6 +55,7 @@ export class LiveModification {
       const answered = this.leg.isAnswered();
       const needsAsterisk =
         change.url !== undefined ||
+        change.twiml !== undefined ||
         change.status === 'completed' ||
         (change.status === 'canceled' && !answered);
       // Refused before anything changes: a 200 that hangs nothing up would be a lie.
@@ -59,9 +65,10 @@ export class LiveModification {
           statusCallback: change.statusCallback,
           statusCallbackMethod: change.statusCallbackMethod ?? 'POST',
         });
+      if (change.timeLimitSeconds !== undefined) this.program.limitDuration(change.timeLimitSeconds);
       if (change.status === 'canceled' && answered) return;
       if (change.status) return this.end(answered);
-      if (change.url) await this.switchDocument(change);
+      if (change.url || change.twiml) await this.switchDocument(change);
     });
   }
 
@@ -74,10 +81,13 @@ export class LiveModification {
   }
 
   private async switchDocument(change: CallModification): Promise<void> {
-    const target: RcmlTarget = { url: change.url!, method: change.method ?? 'POST' };
+    const target: RcmlTarget | null = change.url
+      ? { url: change.url, method: change.method ?? 'POST' }
+      : null;
     await this.leg.update({
-      url: target.url,
-      method: target.method,
+      url: target?.url ?? null,
+      method: target?.method ?? 'POST',
+      twiml: target ? null : change.twiml,
       fallbackUrl: change.fallbackUrl ?? null,
       fallbackMethod: change.fallbackMethod ?? 'POST',
     });

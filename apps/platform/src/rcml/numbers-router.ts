@@ -5,6 +5,8 @@ import type { InboundRoute } from '../call-control/inbound/inbound-router.port';
 import { InboundRouter } from '../call-control/inbound/inbound-router.port';
 import { NotificationCode, NotificationLevel } from '../common/notification-codes';
 import { IncomingNumbersService } from '../incoming-numbers/incoming-numbers.service';
+import { ApplicationsService } from '../applications/applications.service';
+import { RESTCOMM_API_VERSION } from '../common/api-version';
 import type { IncomingChannel } from '../telephony/telephony-gateway.port';
 
 const SIP_NOT_FOUND = 404;
@@ -16,6 +18,7 @@ export class NumbersRouter extends InboundRouter {
   constructor(
     private readonly numbers: IncomingNumbersService,
     private readonly accounts: AccountsService,
+    private readonly applications: ApplicationsService,
   ) {
     super();
   }
@@ -52,18 +55,24 @@ export class NumbersRouter extends InboundRouter {
         },
       };
     }
+    // A number pointing at an Application runs its voice settings, in its dialect (Twilio's).
+    const application = number.voiceApplicationSid
+      ? await this.applications.find(account.sid, number.voiceApplicationSid)
+      : null;
+    const voice = application ?? number;
     return {
       kind: 'accept',
       accountSid: account.sid,
       signingKey: account.authToken,
+      apiVersion: application?.apiVersion ?? RESTCOMM_API_VERSION,
       fields: {
         phoneNumberSid: number.sid,
-        url: number.voiceUrl,
-        method: number.voiceMethod,
-        fallbackUrl: number.voiceFallbackUrl,
-        fallbackMethod: number.voiceFallbackMethod,
-        statusCallback: number.statusCallback,
-        statusCallbackMethod: number.statusCallbackMethod,
+        url: voice.voiceUrl,
+        method: voice.voiceMethod,
+        fallbackUrl: voice.voiceFallbackUrl,
+        fallbackMethod: voice.voiceFallbackMethod,
+        statusCallback: voice.statusCallback,
+        statusCallbackMethod: voice.statusCallbackMethod,
         statusCallbackEvent: number.statusCallbackEvent,
       },
     };

@@ -3,7 +3,7 @@ import { NotificationLevel } from '../notifications/notification.entity';
 import { NotificationCode } from '../common/notification-codes';
 import { NotificationsService } from '../notifications/notifications.service';
 import { WebhookClient, WebhookError } from '../webhooks/webhook-client.service';
-import { RcmlDocument, RcmlErrorCode, RcmlInterpreter, RunOptions } from './rcml-interpreter';
+import { RcmlDocument, RcmlErrorCode, RcmlInterpreter, RcmlRunResult, RunOptions } from './rcml-interpreter';
 import type { HttpMethod, VerbContext } from './verbs/verb';
 
 export interface RcmlTarget {
@@ -17,6 +17,11 @@ export interface RcmlApplication {
   signingKey: string;
   primary: RcmlTarget;
   fallback: RcmlTarget | null;
+  /**
+   * An inline document (Twilio's Twiml) run first instead of fetching `primary`: it has no URL, so
+   * its relative URLs are refused and a Gather or Record without action goes on to the next verb.
+   */
+  inline?: string | null;
   /** Standard request parameters, taken fresh at each request so CallStatus is current. */
   requestParams(): Record<string, string>;
 }
@@ -46,13 +51,18 @@ export class RcmlApplicationService {
     context: VerbContext,
     options: RunOptions = {},
   ): Promise<'ended' | 'returned'> {
+    let inline = application.inline ?? null;
     let target: RcmlTarget | null = application.primary;
-    let fallback = application.fallback;
+    let fallback = inline === null ? application.fallback : null;
     let extraParams: Record<string, string> = options.firstRequestParams ?? {};
     for (let documents = 0; target && documents < MAX_DOCUMENTS_PER_RUN; documents++) {
       if (context.signal.aborted) return 'ended';
-      const document = await this.fetch(application, target, extraParams);
-      const result = document
+      const document: RcmlDocument | null =
+        inline !== null
+          ? { url: null, method: target.method, xml: inline }
+          : await this.fetch(application, target, extraParams);
+      inline = null;
+      const result: RcmlRunResult | null = document
         ? await this.interpreter.run(
             document,
             context,
@@ -174,7 +184,8 @@ export class RcmlApplicationService {
       level,
       code,
       message,
-      requestUrl: target.url,
+      // An inline document has no URL.
+      requestUrl: target.url || undefined,
       requestMethod: target.method,
       responseBody,
     });

@@ -381,6 +381,30 @@ describe('RcmlInterpreter: control characters never reach a dialed leg', () => {
     );
     expect(call.dialed).toHaveLength(0);
   });
+
+  it('an inline document (no URL): Gather and Record without action go on, relative URLs are refused', async () => {
+    const call = new ScriptedCall();
+    call.digits = '12';
+    const warnings: RcmlProblem[] = [];
+    const result = await new RcmlInterpreter().run(
+      {
+        url: null,
+        method: 'POST',
+        xml: '<Response><Gather/><Record/><Redirect>/relative.xml</Redirect><Pause length="1"/></Response>',
+      },
+      call,
+      async (problem) => void warnings.push(problem),
+    );
+    expect(result).toEqual({ kind: 'finished' });
+    expect(call.actions).toEqual([
+      'answer',
+      'gather - # 5',
+      'record 3600 5 1234567890*# true',
+      'pause 1',
+      'hangup',
+    ]);
+    expect(warnings.map((w) => w.message).join('\n')).toMatch(/relative\.xml.*not a valid URL/);
+  });
 });
 
 describe('RcmlInterpreter: Media Streams', () => {

@@ -28,7 +28,8 @@ export interface RcmlProblem {
 }
 
 export interface RcmlDocument {
-  url: string;
+  /** Null for an inline document (Twilio's Twiml): relative URLs in it cannot be resolved. */
+  url: string | null;
   method: HttpMethod;
   xml: string;
 }

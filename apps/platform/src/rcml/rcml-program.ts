@@ -28,6 +28,9 @@ import type {
   VerbContext,
 } from './verbs/verb';
 import { LiveModification } from './live-modification';
+import { storedCallOptions } from '../call-control/legs/call-options';
+import { CallTimeLimit } from './call-time-limit';
+import { parsePlayDigits } from './verbs/play-digits';
 
 /** Runs the parts of RCML that involve other calls: Dial and Conference. */
 export interface CallConnector {
@@ -65,6 +68,8 @@ export class RcmlProgram implements LegProgram {
   private recordingCount = 0;
   private document: AbortController | null = null;
   private running: Promise<unknown> = Promise.resolve();
+  private digitsSent = false;
+  private timeLimit: CallTimeLimit | null = null;
   readonly modification: LiveModification;
   private readonly streams: CallStreams;
 
@@ -77,25 +82,54 @@ export class RcmlProgram implements LegProgram {
     this.modification = new LiveModification(this, leg, deps.gateway);
     this.streams = new CallStreams(leg, signingKey, deps.streams);
     leg.attachProgram(this);
+    const limit = storedCallOptions(leg.snapshot.callOptions).timeLimitSeconds;
+    if (limit !== undefined) this.limitDuration(limit);
   }
 
+  /** Hangs the call up `seconds` after its answer (Twilio's TimeLimit; a new one replaces the old). */
+  limitDuration(seconds: number): void {
+    this.timeLimit ??= new CallTimeLimit(this.leg);
+    this.timeLimit.set(seconds);
+  }
+
+  /** Runs the record's inline document (Twiml) when it has no Url. */
   underControl(): void {
     const call = this.leg.snapshot;
-    if (this.started || !call.url || this.dormant) return;
+    if (this.started || (!call.url && !call.twiml) || this.dormant) return;
     this.started = true;
     const application = this.application(
-      { url: call.url, method: call.method as HttpMethod },
-      call.fallbackUrl ? { url: call.fallbackUrl, method: call.fallbackMethod as HttpMethod } : null,
+      { url: call.url ?? '', method: call.method as HttpMethod },
+      call.url && call.fallbackUrl
+        ? { url: call.fallbackUrl, method: call.fallbackMethod as HttpMethod }
+        : null,
     );
+    application.inline = call.url ? null : call.twiml;
     const document = new AbortController();
     this.document = document;
-    this.running = this.detectWhoAnswered(application)
+    this.running = this.sendDigits(document.signal)
+      .then(() => this.detectWhoAnswered(application))
       .then((firstRequestParams) =>
         this.deps.rcml.run(application, this.verbContext(application, document.signal), {
           firstRequestParams,
         }),
       )
       .catch((error) => this.recoverFromCrash(error));
+  }
+
+  /**
+   * Twilio's SendDigits, once, on an answered outbound call before its first document: DTMF, with
+   * `w` a half-second and `W` a one-second pause.
+   */
+  private async sendDigits(document: AbortSignal): Promise<void> {
+    const digits = storedCallOptions(this.leg.snapshot.callOptions).sendDigits;
+    if (!digits || this.digitsSent || this.leg.snapshot.direction === CallDirection.Inbound) return;
+    this.digitsSent = true;
+    const signal = AbortSignal.any([this.leg.signal, document]);
+    for (const step of parsePlayDigits(digits, true)) {
+      if (signal.aborted) return;
+      if (step.kind === 'wait') await abortableDelay(step.ms, signal);
+      else await this.leg.media.sendDtmf(step.digits, signal).catch(() => undefined);
+    }
   }
 
   /**

@@ -12,7 +12,14 @@ export type InboundCallFields = Omit<
 /** What becomes of a call that arrived from outside. */
 export type InboundRoute =
   /** Taken by an account: stored with `fields`, signed with `signingKey`. */
-  | { kind: 'accept'; accountSid: string; signingKey: string; fields: InboundCallFields }
+  | {
+      kind: 'accept';
+      accountSid: string;
+      signingKey: string;
+      fields: InboundCallFields;
+      /** The API dialect its webhooks speak (default RestComm's). */
+      apiVersion?: string;
+    }
   /**
    * Taken by an account and connected, unanswered until the callee answers, to `connect` (a PBX
    * extension's phones, the trunk); runs no RCML.

@@ -154,15 +154,14 @@ export class CallLeg implements ConversationMember {
     return this.queue.run(async () => {
       const { gateway } = this.deps;
       const channelId = gateway.newChannelId();
+      const from = this.options.callerId ?? this.call.from;
       this.watch = gateway.watchChannel(channelId, (event) => this.enqueue(event));
       await this.update({ channelId, startTime: new Date() });
       try {
         await gateway.originate({
           channelId,
           target: this.options.target ?? { kind: 'sip', uri: this.call.to },
-          callerId: this.options.callerName
-            ? `"${this.options.callerName}" <${this.call.from}>`
-            : this.call.from,
+          callerId: this.options.callerName ? `"${this.options.callerName}" <${from}>` : from,
           timeoutSeconds: this.call.timeout + 5,
           headers: this.options.headers,
           hops: this.options.hops,
@@ -390,8 +389,7 @@ export class CallLeg implements ConversationMember {
     this.clearNoAnswerTimer();
     this.lifetime.abort();
     this.watch?.stop();
-    // A vanished channel brings the moment ARI was lost, a recovered one Asterisk's noted time; never
-    // before the call was answered or placed.
+    // A vanished channel brings when ARI was lost, a recovered one Asterisk's time; never before answer/placing.
     const known = patch.endTime ?? endTime;
     const floor = this.call.answerTime ?? this.call.startTime;
     const ended = floor && known < floor ? floor : known;

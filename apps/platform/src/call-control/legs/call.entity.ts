@@ -71,6 +71,14 @@ export class CallEntity {
   @Column({ type: 'varchar', length: 4, default: 'POST' })
   method: string;
 
+  /** An inline document (Twilio's `Twiml`) the call runs instead of fetching `url`. */
+  @Column({ type: 'text', nullable: true })
+  twiml: string | null;
+
+  /** What acts once the call is answered (JSON of CallOptions: SendDigits, TimeLimit, Record); null without. */
+  @Column({ name: 'call_options', type: 'varchar', length: 2048, nullable: true })
+  callOptions: string | null;
+
   @Column({ name: 'fallback_url', type: 'varchar', length: 2048, nullable: true })
   fallbackUrl: string | null;
 

@@ -1,8 +1,9 @@
 import { rfc2822 } from '../../common/rfc2822';
 import type { CallEntity } from '../../call-control/legs/call.entity';
 import { CallDirection } from '../../call-control/legs/call-status';
+import { TWILIO_API_VERSION } from '../../common/api-version';
 
-export const TWILIO_API_VERSION = '2010-04-01';
+export { TWILIO_API_VERSION };
 
 /** A call as Twilio's 2010-04-01 API and its SDKs present it. */
 export interface TwilioCallResponseDto {

@@ -17,11 +17,14 @@ import { BasicAuthGuard } from '../../accounts/basic-auth.guard';
 import { CurrentAccount } from '../../accounts/current-account.decorator';
 import { queryStringOf } from '../call-list-query';
 import { CallsService } from '../calls.service';
-import { CreateCallDto } from '../dto/create-call.dto';
-import { ModifyCallDto } from '../dto/modify-call.dto';
+import { TwilioCreateCallDto } from '../dto/twilio-create-call.dto';
+import { TwilioModifyCallDto } from '../dto/twilio-modify-call.dto';
+import { twilioCallRequest } from './twilio-call-request';
 import { parseTwilioCallListQuery, toTwilioCallPage, type TwilioCallPage } from './twilio-call-list';
 import { toTwilioCallResponse, twilioCallsUri, type TwilioCallResponseDto } from './twilio-call-response.dto';
 import { TwilioExceptionFilter } from './twilio-exception.filter';
+import { ApplicationsService } from '../../applications/applications.service';
+import { DomainError, DomainErrorCode } from '../../common/domain-error';
 
 /**
  * Twilio 2010-04-01 Calls resource, JSON only. The path middleware strips the `.json` suffix the
@@ -31,16 +34,27 @@ import { TwilioExceptionFilter } from './twilio-exception.filter';
 @UseGuards(BasicAuthGuard)
 @UseFilters(TwilioExceptionFilter)
 export class TwilioCallsController {
-  constructor(private readonly calls: CallsService) {}
+  constructor(
+    private readonly calls: CallsService,
+    private readonly applications: ApplicationsService,
+  ) {}
 
-  /** The same parameters as RestComm's create, StatusCallbackEvent included. */
+  /** Every parameter Twilio documents (see TwilioCreateCallDto and README, Twilio Calls parameters). */
   @Post()
   @HttpCode(HttpStatus.CREATED)
   async create(
     @CurrentAccount() account: AccountEntity,
-    @Body() body: CreateCallDto,
+    @Body() body: TwilioCreateCallDto,
   ): Promise<TwilioCallResponseDto> {
-    return toTwilioCallResponse(await this.calls.create(account, body));
+    const application = body.ApplicationSid
+      ? await this.applications.find(account.sid, body.ApplicationSid)
+      : null;
+    if (body.ApplicationSid && !application)
+      throw new DomainError(
+        DomainErrorCode.InvalidParameter,
+        `The 'ApplicationSid' parameter names no Application of this account: ${body.ApplicationSid}`,
+      );
+    return toTwilioCallResponse(await this.calls.create(account, twilioCallRequest(body, application)));
   }
 
   /** Filters and paging come from the raw query string: `StartTime<` and friends are no DTO keys. */
@@ -64,7 +78,7 @@ export class TwilioCallsController {
   async update(
     @CurrentAccount() account: AccountEntity,
     @Param('callSid') callSid: string,
-    @Body() body: ModifyCallDto,
+    @Body() body: TwilioModifyCallDto,
   ): Promise<TwilioCallResponseDto> {
     return toTwilioCallResponse(await this.calls.modify(account, callSid, body));
   }

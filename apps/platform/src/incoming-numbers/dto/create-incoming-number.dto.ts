@@ -8,6 +8,7 @@ import {
   OptionalFriendlyName,
   OptionalHttpMethod,
   OptionalHttpUrl,
+  OptionalApplicationSid,
   PHONE_NUMBER_PATTERN,
 } from './incoming-number-fields';
 
@@ -52,4 +53,8 @@ export class CreateIncomingNumberDto {
   /** Which progress events of inbound calls go to StatusCallback (default: completed only). */
   @OptionalStatusCallbackEvents()
   StatusCallbackEvent?: ProgressEvent[];
+
+  /** Calls to the number run this Application's voice settings instead of VoiceUrl ('' clears it). */
+  @OptionalApplicationSid('VoiceApplicationSid')
+  VoiceApplicationSid?: string;
 }

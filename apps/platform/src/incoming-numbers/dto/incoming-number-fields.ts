@@ -1,9 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsOptional, ValidateIf } from 'class-validator';
+import { IsOptional, Matches, ValidateIf } from 'class-validator';
 import { DomainErrorCode } from '../../common/domain-error';
-import { IsHttpMethod, IsHttpUrl } from '../../common/validators';
-export { OptionalFriendlyName } from '../../common/validators';
+export { OptionalFriendlyName, OptionalHttpMethod, OptionalHttpUrl } from '../../common/validators';
 
 export const code = (value: DomainErrorCode) => ({ context: { code: value } });
 
@@ -12,25 +11,12 @@ export const PHONE_NUMBER_PATTERN = /^\+?[A-Za-z0-9_.*#-]{1,64}$/;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-/**
- * An optional absolute http(s) URL. An empty string is accepted and means "none" (Twilio clears a
- * URL this way on update).
- */
-export function OptionalHttpUrl(name: string): PropertyDecorator {
+/** An Application sid (AP...) of the account; an empty string clears it. */
+export function OptionalApplicationSid(name: string): PropertyDecorator {
   return applyDecorators(
     IsOptional(),
     Transform(trim),
     ValidateIf((_object, value) => value !== ''),
-    IsHttpUrl({
-      message: `The '${name}' parameter must be an absolute http(s) URL`,
-      ...code(DomainErrorCode.InvalidUrl),
-    }),
-  );
-}
-
-export function OptionalHttpMethod(name: string): PropertyDecorator {
-  return applyDecorators(
-    IsOptional(),
-    IsHttpMethod({ message: `The '${name}' parameter must be GET or POST` }),
+    Matches(/^AP[0-9a-f]{32}$/, { message: `The '${name}' parameter must be an Application sid (AP...)` }),
   );
 }

@@ -14,6 +14,7 @@ export interface IncomingNumberResponseDto {
   status_callback_method: string;
   /** The progress events sent to status_callback, space-separated; null means completed only. */
   status_callback_event: string | null;
+  voice_application_sid: string | null;
   date_created: string;
   date_updated: string;
   api_version: string;
@@ -40,6 +41,7 @@ export function toIncomingNumberResponse(
     status_callback: number.statusCallback,
     status_callback_method: number.statusCallbackMethod,
     status_callback_event: number.statusCallbackEvent,
+    voice_application_sid: number.voiceApplicationSid ?? null,
     date_created: new Date(number.dateCreated).toISOString(),
     date_updated: new Date(number.dateUpdated).toISOString(),
     api_version: number.apiVersion,

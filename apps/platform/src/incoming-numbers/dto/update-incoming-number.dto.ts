@@ -1,6 +1,11 @@
 import type { ProgressEvent } from '../../common/progress-events';
 import { OptionalStatusCallbackEvents } from '../../common/validators';
-import { OptionalFriendlyName, OptionalHttpMethod, OptionalHttpUrl } from './incoming-number-fields';
+import {
+  OptionalApplicationSid,
+  OptionalFriendlyName,
+  OptionalHttpMethod,
+  OptionalHttpUrl,
+} from './incoming-number-fields';
 
 /**
  * POST /IncomingPhoneNumbers/{sid}: only the parameters sent change; an empty URL clears it.
@@ -31,4 +36,8 @@ export class UpdateIncomingNumberDto {
   /** Which progress events of inbound calls go to StatusCallback (default: completed only). */
   @OptionalStatusCallbackEvents()
   StatusCallbackEvent?: ProgressEvent[];
+
+  /** Calls to the number run this Application's voice settings instead of VoiceUrl ('' clears it). */
+  @OptionalApplicationSid('VoiceApplicationSid')
+  VoiceApplicationSid?: string;
 }

@@ -59,7 +59,7 @@ export function toTwilioIncomingNumberResponse(
     voice_fallback_url: number.voiceFallbackUrl,
     voice_fallback_method: number.voiceFallbackMethod,
     voice_caller_id_lookup: false,
-    voice_application_sid: null,
+    voice_application_sid: number.voiceApplicationSid ?? null,
     voice_receive_mode: 'voice',
     status_callback: number.statusCallback,
     status_callback_method: number.statusCallbackMethod,

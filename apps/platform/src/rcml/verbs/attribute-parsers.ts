@@ -45,7 +45,7 @@ export function methodAttribute(node: RcmlNode, name: string, fallback: HttpMeth
 export function resolveUrl(node: RcmlNode, value: string, context: ParseContext, what: string): string {
   let url: URL;
   try {
-    url = new URL(value.trim(), context.documentUrl);
+    url = new URL(value.trim(), context.documentUrl ?? undefined);
   } catch {
     throw new RcmlSchemaError(`<${node.name}> ${what} "${value}" is not a valid URL`);
   }

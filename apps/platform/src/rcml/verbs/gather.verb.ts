@@ -24,7 +24,8 @@ export interface GatherVerb {
   numDigits: number | null;
   finishOnKey: string;
   timeoutSeconds: number;
-  action: string;
+  /** Null in an inline document without an action: the next verb runs. */
+  action: string | null;
   method: HttpMethod;
   prompts: NestedVerb[];
 }
@@ -97,6 +98,7 @@ export const gatherVerb: VerbDefinition<GatherVerb> = {
     });
     if (context.signal.aborted) return 'end';
     if (!digits) return 'continue';
+    if (!verb.action) return 'continue';
     return {
       next: {
         url: verb.action,

@@ -15,7 +15,8 @@ export interface RecordVerb {
   silenceTimeoutSeconds: number;
   finishOnKey: string;
   playBeep: boolean;
-  action: string;
+  /** Null in an inline document without an action: the next verb runs. */
+  action: string | null;
   method: HttpMethod;
   recordingStatusCallback: string | null;
   recordingStatusCallbackMethod: HttpMethod;
@@ -95,6 +96,7 @@ export const recordVerb: VerbDefinition<RecordVerb> = {
         url: result.recordingUrl,
       });
     if (context.signal.aborted) return 'end';
+    if (!verb.action) return 'continue';
     return { next: { url: verb.action, method: verb.method, params } };
   },
 };

@@ -179,7 +179,8 @@ export type VerbOutcome = 'continue' | 'end' | { next: NextDocument };
 
 export interface ParseContext {
   /** URL of the document being parsed: relative URLs in it resolve against this. */
-  documentUrl: string;
+  /** Null for an inline document: relative URLs are refused and actions default to none. */
+  documentUrl: string | null;
   documentMethod: HttpMethod;
   /** Records a schema warning; the verb still runs. */
   warn(message: string): void;
