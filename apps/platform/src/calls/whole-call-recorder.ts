@@ -123,7 +123,13 @@ export class WholeCallRecorder {
       ...extra,
     };
     try {
-      await this.deps.webhooks.send({ url: target.url, method: target.method, params, signingKey });
+      await this.deps.webhooks.send({
+        purpose: 'callback',
+        url: target.url,
+        method: target.method,
+        params,
+        signingKey,
+      });
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
       await leg.notify(NotificationCode.StatusCallbackFailure, error.message, NotificationLevel.Warning, {

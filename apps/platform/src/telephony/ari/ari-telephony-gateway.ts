@@ -26,13 +26,8 @@ import {
   TransferProgress,
 } from '../telephony-gateway.port';
 import { labelVariables, listInventory, takeHangupTime } from './ari-restart-support';
-import {
-  describeError as describe,
-  reconnectDelayMs,
-  stopAriClient,
-  wakeableSleep,
-  connectAri,
-} from './ari-connection';
+import { connectAri, describeError as describe, reconnectDelayMs, stopAriClient } from './ari-connection';
+import { wakeableSleep } from './ari-connection';
 import { AriEventJson, toIncomingChannel, vanishedHangup } from './ari-event-mapper';
 import { AriEventRouter } from './ari-event-router';
 import { ARI_TRANSFER_HANDLING, AriOutboundLegs, OUTBOUND_APP_ARG } from './ari-outbound-legs';
