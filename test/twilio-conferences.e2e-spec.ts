@@ -211,6 +211,58 @@ describe('Twilio 2010-04-01 Conferences and Participants with the official twili
     }
   });
 
+  it('creates participants: dials a number into a live room by its sid, and into a new room by its name; mute, hold, remove', async () => {
+    const [first] = await joinRoom('sales', ['']);
+    const sid = await liveRoom('sales', 1);
+    const created = await client.conferences(sid).participants.create({
+      from: '+15550002222',
+      to: farEndUri('answer'),
+      muted: true,
+      beep: 'false',
+      label: 'customer',
+    });
+    expect(created).toMatchObject({ conferenceSid: sid, status: 'queued', muted: true, label: 'customer' });
+    expect(created.callSid).toMatch(/^CA[0-9a-f]{32}$/);
+    await liveRoom('sales', 2);
+    const joined = await client.conferences(sid).participants(created.callSid).fetch();
+    expect(joined).toMatchObject({ callSid: created.callSid, muted: true, hold: false });
+    const call = await client.calls(created.callSid).fetch();
+    expect(call).toMatchObject({ from: '+15550002222', to: farEndUri('answer'), status: 'in-progress' });
+
+    expect(
+      await client.conferences(sid).participants(created.callSid).update({ muted: false }),
+    ).toMatchObject({
+      muted: false,
+    });
+    const held = await client.conferences(sid).participants(created.callSid).update({ hold: true });
+    expect(held.hold).toBe(true);
+    await client.conferences(sid).participants(created.callSid).remove();
+    await liveRoom('sales', 1);
+    expect((await client.conferences(sid).participants.list()).map((p) => p.callSid)).toEqual([first]);
+
+    const fresh = await client.conferences('brand-new-room').participants.create({
+      from: '+15550003333',
+      to: farEndUri('answer'),
+    });
+    expect(fresh.conferenceSid).toBeNull();
+    const freshSid = await liveRoom('brand-new-room', 1);
+    expect((await client.conferences(freshSid).participants.list()).map((p) => p.callSid)).toEqual([
+      fresh.callSid,
+    ]);
+    expect(
+      await restError(
+        client.conferences(newSid('CF')).participants.create({ from: '+1555', to: farEndUri('answer') }),
+      ),
+    ).toMatchObject({ status: 404, code: 20404 });
+    expect(
+      await restError(client.conferences(sid).participants.create({ from: '+1555', to: 'not a callee' })),
+    ).toMatchObject({
+      status: 400,
+    });
+    await client.calls(first).update({ status: 'completed' });
+    await client.calls(fresh.callSid).update({ status: 'completed' });
+  }, 90000);
+
   it('refusals in Twilio shape: unknown room or participant 404, bad values 400, hold while waiting 409', async () => {
     expect(await restError(client.conferences(newSid('CF')).fetch())).toMatchObject({
       status: 404,

@@ -1,3 +1,4 @@
+import { TwilioParticipantsController } from './twilio/twilio-participants.controller';
 import { CallLogContext } from '../logging/call-log-context';
 import { CallMetricsListener } from '../metrics/call-metrics.listener';
 import { Global, Module } from '@nestjs/common';
@@ -52,7 +53,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
     ExtensionsModule,
     DialModule,
   ],
-  controllers: [CallsController, TwilioCallsController],
+  controllers: [CallsController, TwilioCallsController, TwilioParticipantsController],
   providers: [
     CallsService,
     LiveCallsService,

@@ -9,7 +9,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
 
-function OptionalBoolean(name: string): PropertyDecorator {
+export function OptionalBoolean(name: string): PropertyDecorator {
   return applyDecorators(
     IsOptional(),
     Transform(toBoolean),
@@ -24,7 +24,7 @@ function OptionalDate(name: string): PropertyDecorator {
   );
 }
 
-function OptionalUrl(name: string): PropertyDecorator {
+export function OptionalUrl(name: string): PropertyDecorator {
   return applyDecorators(
     IsOptional(),
     IsHttpUrl({
