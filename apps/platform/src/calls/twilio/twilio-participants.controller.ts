@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseFilters, UseGua
 import type { AccountEntity } from '../../accounts/account.entity';
 import { BasicAuthGuard } from '../../accounts/basic-auth.guard';
 import { CurrentAccount } from '../../accounts/current-account.decorator';
+import { hasControlCharacters } from '../../common/control-characters';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
 import { TwilioExceptionFilter } from '../../common/twilio-exception.filter';
 import { ConferenceRoomsService } from '../../dial/conference-rooms.service';
@@ -11,7 +12,6 @@ import { TwilioCreateParticipantDto } from '../dto/twilio-create-participant.dto
 import { participantCallRequest } from './twilio-participant-request';
 
 const CONFERENCE_SID = /^CF[0-9a-f]{32}$/;
-const ROOM_NAME = /^[^\u0000-\u001f\u007f]{1,128}$/;
 
 /** What Twilio answers a participant create with, while the participant's call is still being placed. */
 export interface TwilioNewParticipantDto {
@@ -53,7 +53,7 @@ export class TwilioParticipantsController {
   ): Promise<TwilioNewParticipantDto> {
     const name = conference.replace(/\.json$/, '');
     const room = CONFERENCE_SID.test(name) ? this.rooms.get(account.sid, name) : null;
-    if (!room && !ROOM_NAME.test(name))
+    if (!room && (name.length === 0 || name.length > 128 || hasControlCharacters(name)))
       throw new DomainError(
         DomainErrorCode.InvalidParameter,
         'A conference is named by its CF sid or its friendly name',
