@@ -11,6 +11,7 @@ import { AppConfig, loadConfig } from '../../apps/platform/src/config/app-config
 import { configureApp } from '../../apps/platform/src/configure-app';
 import { TelephonyGateway } from '../../apps/platform/src/telephony/telephony-gateway.port';
 import { SipUserDirectory } from '../../apps/platform/src/telephony/sip-user-directory.port';
+import { createTestDatabase, usesPostgres } from './postgres-database';
 
 export interface RunningPlatform {
   app: INestApplication;
@@ -43,11 +44,14 @@ export async function startPlatform(
   const authToken = randomBytes(16).toString('hex');
   // Asterisk fetches speech and media from the platform, so its public URL must name the real port.
   const port = await freePort();
+  // On PostgreSQL (the postgres test projects) each platform gets a fresh database, dropped at close.
+  const database = usesPostgres() && !env.DATABASE_URL ? await createTestDatabase() : undefined;
   const config = loadConfig({
     ...process.env,
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_PATH: join(dataDir, 'callwright.sqlite'),
+    ...(database ? { DATABASE_URL: database.url } : {}),
     MEDIA_PATH: join(dataDir, 'media'),
     RECORDINGS_PATH: join(dataDir, 'recordings'),
     BOOTSTRAP_ACCOUNT_SID: accountSid,
@@ -81,6 +85,7 @@ export async function startPlatform(
     http: () => request(app.getHttpServer()),
     close: async () => {
       await app.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
