@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../../apps/platform/src/app.module';
 import { AppConfig, loadConfig } from '../../apps/platform/src/config/app-config';
 import { configureApp } from '../../apps/platform/src/configure-app';
@@ -74,6 +75,9 @@ export async function startPlatform(
   if (options.sipUsers) builder = builder.overrideProvider(SipUserDirectory).useValue(options.sipUsers);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  // A postgres project that silently fell back to SQLite would prove nothing.
+  if (database && app.get(DataSource).options.type !== 'postgres')
+    throw new Error('DATABASE_TYPE=postgres, yet the platform did not open PostgreSQL');
   configureApp(app);
   await app.listen(port, '127.0.0.1');
   if (options.waitForAri !== false && !options.gateway)
