@@ -1,8 +1,18 @@
 /**
  * Unit and medium tests sit beside the code (medium: real SQLite, fake gateway); e2e tests in test/ run
- * against real Asterisk, one file at a time.
+ * against real Asterisk, one file at a time. The `-postgres` projects re-run the database-facing
+ * suites with DATABASE_TYPE=postgres, a fresh database per platform, on the PostgreSQL that `npm test`
+ * starts (POSTGRES_TEST_URL).
  */
 const transform = { '^.+\\.ts$': 'ts-jest' };
+const postgresEnv = ['<rootDir>/test/support/jest-postgres.env.ts'];
+// Every medium suite (records, accounts, listing, the facades, migrations) is database-facing: all of
+// them run on PostgreSQL too. They take about a minute on two cores.
+const POSTGRES_MEDIUM = ['<rootDir>/apps/**/*.medium-spec.ts'];
+// One full call on real Asterisk, and the paged, filtered, counted listing.
+const POSTGRES_E2E = ['calls', 'call-listing', 'accounts'].map(
+  (name) => `<rootDir>/test/${name}.e2e-spec.ts`,
+);
 
 module.exports = {
   projects: [
@@ -31,6 +41,25 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
       slowTestThreshold: 30,
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-e2e.setup.ts'],
+    },
+    {
+      displayName: 'medium-postgres',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: POSTGRES_MEDIUM,
+      transform,
+      setupFiles: postgresEnv,
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-load.setup.ts'],
+    },
+    {
+      displayName: 'e2e-postgres',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: POSTGRES_E2E,
+      transform,
+      slowTestThreshold: 30,
+      setupFiles: postgresEnv,
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-e2e.setup.ts'],
     },
   ],

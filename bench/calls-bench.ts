@@ -1,6 +1,8 @@
 /**
  * `npm run bench:calls`: the Calls list API over a million call records, against the same SQL run
- * directly on the same SQLite file as the baseline.
+ * directly on the same database as the baseline; on SQLite, or on PostgreSQL with DATABASE_TYPE=postgres
+ * (a fresh database on the private server of postgres/stack.sh, or on POSTGRES_TEST_URL's; the seeded
+ * table is then VACUUM ANALYZEd, so its visibility map allows index-only scans, as autovacuum would).
  *
  * 1. A fresh SQLite file gets the real schema (the platform's migrations), then 1,000,000 calls
  *    (4 accounts, the 5 final statuses, a year of dates, thousands of To/From values, child calls, runs of
@@ -28,11 +30,13 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
 import { DataSource } from 'typeorm';
+import { BenchDb, createBenchDatabase, Engine, openPostgres, openSqlite } from './bench-db';
 import { parseCallListQuery, queryStringOf } from '../apps/platform/src/calls/call-list-query';
 import { buildCallListSql } from '../apps/platform/src/calls/call-listing.service';
 import { dataSourceOptions } from '../apps/platform/src/database/data-source-options';
 
 const ROOT = resolve(__dirname, '..', '..');
+const ENGINE: Engine = process.env.DATABASE_TYPE === 'postgres' ? 'postgres' : 'sqlite';
 const TOTAL = Number(process.env.BENCH_CALLS ?? 1_000_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const WARMUP = 5;
@@ -82,14 +86,17 @@ const sqliteTime = (ms: number) => {
   return iso.slice(0, 10) + ' ' + iso.slice(11, 23);
 };
 
-async function seed(file: string, accounts: string[]): Promise<void> {
+const pgTime = (ms: number) => new Date(ms).toISOString();
+
+async function seed(file: string, url: string | undefined, accounts: string[]): Promise<void> {
   // The real schema: the platform's own migrations.
   const schema = new DataSource(
-    dataSourceOptions({ databaseType: 'sqlite', databasePath: file, databaseUrl: undefined as any }),
+    dataSourceOptions({ databaseType: ENGINE, databasePath: file, databaseUrl: url }),
   );
   await schema.initialize();
   await schema.runMigrations();
   await schema.destroy();
+  if (ENGINE === 'postgres') return seedPostgres(url!, accounts);
 
   const db = await open(file);
   await run(db, 'PRAGMA journal_mode = OFF');
@@ -100,7 +107,56 @@ async function seed(file: string, accounts: string[]): Promise<void> {
     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' AND sql IS NOT NULL",
   );
   for (const index of indexes) await run(db, `DROP INDEX "${index.name}"`);
+  const insert = db.prepare(INSERT_SQL.replace(/\$\d+/g, '?'));
+  await run(db, 'BEGIN');
+  for (const params of callBatches(accounts, sqliteTime))
+    await new Promise<void>((ok, fail) => insert.run(params, (error) => (error ? fail(error) : ok())));
+  await run(db, 'COMMIT');
+  await new Promise<void>((ok) => insert.finalize(() => ok()));
+  for (const index of indexes) await run(db, index.sql);
+  await close(db);
+}
 
+async function seedPostgres(url: string, accounts: string[]): Promise<void> {
+  const db = await openPostgres(url);
+  const indexes = await db.all<{ name: string; sql: string }>(
+    "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'calls' AND indexname LIKE 'idx_%'",
+  );
+  for (const index of indexes) await db.all(`DROP INDEX "${index.name}"`);
+  await db.all('BEGIN');
+  for (const params of callBatches(accounts, pgTime)) await db.all(INSERT_SQL, params);
+  await db.all('COMMIT');
+  for (const index of indexes) await db.all(index.sql);
+  await db.all('VACUUM ANALYZE calls');
+  await db.close();
+}
+
+const COLUMNS = [
+  'sid',
+  'account_sid',
+  'parent_call_sid',
+  'to',
+  'from',
+  'status',
+  'direction',
+  'start_time',
+  'end_time',
+  'duration',
+  'api_version',
+  'url',
+  'date_created',
+  'date_updated',
+];
+const BATCH = 500;
+const INSERT_SQL =
+  `INSERT INTO calls (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ` +
+  Array.from(
+    { length: BATCH },
+    (_, row) => `(${COLUMNS.map((_c, col) => `$${row * COLUMNS.length + col + 1}`).join(',')})`,
+  ).join(',');
+
+/** The seeded calls, BATCH rows of COLUMNS at a time, timestamps as `time` formats them. */
+function* callBatches(accounts: string[], time: (ms: number) => string): Generator<unknown[]> {
   const random = prng(42);
   const pick = <T>(choices: Array<[T, number]>): T => {
     let r = random();
@@ -114,30 +170,8 @@ async function seed(file: string, accounts: string[]): Promise<void> {
   const fromNumbers = numbers(2000, '+1666');
   const recent = new Map<string, string[]>(accounts.map((sid) => [sid, []]));
 
-  const columns = [
-    'sid',
-    'account_sid',
-    'parent_call_sid',
-    'to',
-    'from',
-    'status',
-    'direction',
-    'start_time',
-    'end_time',
-    'duration',
-    'api_version',
-    'url',
-    'date_created',
-    'date_updated',
-  ];
-  const BATCH = 500;
-  const rowSql = `(${columns.map(() => '?').join(',')})`;
-  const insert = db.prepare(
-    `INSERT INTO calls (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${Array(BATCH).fill(rowSql).join(',')}`,
-  );
   const step = YEAR_MS / TOTAL;
   let created = YEAR_START;
-  await run(db, 'BEGIN');
   for (let batch = 0; batch < TOTAL / BATCH; batch++) {
     const params: unknown[] = [];
     for (let j = 0; j < BATCH; j++) {
@@ -165,21 +199,17 @@ async function seed(file: string, accounts: string[]): Promise<void> {
         fromNumbers[Math.floor(random() * fromNumbers.length)],
         status,
         child ? 'outbound-dial' : random() < 0.5 ? 'inbound' : 'outbound-api',
-        started === null ? null : sqliteTime(started),
-        ended === null ? null : sqliteTime(ended),
+        started === null ? null : time(started),
+        ended === null ? null : time(ended),
         ended === null ? null : duration,
         '2012-04-24',
         'http://127.0.0.1:9/app.xml',
-        sqliteTime(created),
-        sqliteTime(ended ?? created),
+        time(created),
+        time(ended ?? created),
       );
     }
-    await new Promise<void>((ok, fail) => insert.run(params, (error) => (error ? fail(error) : ok())));
+    yield params;
   }
-  await run(db, 'COMMIT');
-  await new Promise<void>((ok) => insert.finalize(() => ok()));
-  for (const index of indexes) await run(db, index.sql);
-  await close(db);
 }
 
 // ---------------------------------------------------------------- server
@@ -218,15 +248,22 @@ function httpGet(
   });
 }
 
-async function startServer(file: string, dir: string, accountSid: string, token: string) {
+async function startServer(
+  file: string,
+  url: string | undefined,
+  dir: string,
+  accountSid: string,
+  token: string,
+) {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps/platform/src/main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_TYPE: 'sqlite',
+      DATABASE_TYPE: ENGINE,
       DATABASE_PATH: file,
+      ...(url ? { DATABASE_URL: url } : {}),
       MEDIA_PATH: join(dir, 'media'),
       RECORDINGS_PATH: join(dir, 'recordings'),
       ARI_URL: 'http://127.0.0.1:9',
@@ -264,30 +301,32 @@ const percentile = (values: number[], p: number) => {
 };
 
 /** What CallListingService runs for one request, on a direct connection. */
-async function rawList(db: sqlite3.Database, accountSid: string, path: string): Promise<string[]> {
+async function rawList(db: BenchDb, accountSid: string, path: string): Promise<string[]> {
   const query = parseCallListQuery(queryStringOf(path));
   let cursor;
   if (query.afterSid) {
-    const [row] = await all<{ date_created: string }>(
-      db,
-      'SELECT date_created FROM calls WHERE sid = ? AND account_sid = ?',
+    const [row] = await db.all<{ date_created: string }>(
+      ENGINE === 'sqlite'
+        ? 'SELECT date_created FROM calls WHERE sid = ? AND account_sid = ?'
+        : 'SELECT date_created FROM calls WHERE sid = $1 AND account_sid = $2',
       [query.afterSid, accountSid],
     );
     cursor = { dateCreated: row.date_created, sid: query.afterSid };
   }
-  const sql = buildCallListSql('sqlite', accountSid, query.criteria, {
+  const sql = buildCallListSql(ENGINE, accountSid, query.criteria, {
     limit: query.pageSize + 1,
     offset: query.page * query.pageSize,
     cursor,
   });
-  await all(db, sql.count.sql, sql.count.params);
-  const sids = (await all<{ sid: string }>(db, sql.page.sql, sql.page.params))
+  await db.all(sql.count.sql, sql.count.params);
+  const sids = (await db.all<{ sid: string }>(sql.page.sql, sql.page.params))
     .map((row) => row.sid)
     .slice(0, query.pageSize);
-  const rows = await all<Record<string, unknown>>(
-    db,
-    `SELECT * FROM calls WHERE sid IN (${sids.map(() => '?').join(',')})`,
-    sids,
+  const rows = await db.all<Record<string, unknown>>(
+    ENGINE === 'sqlite'
+      ? `SELECT * FROM calls WHERE sid IN (${sids.map(() => '?').join(',')})`
+      : 'SELECT * FROM calls WHERE sid = ANY($1)',
+    ENGINE === 'sqlite' ? sids : [sids],
   );
   return rows.length === sids.length ? sids : [];
 }
@@ -309,17 +348,19 @@ async function main(): Promise<void> {
   const token = randomBytes(16).toString('hex');
   const auth = 'Basic ' + Buffer.from(`${accountSid}:${token}`).toString('base64');
   let server: { port: number; child: ChildProcess } | undefined;
+  const database = ENGINE === 'postgres' ? await createBenchDatabase() : undefined;
   try {
     let t = performance.now();
-    await seed(file, accounts);
+    await seed(file, database?.url, accounts);
     const seedSeconds = (performance.now() - t) / 1000;
     console.log(`seeded ${TOTAL} calls in ${seedSeconds.toFixed(1)} s`);
 
     t = performance.now();
-    server = await startServer(file, dir, accountSid, token);
+    server = await startServer(file, database?.url, dir, accountSid, token);
     console.log(`platform up in ${((performance.now() - t) / 1000).toFixed(1)} s (pid ${server.child.pid})`);
     const { port, child } = server;
-    const raw = await open(file);
+    const raw = database ? await openPostgres(database.url) : await openSqlite(file);
+    const ph = (n: number) => (ENGINE === 'sqlite' ? '?' : `$${n}`);
     const list = `/restcomm/2012-04-24/Accounts/${accountSid}/Calls.json`;
     const apiGet = async (path: string) => {
       const response = await httpGet(port, path, auth);
@@ -327,14 +368,13 @@ async function main(): Promise<void> {
       return { ...response, json: JSON.parse(response.body) };
     };
 
-    const [{ total: accountTotal }] = await all<{ total: number }>(
-      raw,
-      'SELECT COUNT(*) AS total FROM calls WHERE account_sid = ?',
+    const [counted] = await raw.all<{ total: number | string }>(
+      `SELECT COUNT(*) AS total FROM calls WHERE account_sid = ${ph(1)}`,
       [accountSid],
     );
-    const [{ to: busyTo }] = await all<{ to: string }>(
-      raw,
-      'SELECT "to" FROM calls WHERE account_sid = ? GROUP BY "to" ORDER BY COUNT(*) DESC LIMIT 1',
+    const accountTotal = Number(counted.total);
+    const [{ to: busyTo }] = await raw.all<{ to: string }>(
+      `SELECT "to" FROM calls WHERE account_sid = ${ph(1)} GROUP BY "to" ORDER BY COUNT(*) DESC, "to" LIMIT 1`,
       [accountSid],
     );
     // The deep keyset page: next_page_uri of offset page 9,999.
@@ -376,14 +416,17 @@ async function main(): Promise<void> {
     for (const [name, path] of cases) {
       const result: CaseResult = { name, path, api: [], raw: [], plans: [] };
       const query = parseCallListQuery(queryStringOf(path));
-      const sql = buildCallListSql('sqlite', accountSid, query.criteria, {
+      const sql = buildCallListSql(ENGINE, accountSid, query.criteria, {
         limit: query.pageSize + 1,
         offset: query.page * query.pageSize,
         cursor: query.afterSid ? { dateCreated: '2025-01-01 00:00:00.000', sid: query.afterSid } : undefined,
       });
       for (const q of [sql.count, sql.page]) {
-        const plan = await all<{ detail: string }>(raw, `EXPLAIN QUERY PLAN ${q.sql}`, q.params);
-        result.plans.push(plan.map((row) => row.detail).join('; '));
+        const plan = await raw.all<Record<string, string>>(
+          `${ENGINE === 'sqlite' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN'} ${q.sql}`,
+          q.params,
+        );
+        result.plans.push(plan.map((row) => (row.detail ?? row['QUERY PLAN']).trim()).join('; '));
       }
       // Interleave API and raw runs so neither gets a warmer cache.
       for (let i = 0; i < WARMUP + ITERATIONS; i++) {
@@ -402,18 +445,17 @@ async function main(): Promise<void> {
       console.log(`${name}: done (total ${deep.json.total})`);
     }
     const hwm = procStatus(child.pid!, 'VmHWM');
-    await close(raw);
 
     // ------------------------------------------------------------ report
     const ms = (v: number) => v.toFixed(2);
     const first = results[0];
     const firstP50 = percentile(first.api, 50);
     const lines: string[] = [];
-    lines.push(`# Calls list benchmark, ${new Date().toISOString().slice(0, 10)}`);
+    lines.push(`# Calls list benchmark on ${ENGINE}, ${new Date().toISOString().slice(0, 10)}`);
     lines.push('');
     lines.push(
       `${TOTAL.toLocaleString('en-US')} calls over 4 accounts (benchmarked account: ${accountTotal.toLocaleString('en-US')} calls), ` +
-        `SQLite ${(await sqliteVersion()) ?? ''}, Node ${process.version}, ${ITERATIONS} timed requests per case after ${WARMUP} warm-ups; ` +
+        `${await engineVersion(raw)}, Node ${process.version}, ${ITERATIONS} timed requests per case after ${WARMUP} warm-ups; ` +
         `seeding took ${seedSeconds.toFixed(0)} s.`,
     );
     lines.push('');
@@ -459,7 +501,7 @@ async function main(): Promise<void> {
     lines.push(
       'cursor lookup (keyset only), COUNT, page sids (PageSize+1, keyset or OFFSET), then the page rows,',
     );
-    lines.push('on a separate sqlite3 connection to the same file with default settings. Query plans:');
+    lines.push(`on a separate ${ENGINE} connection to the same database with default settings. Query plans:`);
     lines.push('');
     for (const r of results) {
       lines.push(`- ${r.name} \`${decodeURIComponent(r.path.replace(list, 'Calls.json'))}\``);
@@ -467,10 +509,11 @@ async function main(): Promise<void> {
       lines.push(`  - page: ${r.plans[1]}`);
     }
     const report = lines.join('\n') + '\n';
+    await raw.close();
     console.log('\n' + report);
     const resultsDir = join(ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
-    const out = join(resultsDir, `calls-${new Date().toISOString().slice(0, 10)}.md`);
+    const out = join(resultsDir, `calls-${ENGINE}-${new Date().toISOString().slice(0, 10)}.md`);
     writeFileSync(out, report);
     console.log(`written to ${out}`);
   } finally {
@@ -479,15 +522,18 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 500));
     }
     agent.destroy();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function sqliteVersion(): Promise<string | undefined> {
-  const db = await open(':memory:');
-  const [row] = await all<{ v: string }>(db, 'SELECT sqlite_version() AS v');
-  await close(db);
-  return row?.v;
+async function engineVersion(db: BenchDb): Promise<string> {
+  if (db.engine === 'postgres') {
+    const [row] = await db.all<{ v: string }>("SELECT current_setting('server_version') AS v");
+    return `PostgreSQL ${row.v}`;
+  }
+  const [row] = await db.all<{ v: string }>('SELECT sqlite_version() AS v');
+  return `SQLite ${row.v}`;
 }
 
 main().catch((error) => {

@@ -58,3 +58,32 @@ export function stopAsterisk() {
     log(`Stopping Asterisk failed: ${error.message}`);
   }
 }
+
+function postgresStack(args, options = {}) {
+  return execFileSync('bash', [join(root, 'postgres', 'stack.sh'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    ...options,
+  }).trim();
+}
+
+/**
+ * Starts the private PostgreSQL 15 (postgres/stack.sh) and returns the URL of `database` on it.
+ * `fast` (tests only) turns fsync off.
+ */
+export function startPostgres(database = 'callwright', { fast = false } = {}) {
+  log('Starting PostgreSQL (private data folder, 127.0.0.1 only)');
+  const env = { ...process.env, ...(fast ? { CALLWRIGHT_PG_FAST: '1' } : {}) };
+  postgresStack(['start'], { env });
+  return postgresStack(['url', database]);
+}
+
+export function stopPostgres() {
+  log('Stopping PostgreSQL');
+  try {
+    postgresStack(['stop']);
+  } catch (error) {
+    log(`Stopping PostgreSQL failed: ${error.message}`);
+  }
+}

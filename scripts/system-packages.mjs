@@ -1,6 +1,6 @@
 // Debian packages outside npm: espeak-ng renders <Say> at call time; sox decodes <Play> media that is
 // not plain WAV and encodes recordings to MP3 (libsox-fmt-mp3 adds MP3, both ways); sip-tester (SIPp), baresip and linphone-cli (linphonec) are
-// test peers.
+// test peers; postgresql is the private PostgreSQL of postgres/stack.sh.
 import { spawnSync } from 'node:child_process';
 import { log } from './stack.mjs';
 
@@ -25,6 +25,14 @@ const PACKAGES = [
     command: 'sh',
     probe: ['-c', 'command -v linphonec'],
     needs: 'the attended-transfer softphone e2e test',
+  },
+  // PostgreSQL 15 (bookworm's `postgresql`): postgres/stack.sh runs a private server for the postgres
+  // test projects and for `DATABASE_TYPE=postgres npm start`. Its binaries are not on PATH.
+  {
+    name: 'postgresql',
+    command: 'sh',
+    probe: ['-c', 'ls /usr/lib/postgresql/*/bin/pg_ctl'],
+    needs: 'the PostgreSQL tests and DATABASE_TYPE=postgres',
   },
 ];
 

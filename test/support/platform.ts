@@ -6,11 +6,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../../apps/platform/src/app.module';
 import { AppConfig, loadConfig } from '../../apps/platform/src/config/app-config';
 import { configureApp } from '../../apps/platform/src/configure-app';
 import { TelephonyGateway } from '../../apps/platform/src/telephony/telephony-gateway.port';
 import { SipUserDirectory } from '../../apps/platform/src/telephony/sip-user-directory.port';
+import { createTestDatabase, usesPostgres } from './postgres-database';
 
 export interface RunningPlatform {
   app: INestApplication;
@@ -43,11 +45,14 @@ export async function startPlatform(
   const authToken = randomBytes(16).toString('hex');
   // Asterisk fetches speech and media from the platform, so its public URL must name the real port.
   const port = await freePort();
+  // On PostgreSQL (the postgres test projects) each platform gets a fresh database, dropped at close.
+  const database = usesPostgres() && !env.DATABASE_URL ? await createTestDatabase() : undefined;
   const config = loadConfig({
     ...process.env,
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_PATH: join(dataDir, 'callwright.sqlite'),
+    ...(database ? { DATABASE_URL: database.url } : {}),
     MEDIA_PATH: join(dataDir, 'media'),
     RECORDINGS_PATH: join(dataDir, 'recordings'),
     BOOTSTRAP_ACCOUNT_SID: accountSid,
@@ -72,6 +77,9 @@ export async function startPlatform(
   if (options.sipUsers) builder = builder.overrideProvider(SipUserDirectory).useValue(options.sipUsers);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  // A postgres project that silently fell back to SQLite would prove nothing.
+  if (database && app.get(DataSource).options.type !== 'postgres')
+    throw new Error('DATABASE_TYPE=postgres, yet the platform did not open PostgreSQL');
   configureApp(app);
   await app.listen(port, '127.0.0.1');
   if (options.waitForAri !== false && !options.gateway)
@@ -83,6 +91,7 @@ export async function startPlatform(
     http: () => request(app.getHttpServer()),
     close: async () => {
       await app.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
