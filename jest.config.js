@@ -10,7 +10,7 @@ const postgresEnv = ['<rootDir>/test/support/jest-postgres.env.ts'];
 // them run on PostgreSQL too. They take about a minute on two cores.
 const POSTGRES_MEDIUM = ['<rootDir>/apps/**/*.medium-spec.ts'];
 // One full call on real Asterisk, and the paged, filtered, counted listing.
-const POSTGRES_E2E = ['calls', 'call-listing', 'accounts'].map(
+const POSTGRES_E2E = ['calls', 'call-listing', 'accounts', 'health'].map(
   (name) => `<rootDir>/test/${name}.e2e-spec.ts`,
 );
 
