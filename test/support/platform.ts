@@ -1,3 +1,4 @@
+import { LiveCallsService } from '../../apps/platform/src/calls/live-calls.service';
 import { INestApplication, InjectionToken, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -82,8 +83,11 @@ export async function startPlatform(
     throw new Error('DATABASE_TYPE=postgres, yet the platform did not open PostgreSQL');
   configureApp(app);
   await app.listen(port, '127.0.0.1');
-  if (options.waitForAri !== false && !options.gateway)
+  if (options.waitForAri !== false && !options.gateway) {
     await waitUntil(() => app.get(TelephonyGateway).isConnected(), 15000, 'ARI connection');
+    // Records a test seeds next must not be taken for calls a previous process left live.
+    await app.get(LiveCallsService).recovered();
+  }
   return {
     app,
     accountSid,

@@ -54,11 +54,17 @@ export class CallRecovery {
     private readonly core: { conversations: ConversationRegistry; events: CallEventBus },
   ) {}
 
+  private finishFirstPass!: () => void;
+  /** Settles once the first recovery pass is over (whatever it found), so nothing races it. */
+  readonly recovered = new Promise<void>((resolve) => (this.finishFirstPass = resolve));
+
   /** Recovery runs once, at the first connection to Asterisk (the inventory needs it). */
   start(): void {
     let recovery: Promise<void> | null = null;
     this.gateway.onConnected(() => {
-      recovery ??= this.recover().catch((error) => this.logger.error(`Re-adopting calls failed: ${error}`));
+      recovery ??= this.recover()
+        .catch((error) => this.logger.error(`Re-adopting calls failed: ${error}`))
+        .finally(() => this.finishFirstPass());
     });
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();

@@ -137,6 +137,11 @@ export class LiveCallsService
     this.recovery.start();
   }
 
+  /** Settles once the calls a previous process left live have been re-adopted or closed. */
+  recovered(): Promise<void> {
+    return this.recovery.recovered;
+  }
+
   /**
    * Queued calls that were never dialed end `failed` with a notification (and their status
    * callback). Live calls stay up for the next process, or with DRAIN_ON_STOP are given
