@@ -65,6 +65,28 @@ describe('OpenAPI document at /docs', () => {
     expect(missing).toEqual([]);
   });
 
+  it('describes request bodies from the DTOs’ validation rules', () => {
+    const schemas = (document as never as { components: { schemas: Record<string, Record<string, never>> } })
+      .components.schemas;
+    const createCall = schemas.TwilioCreateCallDto as never as {
+      required: string[];
+      properties: Record<string, Record<string, unknown>>;
+    };
+    expect(createCall.required).toEqual(expect.arrayContaining(['To', 'From']));
+    expect(createCall.required).not.toContain('Url');
+    expect(createCall.properties.Url).toMatchObject({ type: 'string', format: 'uri' });
+    expect(createCall.properties.TimeLimit).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(createCall.properties.RecordingStatusCallbackEvent).toMatchObject({
+      type: 'array',
+      items: { enum: expect.arrayContaining(['completed']) },
+    });
+    // Every body DTO lists its fields (without the derivation, @nestjs/swagger leaves them all empty).
+    const empty = Object.entries(schemas)
+      .filter(([name, s]) => name.endsWith('Dto') && Object.keys(s.properties ?? {}).length === 0)
+      .map(([name]) => name);
+    expect(empty).toEqual([]);
+  });
+
   it('tags each family and gives it its own error shape and security scheme', () => {
     const op = (path: string, method: string) =>
       document.paths[path][method] as never as {
@@ -78,6 +100,10 @@ describe('OpenAPI document at /docs', () => {
     expect(twilio.responses['400'].content?.['application/json'].schema.$ref).toBe(
       '#/components/schemas/TwilioError',
     );
+    const body = (
+      twilio as never as { requestBody: { content: Record<string, { schema: { $ref: string } }> } }
+    ).requestBody.content;
+    expect(Object.keys(body)).toEqual(['application/json', 'application/x-www-form-urlencoded']);
     const restcomm = op('/2012-04-24/Accounts/{accountSid}/Calls', 'post');
     expect(Object.keys(restcomm.responses['400'].content ?? {})).toEqual([
       'application/json',

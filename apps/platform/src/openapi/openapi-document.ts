@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { describeDtos } from './dto-schemas';
 import { addComponents, familyOf } from './openapi-families';
 
 type Operation = Record<string, unknown> & {
@@ -26,6 +27,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  describeDtos(app, document);
   completeOperations(document);
   return document;
 }
@@ -42,6 +44,7 @@ export function completeOperations(document: OpenAPIObject): void {
       operation.security = family.security.map((name) => ({ [name]: [] }));
       operation.operationId = uniqueId(operationIds, operation.operationId ?? `${method}${path}`, path);
       declarePathParameters(operation, path);
+      acceptForms(operation);
       addResponses(operation, method, family.errors, family.security.length > 0);
     }
   }
@@ -53,6 +56,13 @@ function uniqueId(taken: Set<string>, id: string, path: string): string {
   if (taken.has(unique)) unique = `${id}_${path.replace(/[^A-Za-z0-9]+/g, '_')}`;
   taken.add(unique);
   return unique;
+}
+
+/** Every body is read as JSON or as a form (common/request-body.ts); the Twilio SDKs send forms. */
+function acceptForms(operation: Operation): void {
+  const content = (operation.requestBody as { content?: Record<string, unknown> } | undefined)?.content;
+  if (content?.['application/json'])
+    content['application/x-www-form-urlencoded'] ??= content['application/json'];
 }
 
 /** Every `{name}` in the path template is a required path parameter (OpenAPI requires the declaration). */
