@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
@@ -75,17 +77,66 @@ export function dtoSchema(dto: DtoClass): Schema {
   return { type: 'object', properties, ...(required.length ? { required } : {}) };
 }
 
-/** The classes the controllers' handlers take as parameters (bodies and queries). */
-function parameterClasses(app: INestApplication): Set<DtoClass> {
-  const classes = new Set<DtoClass>();
+interface Handler {
+  /** @nestjs/swagger's default operation id: `${Controller}_${method}`. */
+  operationId: string;
+  parameterTypes: DtoClass[];
+  /** The DTO of a whole-object `@Query()`, if any. */
+  query?: DtoClass;
+}
+
+/** Each controller handler, the classes it takes as parameters, and its `@Query()` DTO. */
+function handlers(app: INestApplication): Handler[] {
+  const found: Handler[] = [];
   const scanner = new MetadataScanner();
   for (const wrapper of new DiscoveryService(app.get(ModulesContainer)).getControllers()) {
-    const prototype = wrapper.metatype?.prototype as object | undefined;
-    if (!prototype) continue;
+    const controller = wrapper.metatype as DtoClass | undefined;
+    const prototype = controller?.prototype as object | undefined;
+    if (!controller || !prototype) continue;
     for (const method of scanner.getAllMethodNames(prototype)) {
-      const types = (Reflect.getMetadata('design:paramtypes', prototype, method) ?? []) as unknown[];
-      for (const type of types) if (typeof type === 'function') classes.add(type as DtoClass);
+      const types = ((Reflect.getMetadata('design:paramtypes', prototype, method) ?? []) as unknown[]).map(
+        (type) => (typeof type === 'function' ? (type as DtoClass) : undefined),
+      );
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+        string,
+        { index: number; data?: unknown }
+      >;
+      const whole = Object.entries(args).find(
+        ([key, arg]) => key.split(':')[0] === String(RouteParamtypes.QUERY) && arg.data === undefined,
+      );
+      const query = whole ? types[whole[1].index] : undefined;
+      found.push({
+        operationId: `${controller.name}_${method}`,
+        parameterTypes: types.filter((type): type is DtoClass => type !== undefined),
+        query: query && query !== Object ? query : undefined,
+      });
     }
   }
-  return classes;
+  return found;
+}
+
+/** The classes the controllers' handlers take as parameters (bodies and queries). */
+function parameterClasses(app: INestApplication): Set<DtoClass> {
+  return new Set(handlers(app).flatMap((handler) => handler.parameterTypes));
+}
+
+/** A whole-object `@Query()` DTO becomes one query parameter per validated property. */
+export function describeQueries(app: INestApplication, document: OpenAPIObject): void {
+  const byId = new Map(handlers(app).map((handler) => [handler.operationId, handler]));
+  for (const item of Object.values(document.paths))
+    for (const operation of Object.values(item) as Array<{ operationId?: string; parameters?: unknown[] }>) {
+      const query = byId.get(operation?.operationId ?? '')?.query;
+      if (!query) continue;
+      const schema = dtoSchema(query) as { properties: Record<string, Schema>; required?: string[] };
+      const parameters = (operation.parameters ??= []) as Array<{ name: string; in: string }>;
+      for (const [name, property] of Object.entries(schema.properties)) {
+        if (parameters.some((p) => p.in === 'query' && p.name === name)) continue;
+        parameters.push({
+          name,
+          in: 'query',
+          required: schema.required?.includes(name) ?? false,
+          schema: property,
+        } as never);
+      }
+    }
 }

@@ -80,6 +80,12 @@ describe('OpenAPI document at /docs', () => {
       type: 'array',
       items: { enum: expect.arrayContaining(['completed']) },
     });
+    const listRecordings = document.paths['/2010-04-01/Accounts/{accountSid}/Recordings'].get as never as {
+      parameters: Array<{ name: string; in: string }>;
+    };
+    expect(listRecordings.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'PageSize', in: 'query' })]),
+    );
     // Every body DTO lists its fields (without the derivation, @nestjs/swagger leaves them all empty).
     const empty = Object.entries(schemas)
       .filter(([name, s]) => name.endsWith('Dto') && Object.keys(s.properties ?? {}).length === 0)

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { describeDtos } from './dto-schemas';
+import { describeDtos, describeQueries } from './dto-schemas';
 import { addComponents, familyOf } from './openapi-families';
 
 type Operation = Record<string, unknown> & {
@@ -28,6 +28,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   describeDtos(app, document);
+  describeQueries(app, document);
   completeOperations(document);
   return document;
 }
