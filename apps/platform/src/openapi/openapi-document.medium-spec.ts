@@ -48,7 +48,7 @@ describe('OpenAPI document at /docs', () => {
   });
 
   it('serves Swagger UI at /docs', async () => {
-    const res = await platform.http().get('/docs/').expect(200);
+    const res = await platform.http().get('/docs').expect(200);
     expect(res.text).toContain('swagger-ui');
   });
 
