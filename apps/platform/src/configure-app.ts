@@ -8,6 +8,7 @@ import { RestcommExceptionFilter } from './common/restcomm-exception.filter';
 import { ControlCharacterPipe } from './common/control-character.pipe';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { serveOpenApi } from './openapi/openapi-document';
 
 /** HTTP wiring shared by main.ts and the e2e tests, so tests exercise the same stack users get. */
 export function configureApp(app: INestApplication): void {
@@ -33,5 +34,6 @@ export function configureApp(app: INestApplication): void {
   );
   app.useGlobalPipes(new ControlCharacterPipe(), createValidationPipe());
   app.useGlobalFilters(new RestcommExceptionFilter());
+  serveOpenApi(app);
   app.enableShutdownHooks();
 }
