@@ -4,8 +4,9 @@ import type { Request, Response } from 'express';
 import { negotiateFormat } from './api-format';
 import { jsonToXmlTree, renderXml } from './xml-renderer';
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+/** A form or query value of digits as a number (validators then check its range); anything else as it came. */
+export const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
 /** `Page` (from 0) and `PageSize` (1-1000, default 50), as on every RestComm list resource. */
 export class PageQueryDto {

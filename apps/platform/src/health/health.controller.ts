@@ -9,8 +9,7 @@ export class HealthController {
   /** Database and ARI together (the original probe, kept for existing monitors). */
   @Get()
   async check(@Res() res: Response): Promise<void> {
-    const database = await this.health.database();
-    const ari = this.health.ari();
+    const { database, ari } = await this.health.readiness();
     const healthy = database === 'up' && ari === 'up';
     res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', database, ari });
   }

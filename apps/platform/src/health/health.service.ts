@@ -50,7 +50,7 @@ export class HealthService {
     return Math.floor((Date.now() - this.startedAt) / 1000);
   }
 
-  async database(): Promise<Check> {
+  private async database(): Promise<Check> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<Check>((resolve) => {
       timer = setTimeout(() => resolve('down'), DATABASE_CHECK_TIMEOUT_MS);
@@ -66,7 +66,7 @@ export class HealthService {
     }
   }
 
-  ari(): Check {
+  private ari(): Check {
     return this.gateway.isConnected() ? 'up' : 'down';
   }
 

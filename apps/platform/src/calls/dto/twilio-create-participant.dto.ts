@@ -1,3 +1,4 @@
+import { toInt } from '../../common/paging';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainErrorCode } from '../../common/domain-error';
@@ -7,9 +8,6 @@ import { CallCreationParams } from './call-creation-params.dto';
 import { IsTwilioCallee } from './twilio-call-params';
 
 const code = (value: DomainErrorCode) => ({ context: { code: value } });
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-
 /**
  * POST /Conferences/{sid or name}/Participants: a call placed to `To` that joins the conference when
  * answered. Parameters Twilio documents and the platform does not act on (EarlyMedia, Coaching, Region,

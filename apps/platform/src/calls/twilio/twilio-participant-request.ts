@@ -1,10 +1,8 @@
+import { escapeXml } from '../../common/xml-escape';
 import { TWILIO_API_VERSION } from '../../common/api-version';
 import { machineDetectionSettings } from '../dto/machine-detection.dto';
 import type { TwilioCreateParticipantDto } from '../dto/twilio-create-participant.dto';
 import type { OutboundCallRequest } from '../outbound-call-request';
-
-const escapeXml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The document a new participant's call runs once answered: `<Dial><Conference>` into the room with the

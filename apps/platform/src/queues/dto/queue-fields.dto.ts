@@ -1,3 +1,4 @@
+import { toInt } from '../../common/paging';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DomainErrorCode } from '../../common/domain-error';
@@ -6,9 +7,6 @@ import { IsHttpMethod, IsHttpUrl } from '../../common/validators';
 /** Twilio's limits: a queue name of at most 64 characters, MaxSize up to 5000 (1000 by default). */
 export const DEFAULT_MAX_SIZE = 1000;
 export const MAX_MAX_SIZE = 5000;
-
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
 function OptionalMaxSize(): PropertyDecorator {
   const message = `The 'MaxSize' parameter must be a whole number from 1 to ${MAX_MAX_SIZE}`;

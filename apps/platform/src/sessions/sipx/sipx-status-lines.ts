@@ -1,7 +1,7 @@
+import { escapeXml } from '../../common/xml-escape';
+
 /** sipX's namespace of the document is not in its public text: the element names are what clients read. */
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
-
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * The GET's body: one `<status-line>` per SIP response seen on the call's setup, in order. A REFER
