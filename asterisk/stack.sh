@@ -267,6 +267,9 @@ cmd_start() {
     [[ " ${INSTANCES[*]} " == *" $inst "* ]] || extra+=("$inst")
   done
   ((${#extra[@]} == 0)) || stop_instances "${extra[@]}"
+  if ((KAMAILIO == 0)) && [[ -d "$RUN_HOST/kamailio" ]]; then
+    CALLWRIGHT_KAMAILIO_DIR=$RUN_HOST/kamailio bash "$KAMAILIO_STACK" stop
+  fi
   if healthy; then
     log "already running"
     return 0
@@ -361,5 +364,6 @@ case "${1:-}" in
   asterisk-servers) resolve_env >/dev/null; resolve_ari_password; servers_json ;;
   asterisk-servers-file) resolve_env >/dev/null; echo "$RUN_HOST/asterisk-servers.json" ;;
   cli) shift; cmd_cli "$@" ;;
+  dispatchers) resolve_env >/dev/null; CALLWRIGHT_KAMAILIO_DIR=$RUN_HOST/kamailio bash "$KAMAILIO_STACK" dispatchers ;;
   *) echo "usage: $0 start|stop|stop-platform [astN]|kill-platform [astN]|status|asterisk-servers|cli <platform|astN|farend> \"<command>\"" >&2; exit 64 ;;
 esac

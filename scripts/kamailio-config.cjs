@@ -75,5 +75,9 @@ if (require.main === module) {
     process.stderr.write('usage: node scripts/kamailio-config.cjs <run dir> <host:port>...\n');
     process.exit(64);
   }
-  renderInto(runDir, addresses, process.env.CALLWRIGHT_KAMAILIO_LISTEN ? { listen: process.env.CALLWRIGHT_KAMAILIO_LISTEN } : {});
+  renderInto(
+    runDir,
+    addresses,
+    process.env.CALLWRIGHT_KAMAILIO_LISTEN ? { listen: process.env.CALLWRIGHT_KAMAILIO_LISTEN } : {},
+  );
 }
