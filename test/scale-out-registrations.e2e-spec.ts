@@ -94,7 +94,7 @@ describe('scale-out: phone registrations through Kamailio', () => {
     await restoreStack();
   });
 
-  it('registers on exactly one server, and a call to the extension from it reaches the phone through Kamailio', async () => {
+  it('registers on exactly one server; calls to the extension from it and from the other server reach the phone through Kamailio', async () => {
     const registration = await sipRegister({
       login: EXTENSION,
       password: PASSWORD,
@@ -128,6 +128,29 @@ describe('scale-out: phone registrations through Kamailio', () => {
     expect(sipHeader(invite.headers, 'via')).toContain('127.0.0.1:5090');
     expect(sipHeader(invite.headers, 'record-route')).toContain('127.0.0.1:5090');
     expect(sipHeader(invite.headers, 'via')).toContain(home.sipAddress);
+
+    // Another server calls the extension through Kamailio, which knows where its phone is.
+    await phone.stop();
+    const other = servers.find((server) => server !== home)!;
+    phone = await startUas({ scenario: 'answer', port: registration.port, holdSeconds: 30 });
+    apps.push(await startAnsweringApp(other, 'scale-test'));
+    const viaKamailio = await ari(
+      other,
+      `/channels?endpoint=${encodeURIComponent(`PJSIP/outbound/sip:${EXTENSION}@127.0.0.1:5090`)}&app=scale-test&timeout=10`,
+      { method: 'POST' },
+    );
+    expect(viaKamailio.status).toBe(200);
+    const otherChannel = (await viaKamailio.json()) as { id: string };
+    await waitFor(async () => apps[1].channels.length === 1, 15000, 'the phone to answer the other server');
+    expect((await ari(other, `/channels/${otherChannel.id}`, { method: 'DELETE' })).status).toBe(204);
+    const second = await phone.received;
+    expect({ exitCode: second.exitCode, log: second.exitCode ? second.log : '' }).toEqual({
+      exitCode: 0,
+      log: '',
+    });
+    expect(sipHeader(second.invite!.headers, 'via')).toContain('127.0.0.1:5090');
+    expect(sipHeader(second.invite!.headers, 'via')).toContain(other.sipAddress);
+    expect(second.invite!.requestUri).toContain(`127.0.0.1:${registration.port}`);
 
     // Registering again lands on the same server: one extension, one home.
     const again = await sipRegister({ login: EXTENSION, password: PASSWORD, registrar: '127.0.0.1:5090' });
