@@ -69,6 +69,8 @@ describe('scale-out: phone registrations through Kamailio', () => {
   let servers: AsteriskServer[];
   let phone: SippPeer | undefined;
   let apps: AnsweringApp[] = [];
+  /** Channels the test originated, hung up after each test even when it failed half-way. */
+  const originated: { server: AsteriskServer; id: string }[] = [];
 
   beforeAll(async () => {
     servers = await startScaleStack();
@@ -76,6 +78,9 @@ describe('scale-out: phone registrations through Kamailio', () => {
   });
 
   afterEach(async () => {
+    for (const { server, id } of originated.splice(0)) {
+      await ari(server, `/channels/${id}`, { method: 'DELETE' });
+    }
     await phone?.stop();
     await Promise.all(apps.map((app) => app.close()));
     apps = [];
@@ -115,6 +120,7 @@ describe('scale-out: phone registrations through Kamailio', () => {
     );
     expect(originate.status).toBe(200);
     const channel = (await originate.json()) as { id: string };
+    originated.push({ server: home, id: channel.id });
     // Answered (the channel entered the app): the server hangs up; its BYE follows the Record-Route.
     await waitFor(async () => apps[0].channels.length === 1, 15000, 'the phone to answer');
     expect((await ari(home, `/channels/${channel.id}`, { method: 'DELETE' })).status).toBe(204);
@@ -141,6 +147,7 @@ describe('scale-out: phone registrations through Kamailio', () => {
     );
     expect(viaKamailio.status).toBe(200);
     const otherChannel = (await viaKamailio.json()) as { id: string };
+    originated.push({ server: other, id: otherChannel.id });
     await waitFor(async () => apps[1].channels.length === 1, 15000, 'the phone to answer the other server');
     expect((await ari(other, `/channels/${otherChannel.id}`, { method: 'DELETE' })).status).toBe(204);
     const second = await phone.received;
