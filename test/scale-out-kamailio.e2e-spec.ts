@@ -34,6 +34,14 @@ describe('scale-out: Kamailio in front of two Asterisk servers', () => {
     await restoreStack();
   });
 
+  async function info(server: AsteriskServer) {
+    const auth = Buffer.from(`${server.ariUsername}:${server.ariPassword}`).toString('base64');
+    const response = await fetch(`${server.ariUrl}/ari/asterisk/info`, {
+      headers: { Authorization: `Basic ${auth}` },
+    });
+    return (await response.json()) as { system: { entity_id: string }; status: { startup_time: string } };
+  }
+
   async function answerOnEveryServer(): Promise<void> {
     apps = await Promise.all(servers.map((server) => startAnsweringApp(server)));
   }
@@ -75,6 +83,7 @@ describe('scale-out: Kamailio in front of two Asterisk servers', () => {
   });
 
   it('takes a stopped server out of rotation; new calls still succeed on the other', async () => {
+    const ast1Started = (await info(servers[0])).status.startup_time;
     await stopServer('ast2');
     await waitFor(
       async () => (await dispatcherFlags())['sip:127.0.0.1:5160']?.startsWith('I') ?? false,
@@ -96,5 +105,7 @@ describe('scale-out: Kamailio in front of two Asterisk servers', () => {
       15000,
       'ast2 active again',
     );
+    // Only the missing server was started: ast1 (and its calls) kept running.
+    expect((await info(servers[0])).status.startup_time).toBe(ast1Started);
   });
 });
