@@ -164,4 +164,42 @@ describe('scale-out: phone registrations through Kamailio', () => {
     expect(again.code).toBe(200);
     expect(await Promise.all(servers.map(registeredOn))).toEqual(where);
   });
+
+  it('forgets an unregistered phone: a call from another server through Kamailio no longer reaches it', async () => {
+    const registration = await sipRegister({
+      login: EXTENSION,
+      password: PASSWORD,
+      registrar: '127.0.0.1:5090',
+    });
+    expect(registration.code).toBe(200);
+    const home = servers[(await Promise.all(servers.map(registeredOn))).indexOf(true)];
+    const other = servers.find((server) => server !== home)!;
+    const gone = await sipRegister({
+      login: EXTENSION,
+      password: PASSWORD,
+      registrar: '127.0.0.1:5090',
+      localPort: registration.port,
+      expiresSeconds: 0,
+    });
+    expect(gone.code).toBe(200);
+    expect(await Promise.all(servers.map(registeredOn))).toEqual([false, false]);
+
+    phone = await startUas({ scenario: 'answer', port: registration.port, holdSeconds: 30 });
+    const attempt = await ari(
+      other,
+      `/channels?endpoint=${encodeURIComponent(`PJSIP/outbound/sip:${EXTENSION}@127.0.0.1:5090`)}&app=scale-test&timeout=10`,
+      { method: 'POST' },
+    );
+    expect(attempt.status).toBe(200);
+    const channel = (await attempt.json()) as { id: string };
+    originated.push({ server: other, id: channel.id });
+    // Kamailio answers 404 Not registered: the leg ends without the phone hearing of it.
+    await waitFor(
+      async () => (await ari(other, `/channels/${channel.id}`)).status === 404,
+      10000,
+      'the leg to fail',
+    );
+    await phone.stop();
+    expect((await phone.received).invites).toEqual([]);
+  });
 });
