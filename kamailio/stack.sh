@@ -35,9 +35,19 @@ cmd_stop() {
 cmd_start() {
   (($#)) || { log "start needs the platform Asterisk addresses"; exit 64; }
   command -v kamailio >/dev/null || { log "kamailio is not installed (apt-get install kamailio; scripts/system-packages.mjs does it)"; exit 1; }
-  cmd_stop
   mkdir -p "$DIR"
-  node "$HERE/../scripts/kamailio-config.cjs" "$DIR" "$@"
+  # Running with exactly this configuration: keep it (and what it knows of registered phones).
+  rm -rf "$DIR/next"
+  node "$HERE/../scripts/kamailio-config.cjs" "$DIR/next" "$@"
+  sed -i "s|$DIR/next|$DIR|g" "$DIR/next/kamailio.cfg"
+  if cmd_status >/dev/null 2>&1 && cmp -s "$DIR/next/kamailio.cfg" "$DIR/kamailio.cfg" &&
+     cmp -s "$DIR/next/dispatcher.list" "$DIR/dispatcher.list"; then
+    rm -rf "$DIR/next"
+    log "already running in front of $*"
+    return 0
+  fi
+  cmd_stop
+  mv "$DIR/next/kamailio.cfg" "$DIR/next/dispatcher.list" "$DIR/" && rm -rf "$DIR/next"
   kamailio -c -f "$DIR/kamailio.cfg" >"$DIR/check.out" 2>&1 || { cat "$DIR/check.out" >&2; exit 1; }
   # -DD: stay in the foreground (this script keeps the pid), -E: log to stderr (the log file).
   nohup setsid kamailio -DD -E -f "$DIR/kamailio.cfg" -Y "$DIR" -m 64 -M 8 \

@@ -3,6 +3,7 @@ import {
   AsteriskServer,
   callThroughKamailio,
   dispatcherFlags,
+  killServer,
   restoreStack,
   startAnsweringApp,
   startScaleStack,
@@ -107,5 +108,24 @@ describe('scale-out: Kamailio in front of two Asterisk servers', () => {
     );
     // Only the missing server was started: ast1 (and its calls) kept running.
     expect((await info(servers[0])).status.startup_time).toBe(ast1Started);
+  });
+
+  it('moves a call sent to a server that just crashed, before the probes noticed, to the other one', async () => {
+    await waitFor(
+      async () => Object.values(await dispatcherFlags()).every((flags) => flags.startsWith('A')),
+      15000,
+      'both servers active',
+    );
+    apps = [await startAnsweringApp(servers[0])];
+    await killServer('ast2');
+    // Right away: round-robin still hands every other call to ast2, which stays silent; each of those
+    // is given up after Kamailio's 1.5 s and tried on ast1.
+    const result = await callThroughKamailio({ dialed: '4155550102', calls: 4, rate: 10, talkMs: 300 });
+    expect({ exitCode: result.exitCode, answered: result.answered.length }).toEqual({
+      exitCode: 0,
+      answered: 4,
+    });
+    expect(apps[0].channels).toHaveLength(4);
+    await startScaleStack();
   });
 });

@@ -46,6 +46,11 @@ export async function stopServer(name: string): Promise<void> {
   await stack(['stop-platform', name], 2);
 }
 
+/** SIGKILL, as a crash: nothing tells Kamailio, the server just goes silent. */
+export async function killServer(name: string): Promise<void> {
+  await stack(['kill-platform', name], 2);
+}
+
 /** Kamailio's view of each dispatcher destination: URI -> flags (A active, I inactive, P probing). */
 export async function dispatcherFlags(): Promise<Record<string, string>> {
   const { stdout } = await stack(['dispatchers'], 2);
