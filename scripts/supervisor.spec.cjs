@@ -96,9 +96,10 @@ describe('AppSupervisor (npm start)', () => {
   });
 
   it('starts again from the first delay after a run that stayed up long enough', async () => {
-    supervise('20,20,500,20,hold', { initialDelayMs: 150, maxDelayMs: 5000, stableAfterMs: 400 });
+    // The stable threshold sits far from both run lengths: a loaded machine stretches a 20 ms run.
+    supervise('20,20,2000,20,hold', { initialDelayMs: 150, maxDelayMs: 5000, stableAfterMs: 1200 });
     await until(() => spawnedAt.length === 5);
-    // After the 500 ms run the delay is back to 150 ms (600 ms without the reset), then doubles again.
+    // After the 2 s run the delay is back to 150 ms (600 ms without the reset), then doubles again.
     const expected = [150, 300, 150, 300];
     waits().forEach((wait, i) => {
       expect(wait).toBeGreaterThanOrEqual(expected[i] - 5);
