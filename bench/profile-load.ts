@@ -9,7 +9,8 @@
  * end's `answer` phone at PROFILE_RATE calls/s after a warm-up, waits until every one of them has sent
  * its `completed` callback, and prints the platform's CPU time per call (from /proc), create latency,
  * answer → RCML request latency, and, with the SQL counter preloaded (bench/sql-counter.ts), the
- * statements per call and the time per write. PROFILE_CPU=1 adds `--cpu-prof` (profile in
+ * statements per call and the time per write. PROFILE_RCML replaces the document (e.g. a <Pause/> to
+ * hold calls); both Asterisk instances' CPU and the platform instance's RSS are read from /proc too. PROFILE_CPU=1 adds `--cpu-prof` (profile in
  * PROFILE_DIR, read it with dist/bench/cpu-profile-summary.js). Bounded: it gives up after 120 s.
  */
 import { spawn } from 'node:child_process';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       if (req.url === '/rcml') {
         rcmlAt.set(sid, performance.now());
         res.writeHead(200, { 'content-type': 'application/xml' });
-        res.end('<Response><Hangup/></Response>');
+        res.end(process.env.PROFILE_RCML ?? '<Response><Hangup/></Response>');
         return;
       }
       if (form.get('CallStatus') === 'completed') completed.add(sid);
@@ -159,6 +160,9 @@ async function main(): Promise<void> {
   await sleep(1000);
   const platformAst = asteriskPid('platform');
   const astCpu0 = platformAst ? cpuMs(platformAst) : 0;
+  const farEndAst = asteriskPid('farend');
+  const farCpu0 = farEndAst ? cpuMs(farEndAst) : 0;
+  const astRss0 = platformAst ? rssKb(platformAst) : 0;
   if (process.env.PROFILE_SQL) child.kill('SIGWINCH');
   const cpu0 = cpuMs(child.pid!);
   const rss0 = rssKb(child.pid!);
@@ -167,6 +171,7 @@ async function main(): Promise<void> {
   const wall = performance.now() - t0;
   const cpu = cpuMs(child.pid!) - cpu0;
   const astCpu = platformAst ? cpuMs(platformAst) - astCpu0 : NaN;
+  const farCpu = farEndAst ? cpuMs(farEndAst) - farCpu0 : NaN;
   const done = created.filter((c) => completed.has(c.sid)).length;
   const rcml = created.filter((c) => rcmlAt.has(c.sid)).map((c) => rcmlAt.get(c.sid)! - c.at);
   const summary = {
@@ -176,6 +181,8 @@ async function main(): Promise<void> {
     wallS: +(wall / 1000).toFixed(1),
     nodeCpuMsPerCall: +(cpu / CALLS).toFixed(2),
     asteriskCpuMsPerCall: +(astCpu / CALLS).toFixed(2),
+    farEndCpuMsPerCall: +(farCpu / CALLS).toFixed(2),
+    asteriskRssKb: { before: astRss0, after: platformAst ? rssKb(platformAst) : 0 },
     createMs: { p50: +pct(created.map((c) => c.ms), 50).toFixed(1), p95: +pct(created.map((c) => c.ms), 95).toFixed(1) },
     createToRcmlMs: { p50: +pct(rcml, 50).toFixed(1), p95: +pct(rcml, 95).toFixed(1) },
     rssKb: { before: rss0, after: rssKb(child.pid!) },
