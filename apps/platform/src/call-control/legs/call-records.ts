@@ -26,14 +26,17 @@ const initialStatus = (direction: CallDirection) =>
 @Injectable()
 export class CallRecords {
   /** The entity's column defaults, so a new record holds in memory what the database stores. */
-  private readonly defaults: Partial<CallEntity>;
+  private columnDefaults?: Partial<CallEntity>;
 
-  constructor(@InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>) {
-    this.defaults = Object.fromEntries(
-      calls.metadata.columns
+  constructor(@InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>) {}
+
+  private get defaults(): Partial<CallEntity> {
+    this.columnDefaults ??= Object.fromEntries(
+      this.calls.metadata.columns
         .filter((column) => column.default !== undefined && typeof column.default !== 'function')
         .map((column) => [column.propertyName, column.default]),
     ) as Partial<CallEntity>;
+    return this.columnDefaults;
   }
 
   /**
