@@ -15,7 +15,11 @@ for (const method of ['run', 'all', 'get', 'exec']) {
   proto[method] = function (this: unknown, ...args: unknown[]) {
     const sql = String(args[0]);
     const words = /^\s*(\w+)(?:.*?\b(?:INTO|UPDATE|FROM)\s+"?(\w+)"?)?/is.exec(sql);
-    const key = `${(words?.[1] ?? '?').toUpperCase()} ${words?.[2] ?? ''}`.trim();
+    // An UPDATE is told by the columns it sets.
+    const set = /^\s*UPDATE\s+"?(\w+)"?\s+SET\s+(.*?)\s+WHERE/is.exec(sql);
+    const key = set
+      ? `UPDATE ${set[1]} ${set[2].replace(/\s*=\s*(\?|\$\d+|[^,]+)/g, '')}`
+      : `${(words?.[1] ?? '?').toUpperCase()} ${words?.[2] ?? ''}`.trim();
     const tally = tallies.get(key) ?? { count: 0, ms: 0 };
     tallies.set(key, tally);
     tally.count++;
