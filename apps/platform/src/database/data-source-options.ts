@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/app-config';
 import { ExtensionEntity } from '../extensions/extension.entity';
 import { SubscriptionEntity } from '../sessions/ringcentral/subscriptions/subscription.entity';
 import { MIGRATIONS } from '../../../../migrations';
+import { nonVerboseSqlite3 } from './sqlite-driver';
 
 export const ENTITIES = [
   AccountEntity,
@@ -41,5 +42,6 @@ export function dataSourceOptions(
   if (config.databaseType === 'postgres') {
     return { type: 'postgres', url: config.databaseUrl, ...common };
   }
-  return { type: 'sqlite', database: config.databasePath, ...common };
+  // WAL, synchronous=NORMAL and no verbose() wrapper: see sqlite-driver.ts.
+  return { type: 'sqlite', database: config.databasePath, driver: nonVerboseSqlite3, ...common };
 }

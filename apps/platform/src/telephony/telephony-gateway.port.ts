@@ -1,6 +1,6 @@
 /** Domain view of one channel's life, as the call-control core needs it. */
 export type ChannelEvent =
-  | { kind: 'ringing' }
+  | { kind: 'ringing'; sipCallId?: string }
   | { kind: 'answered'; sipCallId?: string }
   /** The channel is under the platform's control (for an originated channel: after answer). */
   | { kind: 'entered-app'; sipCallId?: string }

@@ -91,6 +91,23 @@ describe('CallLeg', () => {
     ]);
   });
 
+  it('stores the SIP Call-ID with the state change that brings it, not as a write of its own', async () => {
+    const { gateway, writes, leg } = setup();
+    await leg.start();
+    const [{ channelId }] = gateway.originated;
+    writes.length = 0;
+    gateway.emit(channelId, { kind: 'ringing', sipCallId: 'abc@host' });
+    gateway.emit(channelId, { kind: 'answered', sipCallId: 'abc@host' });
+    gateway.emit(channelId, { kind: 'entered-app', sipCallId: 'abc@host' });
+    gateway.farEndHangsUp(channelId);
+    await leg.finished;
+    expect(writes.map((write) => [write.status, write.sipCallId])).toEqual([
+      [CallStatus.Ringing, 'abc@host'],
+      [CallStatus.InProgress, undefined],
+      [CallStatus.Completed, undefined],
+    ]);
+  });
+
   it('passes bridge, hold and transfer events to its observers without acting on them', async () => {
     const { gateway, leg, heard, call } = setup();
     await leg.start();

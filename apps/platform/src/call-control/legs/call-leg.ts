@@ -314,7 +314,9 @@ export class CallLeg implements ConversationMember {
     if (MEDIA_EVENTS.has(event.kind)) return this.media.handle(event);
     switch (event.kind) {
       case 'ringing':
-        if (await this.apply({ type: 'ringing' })) this.report('ringing');
+        // The Call-ID rides on the state change's own write when it is new.
+        if (await this.apply({ type: 'ringing' }, this.newSipCallId(event.sipCallId))) this.report('ringing');
+        else await this.noteSipCallId(event.sipCallId);
         return;
       case 'setup-response':
         this.statusLines.add(event.statusLine);
@@ -323,8 +325,7 @@ export class CallLeg implements ConversationMember {
       case 'answered':
         if (this.call.direction !== CallDirection.Inbound) this.statusLines.addFinal(200);
         this.clearNoAnswerTimer();
-        await this.noteSipCallId(event.sipCallId);
-        await this.markAnswered();
+        await this.markAnswered(event.sipCallId);
         return;
       case 'entered-app':
         await this.noteSipCallId(event.sipCallId);
@@ -340,7 +341,6 @@ export class CallLeg implements ConversationMember {
         }
         return;
       case 'hangup': {
-        await this.noteSipCallId(event.sipCallId);
         if (event.vanished) await this.notify(NotificationCode.TelephonyFailure, event.causeText);
         const answered = this.call.status === CallStatus.InProgress;
         const sipCode = this.rejectedWith ?? event.sipCode;
@@ -349,6 +349,7 @@ export class CallLeg implements ConversationMember {
         await this.finish(
           { type: 'ended', by: this.endRequestedBy ?? 'remote', cause: event.cause, sipCode },
           {
+            ...this.newSipCallId(event.sipCallId),
             hangupCause: event.cause,
             sipResponseCode: answered ? 200 : (sipCode ?? null),
             ...(event.endedAt ? { endTime: event.endedAt } : {}),
@@ -361,12 +362,17 @@ export class CallLeg implements ConversationMember {
     }
   }
 
+  private newSipCallId(sipCallId: string | undefined): RecordPatch {
+    return sipCallId && !this.call.sipCallId ? { sipCallId } : {};
+  }
+
   private async noteSipCallId(sipCallId: string | undefined): Promise<void> {
     if (sipCallId && !this.call.sipCallId) await this.update({ sipCallId });
   }
 
-  private async markAnswered(): Promise<void> {
-    if (!(await this.apply({ type: 'answered' }, { answerTime: new Date(), sipResponseCode: 200 }))) return;
+  private async markAnswered(sipCallId?: string): Promise<void> {
+    const patch = { ...this.newSipCallId(sipCallId), answerTime: new Date(), sipResponseCode: 200 };
+    if (!(await this.apply({ type: 'answered' }, patch))) return this.noteSipCallId(sipCallId);
     this.report('answered');
     this.tell((observer) => observer.answered?.(this));
   }

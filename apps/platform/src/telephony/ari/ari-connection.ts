@@ -1,4 +1,5 @@
 import * as ari from 'ari-client';
+import { AriRest, routeRestThrough } from './ari-rest';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -17,6 +18,8 @@ export function describeError(error: unknown): string {
  * later is closed the moment it connects.
  */
 export function stopAriClient(client: ari.Client): void {
+  void restOf.get(client)?.close();
+  restOf.delete(client);
   const stop = () => {
     try {
       (client as unknown as { stop(): void }).stop();
@@ -58,11 +61,23 @@ export async function withoutSwaggerNotice<T>(connect: () => Promise<T>): Promis
   }
 }
 
-/** Connects to ARI (without the swagger notice). */
-export function connectAri(config: {
+/** The keep-alive REST transport of each connected client, closed with it. */
+const restOf = new WeakMap<ari.Client, AriRest>();
+
+/**
+ * Connects to ARI (without the swagger notice). ari-client reads Asterisk's api-docs and keeps the
+ * WebSocket and its events; its REST operations are then sent through a keep-alive pool (AriRest).
+ */
+export async function connectAri(config: {
   ariUrl: string;
   ariUsername: string;
   ariPassword: string;
 }): Promise<ari.Client> {
-  return withoutSwaggerNotice(() => ari.connect(config.ariUrl, config.ariUsername, config.ariPassword));
+  const client = await withoutSwaggerNotice(() =>
+    ari.connect(config.ariUrl, config.ariUsername, config.ariPassword),
+  );
+  const rest = new AriRest(config);
+  if (routeRestThrough(client, rest)) restOf.set(client, rest);
+  else void rest.close();
+  return client;
 }

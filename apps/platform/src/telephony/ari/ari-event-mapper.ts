@@ -70,7 +70,8 @@ export function mapAriEvent(event: AriEventJson): { channelId: string; event: Ch
   const sipCallId = channel.protocol_id || undefined;
   switch (event.type) {
     case 'ChannelStateChange':
-      if (channel.state === 'Ringing') return { channelId: channel.id, event: { kind: 'ringing' } };
+      if (channel.state === 'Ringing')
+        return { channelId: channel.id, event: { kind: 'ringing', ...(sipCallId ? { sipCallId } : {}) } };
       if (channel.state === 'Up') return { channelId: channel.id, event: { kind: 'answered', sipCallId } };
       return null;
     case 'StasisStart':
