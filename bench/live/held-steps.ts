@@ -114,6 +114,10 @@ export async function heldSteps(
 ): Promise<HeldStep[]> {
   const steps: HeldStep[] = [];
   const stopped = new Set<Side>();
+  // A few unrecorded calls first, so the first step's memory is not the paths' first-use growth
+  // (JIT, connection pools, caches) when this step runs before any other.
+  bench.log(`${kind}: warm-up, 10 per path, not recorded`);
+  for (const side of ['platform', 'raw'] as Side[]) await heldStep(bench, side, kind, 10, rampRate);
   for (const count of counts) {
     for (const side of ['platform', 'raw'] as Side[]) {
       if (stopped.has(side)) continue;

@@ -9,7 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { now, sleep } from './clock';
 import type { RawBehaviour, RawCommand, RawReport } from './raw-ari-worker';
-import { cpuTicksOf, statusKb } from './stats';
+import { cpuTicksOf, metricValue, statusKb } from './stats';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
 const STACK = join(ROOT, 'asterisk', 'stack.sh');
@@ -99,8 +99,8 @@ export interface Platform {
 
 /**
  * The built platform on a SQLite file in `dir`. `--expose-gc` and the bench's preload
- * (gc-on-signal.js: SIGUSR2 runs a full GC) exist only in this process the bench starts, so heap per
- * held call is measured after a collection; the platform's own code is unchanged.
+ * (gc-on-message.js: a `gc` IPC message runs a full GC) exist only in this process the bench starts, so
+ * heap per held call is measured after a collection; the platform's own code is unchanged.
  */
 export async function startPlatform(options: {
   dir: string;
@@ -114,7 +114,7 @@ export async function startPlatform(options: {
     [
       '--expose-gc',
       '--require',
-      join(__dirname, 'gc-on-signal.js'),
+      join(__dirname, 'gc-on-message.js'),
       join(ROOT, 'dist/apps/platform/src/main.js'),
     ],
     {
@@ -134,7 +134,7 @@ export async function startPlatform(options: {
         DRAIN_ON_STOP: 'true',
         DRAIN_TIMEOUT_S: '0',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
   const base = `http://127.0.0.1:${port}`;
@@ -179,15 +179,20 @@ export function callsPath(platform: Platform): string {
 
 /** Heap and RSS from inside the platform process: prom-client's default metrics at /metrics. */
 export async function platformMemory(platform: Platform, gc: boolean): Promise<{ heapUsed: number; rss: number }> {
-  if (gc) {
-    platform.child.kill('SIGUSR2');
-    await sleep(300);
+  if (gc && platform.child.connected) {
+    const done = new Promise<void>((ok) => {
+      const listener = (message: unknown) => {
+        if (message !== 'gc-done') return;
+        platform.child.off('message', listener);
+        ok();
+      };
+      platform.child.on('message', listener);
+    });
+    platform.child.send('gc');
+    await Promise.race([done, sleep(5000)]);
   }
   const text = await (await fetch(`${platform.base}/metrics`)).text();
-  const read = (name: string) => {
-    const match = new RegExp(`^${name} ([0-9.eE+-]+)`, 'm').exec(text);
-    return match ? Number(match[1]) : NaN;
-  };
+  const read = (name: string) => metricValue(text, name) ?? NaN;
   return {
     heapUsed: read('callwright_nodejs_heap_size_used_bytes'),
     rss: read('callwright_process_resident_memory_bytes'),
