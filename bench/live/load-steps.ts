@@ -122,12 +122,23 @@ function channelCount(): number | null {
  * `total` platform calls at `rate`, in chunks; Asterisk's RSS sampled after each chunk (once the
  * chunk's calls ended) — the first chunk is the warm-up.
  */
-export async function asteriskRss(bench: Bench, total: number, rate: number, chunk: number): Promise<AsteriskRssResult> {
+/** Stops offering chunks once `deadline` (shared clock) has passed, so the run keeps its bound. */
+export async function asteriskRss(
+  bench: Bench,
+  total: number,
+  rate: number,
+  chunk: number,
+  deadline: number,
+): Promise<AsteriskRssResult> {
   const began = now();
   const samples: RssSample[] = [{ calls: 0, rssBytes: rssBytes(bench.asteriskPid), channels: channelCount() }];
   let done = 0;
   let correct = 0;
   while (done < total) {
+    if (now() > deadline) {
+      bench.log(`asterisk RSS: stopping after ${done} of ${total} calls, the run's time is up`);
+      break;
+    }
     const count = Math.min(chunk, total - done);
     const { calls } = await offer(bench, 'platform', count, rate, 'ans', 'hangup');
     const ids = calls.filter((c) => c.ok).map((c) => c.id);
@@ -147,7 +158,7 @@ export async function asteriskRss(bench: Bench, total: number, rate: number, chu
   const last = samples[samples.length - 1].rssBytes;
   return {
     rate,
-    total,
+    total: done,
     correct,
     warmupCalls: samples[1]?.calls ?? 0,
     samples,

@@ -112,6 +112,14 @@ function sustainedSection(steps: RateStep[]): ReportRow[] {
         raw: r?.asteriskCpuPerCall ?? null,
         note: p ? `${(p.asteriskCpuShare * 100).toFixed(0)}% of a core` : '',
       },
+      {
+        section,
+        measure: 'bench process CPU per call (load, UAS, app server)',
+        unit: 'ms',
+        platform: p?.benchCpuPerCall ?? null,
+        raw: r?.benchCpuPerCall ?? null,
+        note: 'the instrument itself: if it nears a core, the rate is the bench’s limit',
+      },
     );
   }
   const knee = (side: 'platform' | 'raw') =>

@@ -20,6 +20,9 @@ describe('live bench statistics', () => {
     expect(ratio(10, 0)).toBeNull();
     expect(ratio(null, 4)).toBeNull();
     expect(ratio(10, NaN)).toBeNull();
+    expect(ratio(10, -2)).toBeNull();
+    expect(ratio(-1, 2)).toBeNull();
+    expect(ratio(0, 2)).toBe(0);
   });
 
   it('finds the knee: the last rate before the first step that failed', () => {

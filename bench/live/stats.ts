@@ -28,10 +28,13 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
-/** platform ÷ raw, or null when either is missing or the baseline is zero. */
+/**
+ * platform ÷ raw, or null when either is missing, or a figure is negative or the baseline zero (a
+ * memory delta below the noise): no ratio is better than a meaningless one.
+ */
 export function ratio(platform: number | null | undefined, raw: number | null | undefined): number | null {
-  if (platform == null || raw == null || !Number.isFinite(platform) || !Number.isFinite(raw) || raw === 0)
-    return null;
+  if (platform == null || raw == null || !Number.isFinite(platform) || !Number.isFinite(raw)) return null;
+  if (raw <= 0 || platform < 0) return null;
   return platform / raw;
 }
 
