@@ -76,13 +76,21 @@ async function run(): Promise<void> {
   const loadavgStart = loadavg();
   if (!process.env.ARI_URL) stack('start');
   const ariPassword = process.env.ARI_PASSWORD || stack('ari-password').trim();
-  const dir = mkdtempSync(join(tmpdir(), 'callwright-live-bench-'));
+  // BENCH_DB_DIR: where the temp folder with the SQLite file goes (disk latency weighs on the knee).
+  const dir = mkdtempSync(join(process.env.BENCH_DB_DIR ?? tmpdir(), 'callwright-live-bench-'));
   const accountSid = 'AC' + randomBytes(16).toString('hex');
   const authToken = randomBytes(16).toString('hex');
   let platform: Platform | null = null;
   const raw = new RawClient();
   const uas = await new BenchUas().start();
   const app = await new BenchAppServer(documents(uas)).start();
+  // Interrupted (Ctrl-C, a timeout): the child processes must not outlive the bench.
+  const interrupted = () => {
+    for (const pid of [platform?.child.pid, raw.pid]) if (pid) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     platform = await startPlatform({ dir, accountSid, authToken, ariPassword });
     await liftLimits(platform);
@@ -98,6 +106,7 @@ async function run(): Promise<void> {
         loadavgStart,
         loadavgEnd: [],
         asterisk: /Asterisk \S+/.exec(stack('cli', 'platform', 'core show version'))?.[0] ?? 'Asterisk',
+        databaseFs: filesystemOf(dir),
       },
       seconds: 0,
     };
@@ -152,6 +161,17 @@ async function run(): Promise<void> {
     await uas.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The type of the filesystem holding `path` (ext4, tmpfs, overlay), from /proc/mounts. */
+function filesystemOf(path: string): string {
+  let best = { mount: '', type: 'unknown' };
+  for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+    const [, mount, type] = line.split(' ');
+    if (mount && (path === mount || path.startsWith(mount.endsWith('/') ? mount : mount + '/')))
+      if (mount.length >= best.mount.length) best = { mount, type };
+  }
+  return best.type;
 }
 
 async function main(): Promise<void> {

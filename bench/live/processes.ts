@@ -158,6 +158,7 @@ export async function apiPost(
 ): Promise<{ status: number; body: any; sent: number; responded: number }> {
   const sent = now();
   const response = await fetch(`${platform.base}${path}`, {
+    signal: AbortSignal.timeout(30_000),
     method: 'POST',
     headers: { Authorization: platform.auth, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields),
@@ -272,7 +273,16 @@ export class RawClient {
     extra: { rcmlUrl?: string; legUri?: string } = {},
   ): Promise<{ sent: number; responded: number; status: number }> {
     return new Promise((resolve) => {
-      this.originated.set(id, resolve);
+      // Bounded like the platform's requests: a lost report counts as a failed originate.
+      const sent = now();
+      const timer = setTimeout(() => {
+        this.originated.delete(id);
+        resolve({ sent, responded: now(), status: 0 });
+      }, 30_000);
+      this.originated.set(id, (report) => {
+        clearTimeout(timer);
+        resolve(report);
+      });
       this.send({
         type: 'originate',
         id,

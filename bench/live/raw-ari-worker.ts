@@ -10,6 +10,7 @@
  * - `bridge`: originate; on StasisStart originate the second leg; on its StasisStart put both in a mixing
  *   bridge; when either leaves, hang up the other and destroy the bridge.
  */
+import { Agent, fetch, type Response } from 'undici';
 import { WebSocket } from 'ws';
 import { now } from './clock';
 
@@ -33,6 +34,11 @@ export type RawReport =
 
 const ARI_URL = process.env.ARI_URL ?? 'http://127.0.0.1:8088';
 const APP = process.env.RAW_ARI_APP ?? 'cw-bench-raw';
+/**
+ * A bounded keep-alive pool: Asterisk's HTTP server takes at most `sessionlimit` (100) connections, and a
+ * burst of originates on unbounded sockets would be refused there rather than queued here.
+ */
+const ARI_POOL = new Agent({ connections: Number(process.env.RAW_ARI_CONNECTIONS ?? 32), keepAliveTimeout: 10_000 });
 const AUTH = 'Basic ' + Buffer.from(`${process.env.ARI_USERNAME}:${process.env.ARI_PASSWORD}`).toString('base64');
 
 interface RawCall {
@@ -50,7 +56,7 @@ const calls = new Map<string, RawCall>();
 const report = (message: RawReport) => process.send?.(message);
 
 async function ari(method: string, path: string): Promise<Response> {
-  return fetch(`${ARI_URL}/ari${path}`, { method, headers: { Authorization: AUTH } });
+  return fetch(`${ARI_URL}/ari${path}`, { method, headers: { Authorization: AUTH }, dispatcher: ARI_POOL });
 }
 
 async function originate(channelId: string, endpoint: string): Promise<Response> {
@@ -127,11 +133,20 @@ async function handle(command: RawCommand, socket: WebSocket): Promise<void> {
       const channelId = `raw-${command.id}`;
       calls.set(channelId, { ...command });
       const sent = now();
-      const response = await originate(channelId, command.endpoint);
+      // Every originate is answered, a failed request too (status 0), so the bench never waits forever.
+      const status = await originate(channelId, command.endpoint).then(
+        async (response) => {
+          await response.text();
+          return response.status;
+        },
+        (error: unknown) => {
+          report({ type: 'error', id: command.id, message: `originate: ${String(error)}` });
+          return 0;
+        },
+      );
       const responded = now();
-      await response.text();
-      if (!response.ok) calls.delete(channelId);
-      report({ type: 'originated', id: command.id, sent, responded, status: response.status });
+      if (status !== 200) calls.delete(channelId);
+      report({ type: 'originated', id: command.id, sent, responded, status });
       return;
     }
     case 'memory': {

@@ -10,7 +10,15 @@ import { kneeOf, latencyRows, markdownTable, ratio, type ReportRow } from './sta
 export interface LiveResults {
   date: string;
   quick: boolean;
-  machine: { cpus: number; node: string; loadavgStart: number[]; loadavgEnd: number[]; asterisk: string };
+  machine: {
+    cpus: number;
+    node: string;
+    loadavgStart: number[];
+    loadavgEnd: number[];
+    asterisk: string;
+    /** Filesystem of the SQLite file's folder. */
+    databaseFs?: string;
+  };
   seconds: number;
   latency?: LatencyResult;
   sustained?: RateStep[];
@@ -229,7 +237,7 @@ export function renderReport(results: LiveResults): string {
   const m = results.machine;
   return (
     `Live-call bench ${results.date}${results.quick ? ' (BENCH_QUICK)' : ''}: ${m.cpus} CPUs, Node ${m.node}, ` +
-    `${m.asterisk}; load average ${m.loadavgStart.map((v) => v.toFixed(2)).join(' ')} at start, ` +
+    `${m.asterisk}, SQLite on ${m.databaseFs ?? '?'}; load average ${m.loadavgStart.map((v) => v.toFixed(2)).join(' ')} at start, ` +
     `${m.loadavgEnd.map((v) => v.toFixed(2)).join(' ')} at end; run ${results.seconds.toFixed(0)} s.\n\n` +
     markdownTable(reportRows(results))
   );
