@@ -12,7 +12,7 @@
  *    HTTP server in this process (live/app-server.ts).
  * 3. Steps (BENCH_STEPS=latency,sustained,held,bridged,rss; all by default): one-at-a-time setup
  *    latency, sustained rates until the knee, held calls, Dial-bridged pairs, Asterisk RSS over many calls.
- * 4. Results: bench/results/live-<date>[-quick].json and the markdown table on stdout.
+ * 4. Results: bench/results/live-<date>[-quick][-<steps>].json and the markdown table on stdout.
  *
  * BENCH_QUICK=1 shortens every step (about 2 minutes). `--table <file.json>` prints the table of a
  * results file without running anything.
@@ -145,7 +145,9 @@ async function run(): Promise<void> {
     results.seconds = (now() - began) / 1000;
     const resultsDir = join(ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `live-${results.date.slice(0, 10)}${QUICK ? '-quick' : ''}.json`);
+    // A run of some steps only (BENCH_STEPS) never overwrites a whole run's results.
+    const partial = CONFIG.steps.length < 5 ? `-${CONFIG.steps.join('-')}` : '';
+    const file = join(resultsDir, `live-${results.date.slice(0, 10)}${QUICK ? '-quick' : ''}${partial}.json`);
     writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
     process.stdout.write('\n' + renderReport(results) + '\n');
     log(`results in ${file}`);

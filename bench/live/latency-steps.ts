@@ -45,7 +45,10 @@ export async function measureLatency(bench: Bench, count: number, warmup: number
             : bench.raw.destroyed.has(busy.id),
         10_000,
       );
-      if (!busy.ok || !arrived || !ended) failures[side]++;
+      if (!busy.ok || !arrived || !ended) {
+        failures[side]++;
+        bench.log(`${side} busy call ${busy.id} failed: accepted ${busy.ok}, INVITE ${!!arrived}, ended ${ended}`);
+      }
       else if (timed) {
         invite[side].push(arrived.invite - busy.sent);
         api[side].push(busy.responded - busy.sent);
@@ -63,7 +66,13 @@ export async function measureLatency(bench: Bench, count: number, warmup: number
       }, 10_000);
       const uas = bench.uas.calls.get(answered.id);
       const fetch = bench.app.fetches.get(answered.id);
-      if (!answered.ok || !done || !uas?.answered || !uas.bye || !fetch) failures[side]++;
+      if (!answered.ok || !done || !uas?.answered || !uas.bye || !fetch) {
+        failures[side]++;
+        bench.log(
+          `${side} answered call ${answered.id} failed: accepted ${answered.ok}, answered ${!!uas?.answered}, ` +
+            `document ${!!fetch}, BYE ${!!uas?.bye}, final ${done}`,
+        );
+      }
       else if (timed) {
         toRcml[side].push(fetch.received - uas.answered);
         toBye[side].push(uas.bye - fetch.responded);
