@@ -68,7 +68,8 @@ async function liftLimits(platform: Platform): Promise<void> {
     MaxConcurrentCalls: '100000',
     MaxQueuedCalls: '100000',
   });
-  if (result.status !== 200) throw new Error(`raising the account's limits: ${result.status} ${JSON.stringify(result.body)}`);
+  if (result.status !== 200)
+    throw new Error(`raising the account's limits: ${result.status} ${JSON.stringify(result.body)}`);
 }
 
 async function run(): Promise<void> {
@@ -96,7 +97,9 @@ async function run(): Promise<void> {
     await liftLimits(platform);
     await raw.start(ariPassword);
     const bench: Bench = { platform, raw, uas, app, asteriskPid: asteriskPid('platform'), quick: QUICK, log };
-    log(`platform pid ${platform.child.pid}, raw script pid ${raw.pid}, asterisk pid ${bench.asteriskPid}, UAS :${uas.port}`);
+    log(
+      `platform pid ${platform.child.pid}, raw script pid ${raw.pid}, asterisk pid ${bench.asteriskPid}, UAS :${uas.port}`,
+    );
     const results: LiveResults = {
       date: new Date().toISOString(),
       quick: QUICK,

@@ -21,7 +21,10 @@ export interface LatencyResult {
 
 type Samples = Record<Side, number[]>;
 const samples = (): Samples => ({ platform: [], raw: [] });
-const both = (s: Samples): Record<Side, Summary> => ({ platform: summarize(s.platform), raw: summarize(s.raw) });
+const both = (s: Samples): Record<Side, Summary> => ({
+  platform: summarize(s.platform),
+  raw: summarize(s.raw),
+});
 
 export async function measureLatency(bench: Bench, count: number, warmup: number): Promise<LatencyResult> {
   const invite = samples();
@@ -47,9 +50,10 @@ export async function measureLatency(bench: Bench, count: number, warmup: number
       );
       if (!busy.ok || !arrived || !ended) {
         failures[side]++;
-        bench.log(`${side} busy call ${busy.id} failed: accepted ${busy.ok}, INVITE ${!!arrived}, ended ${ended}`);
-      }
-      else if (timed) {
+        bench.log(
+          `${side} busy call ${busy.id} failed: accepted ${busy.ok}, INVITE ${!!arrived}, ended ${ended}`,
+        );
+      } else if (timed) {
         invite[side].push(arrived.invite - busy.sent);
         api[side].push(busy.responded - busy.sent);
       }
@@ -72,8 +76,7 @@ export async function measureLatency(bench: Bench, count: number, warmup: number
           `${side} answered call ${answered.id} failed: accepted ${answered.ok}, answered ${!!uas?.answered}, ` +
             `document ${!!fetch}, BYE ${!!uas?.bye}, final ${done}`,
         );
-      }
-      else if (timed) {
+      } else if (timed) {
         toRcml[side].push(fetch.received - uas.answered);
         toBye[side].push(uas.bye - fetch.responded);
         total[side].push(uas.bye - uas.answered);

@@ -41,7 +41,10 @@ export async function rateStep(bench: Bench, side: Side, rate: number, seconds: 
   const lastResponse = Math.max(...calls.map((c) => c.responded));
   const accepted = calls.filter((c) => c.ok);
   const ids = accepted.map((c) => c.id);
-  await waitUntil(() => ids.every((id) => endedRight(bench, side, id, 'hangup')), bench.quick ? 10_000 : 15_000);
+  await waitUntil(
+    () => ids.every((id) => endedRight(bench, side, id, 'hangup')),
+    bench.quick ? 10_000 : 15_000,
+  );
   const { wallMs, cpu } = window.close();
   const correct = ids.filter((id) => endedRight(bench, side, id, 'hangup')).length;
   forget(
@@ -131,7 +134,9 @@ export async function asteriskRss(
   deadline: number,
 ): Promise<AsteriskRssResult> {
   const began = now();
-  const samples: RssSample[] = [{ calls: 0, rssBytes: rssBytes(bench.asteriskPid), channels: channelCount() }];
+  const samples: RssSample[] = [
+    { calls: 0, rssBytes: rssBytes(bench.asteriskPid), channels: channelCount() },
+  ];
   let done = 0;
   let correct = 0;
   while (done < total) {
@@ -150,7 +155,9 @@ export async function asteriskRss(
     );
     done += count;
     samples.push({ calls: done, rssBytes: rssBytes(bench.asteriskPid), channels: channelCount() });
-    bench.log(`asterisk RSS after ${done} calls: ${(samples[samples.length - 1].rssBytes / 1048576).toFixed(1)} MB`);
+    bench.log(
+      `asterisk RSS after ${done} calls: ${(samples[samples.length - 1].rssBytes / 1048576).toFixed(1)} MB`,
+    );
   }
   await sleep(3000);
   samples.push({ calls: done, rssBytes: rssBytes(bench.asteriskPid), channels: channelCount() });

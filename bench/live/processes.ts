@@ -179,7 +179,10 @@ export function callsPath(platform: Platform): string {
 }
 
 /** Heap and RSS from inside the platform process: prom-client's default metrics at /metrics. */
-export async function platformMemory(platform: Platform, gc: boolean): Promise<{ heapUsed: number; rss: number }> {
+export async function platformMemory(
+  platform: Platform,
+  gc: boolean,
+): Promise<{ heapUsed: number; rss: number }> {
   if (gc && platform.child.connected) {
     const done = new Promise<void>((ok) => {
       const listener = (message: unknown) => {

@@ -17,7 +17,14 @@ import { now } from './clock';
 export type RawBehaviour = 'hangup' | 'hold' | 'bridge';
 
 export type RawCommand =
-  | { type: 'originate'; id: string; endpoint: string; behaviour: RawBehaviour; rcmlUrl?: string; legEndpoint?: string }
+  | {
+      type: 'originate';
+      id: string;
+      endpoint: string;
+      behaviour: RawBehaviour;
+      rcmlUrl?: string;
+      legEndpoint?: string;
+    }
   | { type: 'memory'; gc: boolean }
   | { type: 'hangupAll' }
   | { type: 'stop' };
@@ -38,8 +45,12 @@ const APP = process.env.RAW_ARI_APP ?? 'cw-bench-raw';
  * A bounded keep-alive pool: Asterisk's HTTP server takes at most `sessionlimit` (100) connections, and a
  * burst of originates on unbounded sockets would be refused there rather than queued here.
  */
-const ARI_POOL = new Agent({ connections: Number(process.env.RAW_ARI_CONNECTIONS ?? 32), keepAliveTimeout: 10_000 });
-const AUTH = 'Basic ' + Buffer.from(`${process.env.ARI_USERNAME}:${process.env.ARI_PASSWORD}`).toString('base64');
+const ARI_POOL = new Agent({
+  connections: Number(process.env.RAW_ARI_CONNECTIONS ?? 32),
+  keepAliveTimeout: 10_000,
+});
+const AUTH =
+  'Basic ' + Buffer.from(`${process.env.ARI_USERNAME}:${process.env.ARI_PASSWORD}`).toString('base64');
 
 interface RawCall {
   id: string;
@@ -60,7 +71,13 @@ async function ari(method: string, path: string): Promise<Response> {
 }
 
 async function originate(channelId: string, endpoint: string): Promise<Response> {
-  const query = new URLSearchParams({ endpoint, app: APP, channelId, callerId: '+15550001111', timeout: '30' });
+  const query = new URLSearchParams({
+    endpoint,
+    app: APP,
+    channelId,
+    callerId: '+15550001111',
+    timeout: '30',
+  });
   return ari('POST', `/channels?${query}`);
 }
 

@@ -47,7 +47,12 @@ function latencySection(l: LatencyResult): ReportRow[] {
       l.inviteArrival.raw,
       `target ≤ 1.5× and ≤ +4 ms: ${verdict(invite !== null && invite <= 1.5 && inviteAdded <= 4)}`,
     ),
-    ...latencyRows(s, 'API response (raw: ARI originate response)', l.apiResponse.platform, l.apiResponse.raw),
+    ...latencyRows(
+      s,
+      'API response (raw: ARI originate response)',
+      l.apiResponse.platform,
+      l.apiResponse.raw,
+    ),
     ...latencyRows(
       s,
       '200 OK → RCML request (raw: its fetch)',
@@ -84,7 +89,8 @@ function sustainedSection(steps: RateStep[]): ReportRow[] {
     const p = steps.find((s) => s.rate === rate && s.side === 'platform');
     const r = steps.find((s) => s.rate === rate && s.side === 'raw');
     const section = `sustained ${rate} calls/s`;
-    const right = (s?: RateStep) => (s ? `${s.correct}/${s.offered}${s.holds ? '' : ' (past knee)'}` : 'not run');
+    const right = (s?: RateStep) =>
+      s ? `${s.correct}/${s.offered}${s.holds ? '' : ' (past knee)'}` : 'not run';
     rows.push(
       {
         section,
@@ -94,7 +100,13 @@ function sustainedSection(steps: RateStep[]): ReportRow[] {
         raw: r?.create.p50 ?? null,
         note: `right: ${right(p)} vs ${right(r)}`,
       },
-      { section, measure: 'create p95', unit: 'ms', platform: p?.create.p95 ?? null, raw: r?.create.p95 ?? null },
+      {
+        section,
+        measure: 'create p95',
+        unit: 'ms',
+        platform: p?.create.p95 ?? null,
+        raw: r?.create.p95 ?? null,
+      },
       {
         section,
         measure: 'achieved',
@@ -134,7 +146,12 @@ function sustainedSection(steps: RateStep[]): ReportRow[] {
     kneeOf(
       steps
         .filter((s) => s.side === side)
-        .map((s) => ({ rate: s.rate, correct: s.correct === s.offered, achieved: s.achieved, createP50: s.create.p50 })),
+        .map((s) => ({
+          rate: s.rate,
+          correct: s.correct === s.offered,
+          achieved: s.achieved,
+          createP50: s.create.p50,
+        })),
     );
   const platformKnee = knee('platform');
   rows.push({
@@ -167,7 +184,13 @@ function heldSection(steps: HeldStep[], kind: 'held' | 'bridged'): ReportRow[] {
         raw: kb(r?.heapPerCall),
         note: `${ok(p)} vs ${ok(r)}${kind === 'held' && p ? `; target ≤ 30 KB: ${verdict((kb(p.heapPerCall) ?? Infinity) <= 30)}` : ''}`,
       },
-      { section, measure: `node RSS per ${per}`, unit: 'KB', platform: kb(p?.rssPerCall), raw: kb(r?.rssPerCall) },
+      {
+        section,
+        measure: `node RSS per ${per}`,
+        unit: 'KB',
+        platform: kb(p?.rssPerCall),
+        raw: kb(r?.rssPerCall),
+      },
       {
         section,
         measure: `Asterisk CPU per ${per} (% of a core)`,

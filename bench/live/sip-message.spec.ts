@@ -47,7 +47,9 @@ describe('live bench SIP messages', () => {
   });
 
   it('parses a response', () => {
-    const response = parseResponse('SIP/2.0 200 OK\r\nCSeq: 2 BYE\r\nCall-ID: x\r\nContent-Length: 0\r\n\r\n')!;
+    const response = parseResponse(
+      'SIP/2.0 200 OK\r\nCSeq: 2 BYE\r\nCall-ID: x\r\nContent-Length: 0\r\n\r\n',
+    )!;
     expect(response.status).toBe(200);
     expect(header(response, 'cseq')).toBe('2 BYE');
     expect(parseResponse(INVITE)).toBeNull();
@@ -59,14 +61,20 @@ describe('live bench SIP messages', () => {
     expect(uriUser('sip:127.0.0.1')).toBe('');
     expect(tagOf('<sip:a@b>;tag=xyz;other=1')).toBe('xyz');
     expect(tagOf('<sip:a@b>')).toBeUndefined();
-    expect(addressUri('"Bob" <sip:bob@host:5060;transport=udp>;expires=3')).toBe('sip:bob@host:5060;transport=udp');
+    expect(addressUri('"Bob" <sip:bob@host:5060;transport=udp>;expires=3')).toBe(
+      'sip:bob@host:5060;transport=udp',
+    );
     expect(addressUri('sip:bob@host;lr')).toBe('sip:bob@host');
   });
 
   it('builds a final response with every Via, the To tag added once, Contact and SDP length', () => {
     const request = parseRequest(INVITE)!;
     const sdp = answerSdp('127.0.0.1', 30000, 5);
-    const text = buildResponse(request, 200, { toTag: 'our-tag', contact: 'sip:ans-p12@127.0.0.1:40000', sdp });
+    const text = buildResponse(request, 200, {
+      toTag: 'our-tag',
+      contact: 'sip:ans-p12@127.0.0.1:40000',
+      sdp,
+    });
     const response = parseResponse(text)!;
     expect(response.status).toBe(200);
     expect(response.reason).toBe('OK');
@@ -84,8 +92,12 @@ describe('live bench SIP messages', () => {
     expect(busy.reason).toBe('Busy Here');
     expect(header(busy, 'content-length')).toBe('0');
     // A To that already has a tag (in-dialog) keeps it; 100 Trying never gets one.
-    const tagged = parseRequest(INVITE.replace('To: <sip:ans-p12@127.0.0.1:40000>', 'To: <sip:x@y>;tag=old'))!;
-    expect(header(parseResponse(buildResponse(tagged, 200, { toTag: 'new' }))!, 'to')).toBe('<sip:x@y>;tag=old');
+    const tagged = parseRequest(
+      INVITE.replace('To: <sip:ans-p12@127.0.0.1:40000>', 'To: <sip:x@y>;tag=old'),
+    )!;
+    expect(header(parseResponse(buildResponse(tagged, 200, { toTag: 'new' }))!, 'to')).toBe(
+      '<sip:x@y>;tag=old',
+    );
     expect(header(parseResponse(buildResponse(request, 100, { toTag: 'new' }))!, 'to')).toBe(
       '<sip:ans-p12@127.0.0.1:40000>',
     );

@@ -51,7 +51,9 @@ const MAX_TRIES = 5;
 /** `busy-42` → behaviour `busy`, id `42`. */
 export function behaviourOf(user: string): { behaviour: string; id: string } {
   const dash = user.indexOf('-');
-  return dash < 0 ? { behaviour: user, id: user } : { behaviour: user.slice(0, dash), id: user.slice(dash + 1) };
+  return dash < 0
+    ? { behaviour: user, id: user }
+    : { behaviour: user.slice(0, dash), id: user.slice(dash + 1) };
 }
 
 export class BenchUas {
@@ -80,7 +82,9 @@ export class BenchUas {
     } catch {
       // Capped by net.core.rmem_max; the default then.
     }
-    this.socket.on('message', (data, rinfo) => this.receive(data.toString('utf8'), rinfo.port, rinfo.address));
+    this.socket.on('message', (data, rinfo) =>
+      this.receive(data.toString('utf8'), rinfo.port, rinfo.address),
+    );
     return this;
   }
 

@@ -1,4 +1,14 @@
-import { cpuTicksOf, formatNumber, kneeOf, markdownTable, metricValue, percentile, ratio, statusKb, summarize } from './stats';
+import {
+  cpuTicksOf,
+  formatNumber,
+  kneeOf,
+  markdownTable,
+  metricValue,
+  percentile,
+  ratio,
+  statusKb,
+  summarize,
+} from './stats';
 
 describe('live bench statistics', () => {
   it('takes nearest-rank percentiles', () => {

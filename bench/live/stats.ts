@@ -62,10 +62,7 @@ function cell(text: string): string {
 
 /** The markdown table: every figure beside its baseline and their ratio. */
 export function markdownTable(rows: readonly ReportRow[]): string {
-  const lines = [
-    '| section | measure | platform | raw ARI | ratio | note |',
-    '|---|---|---:|---:|---:|---|',
-  ];
+  const lines = ['| section | measure | platform | raw ARI | ratio | note |', '|---|---|---:|---:|---:|---|'];
   for (const row of rows) {
     const r = ratio(row.platform, row.raw);
     lines.push(
