@@ -21,7 +21,12 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: '.',
       // scripts/ are plain Node (npm start's supervisor): their specs are CommonJS, run untransformed.
-      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.cjs'],
+      // bench/ specs: the live bench's statistics, report table and SIP responder.
+      testMatch: [
+        '<rootDir>/apps/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.cjs',
+        '<rootDir>/bench/**/*.spec.ts',
+      ],
       transform,
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-load.setup.ts'],
     },
