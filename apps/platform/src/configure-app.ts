@@ -8,10 +8,13 @@ import { RestcommExceptionFilter } from './common/restcomm-exception.filter';
 import { ControlCharacterPipe } from './common/control-character.pipe';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { OwnerForwarding } from './cluster/owner-forwarding';
 import { serveOpenApi } from './openapi/openapi-document';
 
 /** HTTP wiring shared by main.ts and the e2e tests, so tests exercise the same stack users get. */
 export function configureApp(app: INestApplication): void {
+  // First: a request about another node's call goes to that node untouched (several nodes).
+  app.use(app.get(OwnerForwarding).middleware);
   app.use(apiPathMiddleware);
   // Registered before Nest's own parsers would be, which it then skips.
   for (const handler of bodyParsers(app.get(AppConfig).httpMaxBodyBytes)) app.use(handler);

@@ -132,6 +132,15 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9_.-]+$/)
   ariApp = 'callwright';
 
+  /**
+   * This node's own API address, for the other nodes on the same PostgreSQL to forward requests about the
+   * calls it holds (unset: PUBLIC_URL). At most 55 characters: it travels as a connection's name.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @Matches(/^.{1,55}$/)
+  nodeUrl?: string;
+
   /** JSON array of {name, ariUrl, ariUsername, ariPassword, sipAddress}; unset: ARI_* is the one server. */
   @IsOptional()
   @IsAsteriskServers()
@@ -334,6 +343,7 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   ariPassword: 'ARI_PASSWORD',
   ariApp: 'ARI_APP',
   asteriskServers: 'ASTERISK_SERVERS',
+  nodeUrl: 'NODE_URL',
   outboundEndpoint: 'OUTBOUND_ENDPOINT',
   numberTrunkEndpoint: 'NUMBER_TRUNK_ENDPOINT',
   bootstrapAccountSid: 'BOOTSTRAP_ACCOUNT_SID',

@@ -340,6 +340,15 @@ export abstract class TelephonyGateway {
   serverOf(_channelId: string): string | null {
     return null;
   }
+  /**
+   * Whether this process holds the events of the Asterisk server (several nodes share PostgreSQL; a
+   * null server: a call never placed). With one node, every server is its own.
+   */
+  ownsServer(_server: string | null): boolean {
+    return true;
+  }
+  /** Called when this process takes over an Asterisk server another node held (that node died). */
+  onServerTakenOver(_listener: (server: string) => void): void {}
   newMediaId(): string {
     return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
   }

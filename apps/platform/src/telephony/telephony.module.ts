@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
+import { PgServerLocks, SERVER_CLAIMS, ServerClaims } from './ownership/server-locks';
 import { AppConfig } from '../config/app-config';
 import { AsteriskServer, asteriskServersOf } from '../config/asterisk-servers';
 import { AriSipUserDirectory } from './ari/ari-sip-user-directory';
@@ -17,18 +18,34 @@ function configFor(config: AppConfig, server: AsteriskServer): AppConfig {
   });
 }
 
+/**
+ * On PostgreSQL several nodes may share the database: each Asterisk server's events go to the one node
+ * that holds its advisory lock. A node that loses its lock connection can no longer tell it still holds
+ * its servers, so it stops (leaving calls up) for its supervisor to start it again.
+ */
+export function serverClaimsFor(config: AppConfig): ServerClaims | null {
+  if (config.databaseType !== 'postgres' || !config.databaseUrl) return null;
+  return new PgServerLocks(config.databaseUrl, config.nodeUrl ?? config.publicUrl, (error) => {
+    new Logger('ServerLocks').error(`Lost the server locks' connection (${error}); stopping this node`);
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
+
 @Global()
 @Module({
   providers: [
+    { provide: SERVER_CLAIMS, inject: [AppConfig], useFactory: serverClaimsFor },
     {
       provide: TelephonyGateway,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
+      inject: [AppConfig, SERVER_CLAIMS],
+      useFactory: (config: AppConfig, claims: ServerClaims | null) =>
         new MultiServerGateway(
           asteriskServersOf(config).map((server) => ({
             name: server.name,
             gateway: new AriTelephonyGateway(configFor(config, server)),
           })),
+          undefined,
+          claims,
         ),
     },
     {
@@ -44,6 +61,6 @@ function configFor(config: AppConfig, server: AsteriskServer): AppConfig {
       },
     },
   ],
-  exports: [TelephonyGateway, SipUserDirectory],
+  exports: [TelephonyGateway, SipUserDirectory, SERVER_CLAIMS],
 })
 export class TelephonyModule {}

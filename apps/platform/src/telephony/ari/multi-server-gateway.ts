@@ -1,4 +1,5 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { ServerClaims } from '../ownership/server-locks';
 import {
   AudioDirection,
   ChannelEvent,
@@ -23,11 +24,10 @@ import {
   TransferProgress,
 } from '../telephony-gateway.port';
 import { AsteriskServerRegistry, ServerGateway } from './asterisk-server-registry';
+import { ServerStartup } from './server-startup';
 
 /** How long the first connection waits for every server before the ones that answered go ahead alone. */
 export const FIRST_CONNECT_GRACE_MS = 5000;
-
-type Lifecycle = Partial<OnApplicationBootstrap & OnApplicationShutdown>;
 
 /**
  * The one telephony port the core sees, over one ARI gateway per Asterisk server: each operation goes to
@@ -39,38 +39,31 @@ export class MultiServerGateway
   extends TelephonyGateway
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
-  private readonly logger = new Logger('AsteriskServers');
   readonly registry: AsteriskServerRegistry;
-  private readonly connectedListeners: Array<() => void> = [];
   /** Bridges asked for but not created yet: they are made on the server of the first channel added. */
   private readonly pendingBridges = new Map<string, Promise<ServerGateway> | null>();
-  private ready = false;
-  private graceTimer: NodeJS.Timeout | null = null;
+  private readonly startup: ServerStartup;
 
   constructor(
     servers: ServerGateway[],
-    private readonly graceMs = FIRST_CONNECT_GRACE_MS,
+    graceMs = FIRST_CONNECT_GRACE_MS,
+    claims: ServerClaims | null = null,
   ) {
     super();
     this.registry = new AsteriskServerRegistry(servers);
-    for (const server of servers) {
-      server.gateway.onConnected(() => this.serverConnected(server));
-    }
+    this.startup = new ServerStartup(servers, claims, graceMs);
   }
 
   get servers(): ServerGateway[] {
     return this.registry.servers;
   }
 
-  onApplicationBootstrap(): void {
-    for (const { gateway } of this.servers) (gateway as Lifecycle).onApplicationBootstrap?.();
-    this.graceTimer = setTimeout(() => this.goAheadWithConnected(), this.graceMs);
-    this.graceTimer.unref();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.startup.bootstrap();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.graceTimer) clearTimeout(this.graceTimer);
-    await Promise.all(this.servers.map(({ gateway }) => (gateway as Lifecycle).onApplicationShutdown?.()));
+    await this.startup.shutdown();
   }
 
   /** Any server answering: the platform can place calls. For one channel: the server that holds it. */
@@ -86,35 +79,18 @@ export class MultiServerGateway
     return this.registry.channelServer(channelId)?.name ?? null;
   }
 
-  /**
-   * The first "connected" waits until every server has answered (or the grace time is over), so the
-   * restart recovery sees every server's inventory; after that, each server's (re)connection is one.
-   */
-  private serverConnected(server: ServerGateway): void {
-    if (!this.ready) {
-      if (this.servers.every(({ gateway }) => gateway.isConnected())) this.goAhead();
-      return;
-    }
-    this.logger.log(`Asterisk server ${server.name} is in rotation`);
-    for (const listener of this.connectedListeners) listener();
+  /** Calls never placed (no server) go with the first server: its holder closes a dead node's. */
+  ownsServer(name: string | null): boolean {
+    const server = name === null ? this.servers[0] : this.registry.byName(name);
+    return server !== undefined && this.startup.holds(server);
   }
 
-  private goAheadWithConnected(): void {
-    if (this.ready || !this.isConnected()) return;
-    const missing = this.servers.filter(({ gateway }) => !gateway.isConnected()).map(({ name }) => name);
-    this.logger.warn(`Asterisk servers ${missing.join(', ')} do not answer: going ahead without them`);
-    this.goAhead();
-  }
-
-  private goAhead(): void {
-    if (this.ready) return;
-    this.ready = true;
-    if (this.graceTimer) clearTimeout(this.graceTimer);
-    for (const listener of this.connectedListeners) listener();
+  onServerTakenOver(listener: (server: string) => void): void {
+    this.startup.onServerTakenOver(listener);
   }
 
   onConnected(listener: () => void): void {
-    this.connectedListeners.push(listener);
+    this.startup.onConnected(listener);
   }
 
   newChannelId(): string {
