@@ -35,18 +35,37 @@ export function usesExternalAsterisk() {
   return Boolean(process.env.ARI_URL);
 }
 
+/** How many platform Asterisk servers the local stack runs (CALLWRIGHT_PLATFORM_ASTERISKS, default 1). */
+export function platformAsteriskCount() {
+  const count = Number(process.env.CALLWRIGHT_PLATFORM_ASTERISKS || 1);
+  return Number.isInteger(count) && count >= 1 ? count : 1;
+}
+
 export function startAsterisk() {
   if (usesExternalAsterisk()) {
     log(`Using the Asterisk at ${process.env.ARI_URL} (ARI_URL is set); not starting one`);
     return false;
   }
-  log('Starting Asterisk (platform on 127.0.0.1:5060/8088, simulated far end on 127.0.0.1:5070)');
+  const servers = platformAsteriskCount();
+  log(
+    servers > 1
+      ? `Starting ${servers} platform Asterisk servers (ast1 127.0.0.1:5060/8088, ast2 127.0.0.1:5160/8188, ...), ` +
+          'Kamailio on 127.0.0.1:5090 and the simulated far end on 127.0.0.1:5070'
+      : 'Starting Asterisk (platform on 127.0.0.1:5060/8088, simulated far end on 127.0.0.1:5070)',
+  );
   run('bash', [join(root, 'asterisk', 'stack.sh'), 'start']);
   // The stack generated ARI's password for this installation: the platform and the tests read it here.
   process.env.ARI_PASSWORD ||= execFileSync('bash', [join(root, 'asterisk', 'stack.sh'), 'ari-password'], {
     cwd: root,
     encoding: 'utf8',
   }).trim();
+  // Several servers: the platform reads them from ASTERISK_SERVERS (one server keeps the ARI_* shorthand).
+  if (servers > 1 && !process.env.ASTERISK_SERVERS) {
+    process.env.ASTERISK_SERVERS = execFileSync('bash', [join(root, 'asterisk', 'stack.sh'), 'asterisk-servers'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
+  }
   return true;
 }
 

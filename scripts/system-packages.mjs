@@ -1,6 +1,6 @@
 // Debian packages outside npm: espeak-ng renders <Say> at call time; sox decodes <Play> media that is
 // not plain WAV and encodes recordings to MP3 (libsox-fmt-mp3 adds MP3, both ways); sip-tester (SIPp), baresip and linphone-cli (linphonec) are
-// test peers; postgresql is the private PostgreSQL of postgres/stack.sh.
+// test peers; kamailio fronts several Asterisk servers; postgresql is the private PostgreSQL of postgres/stack.sh.
 import { spawnSync } from 'node:child_process';
 import { log } from './stack.mjs';
 
@@ -26,6 +26,9 @@ const PACKAGES = [
     probe: ['-c', 'command -v linphonec'],
     needs: 'the attended-transfer softphone e2e test',
   },
+  // Kamailio: the SIP proxy in front of several platform Asterisk servers (kamailio/stack.sh, started by
+  // asterisk/stack.sh when CALLWRIGHT_PLATFORM_ASTERISKS > 1 or CALLWRIGHT_KAMAILIO=1). kamcmd comes with it.
+  { name: 'kamailio', command: 'kamailio', probe: ['-v'], needs: 'the scale-out stack (Kamailio in front of the Asterisk servers)' },
   // PostgreSQL 15 (bookworm's `postgresql`): postgres/stack.sh runs a private server for the postgres
   // test projects and for `DATABASE_TYPE=postgres npm start`. Its binaries are not on PATH.
   {

@@ -50,6 +50,10 @@ describe('deploy/', () => {
       expect(leftovers).toEqual([]);
       expect(readFileSync(join(target, 'asterisk.conf'), 'utf8')).toContain(`astetcdir => ${target}`);
       expect(readFileSync(join(target, 'ari.conf'), 'utf8')).toContain('pw|with&odd\\chars');
+      // The ports the stack gives server 1, and an entityid of this machine's own.
+      expect(readFileSync(join(target, 'pjsip.conf'), 'utf8')).toContain('bind = 127.0.0.1:5060');
+      expect(readFileSync(join(target, 'http.conf'), 'utf8')).toContain('bindport = 8088');
+      expect(readFileSync(join(target, 'asterisk.conf'), 'utf8')).toMatch(/^entityid = 02(:[0-9a-f]{2}){5}$/m);
       expect(statSync(join(target, 'ari.conf')).mode & 0o777).toBe(0o600);
       expect(readdirSync(target)).toEqual(
         expect.arrayContaining(['pjsip.conf', 'extensions.conf', 'modules.conf']),
