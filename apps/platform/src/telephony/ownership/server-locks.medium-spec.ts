@@ -22,7 +22,7 @@ import { PgServerLocks } from './server-locks';
 
   function node(url: string) {
     const acquired: string[] = [];
-    const locks = new PgServerLocks(database.url, url, () => undefined);
+    const locks = new PgServerLocks(database.url, url, () => undefined, 1500);
     running.push(locks);
     return { locks, acquired, start: () => locks.start(['ast1', 'ast2'], (name) => acquired.push(name)) };
   }

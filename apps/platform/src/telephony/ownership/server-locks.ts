@@ -7,8 +7,11 @@ const LOCK_SPACE = 0x4357;
 /** application_name of a node's lock connection: how other nodes find the owner's address. */
 const APPLICATION_PREFIX = 'cw-node ';
 export const CLAIM_POLL_MS = 1000;
-/** A node that holds a server already leaves other free servers this long to a node that holds none. */
-export const EXTRA_CLAIM_DELAY_MS = 3000;
+/**
+ * For this long after it starts, a node that holds a server leaves the other free servers to nodes that
+ * hold none (nodes started together spread the servers); after that it takes any free server at once.
+ */
+export const BOOT_SPREAD_MS = 10_000;
 
 /** The second lock key of a server: 31 bits of its name's hash (pg_locks shows it as an oid). */
 export function serverLockKey(name: string): number {
@@ -38,7 +41,7 @@ export interface ServerClaims {
 export class PgServerLocks implements ServerClaims {
   private readonly logger = new Logger('ServerLocks');
   private readonly held = new Set<string>();
-  private readonly freeSince = new Map<string, number>();
+  private startedAt = 0;
   private client: Client | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
@@ -49,6 +52,7 @@ export class PgServerLocks implements ServerClaims {
     private readonly nodeUrl: string,
     /** Called when the lock connection is lost: this node can no longer say it holds anything. */
     private readonly lost: (error: unknown) => void,
+    private readonly bootSpreadMs = BOOT_SPREAD_MS,
   ) {}
 
   async start(servers: string[], acquired: (server: string) => void): Promise<void> {
@@ -60,6 +64,7 @@ export class PgServerLocks implements ServerClaims {
     client.on('end', () => this.connectionLost(new Error('lock connection closed')));
     await client.connect();
     this.client = client;
+    this.startedAt = Date.now();
     const claim = () =>
       (this.claiming ??= this.claim(servers, acquired).finally(() => (this.claiming = null)));
     await claim();
@@ -95,22 +100,16 @@ export class PgServerLocks implements ServerClaims {
   private async claim(servers: string[], acquired: (server: string) => void): Promise<void> {
     const client = this.client;
     if (!client || this.stopping) return;
-    const now = Date.now();
+    const spreading = Date.now() - this.startedAt < this.bootSpreadMs;
     for (const server of servers) {
       if (this.held.has(server)) continue;
-      // Several nodes booting together spread the servers: one each first, the rest after a while.
-      const since = this.freeSince.get(server) ?? now;
-      this.freeSince.set(server, since);
-      if (this.held.size > 0 && now - since < EXTRA_CLAIM_DELAY_MS) continue;
+      if (spreading && this.held.size > 0) return;
       try {
         const result = await client.query<{ locked: boolean }>(
           'SELECT pg_try_advisory_lock($1, $2) AS locked',
           [LOCK_SPACE, serverLockKey(server)],
         );
-        if (!result.rows[0]?.locked) {
-          this.freeSince.delete(server);
-          continue;
-        }
+        if (!result.rows[0]?.locked) continue;
       } catch (error) {
         this.logger.warn(`Claiming Asterisk server ${server} failed: ${error}`);
         return;
