@@ -46,6 +46,8 @@ export class PgServerLocks implements ServerClaims {
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private claiming: Promise<void> | null = null;
+  /** One query at a time on the lock connection (pg queues them, but warns about concurrent use). */
+  private queries: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string,
@@ -78,11 +80,14 @@ export class PgServerLocks implements ServerClaims {
 
   async holderUrl(server: string): Promise<string | null> {
     if (this.held.has(server) || !this.client) return null;
-    const rows = await this.client.query<{ application_name: string }>(
-      `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    const client = this.client;
+    const rows = await this.serially(() =>
+      client.query<{ application_name: string }>(
+        `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2
           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      [LOCK_SPACE, serverLockKey(server)],
+        [LOCK_SPACE, serverLockKey(server)],
+      ),
     );
     const name = rows.rows[0]?.application_name;
     return name?.startsWith(APPLICATION_PREFIX) ? name.slice(APPLICATION_PREFIX.length) : null;
@@ -105,9 +110,11 @@ export class PgServerLocks implements ServerClaims {
       if (this.held.has(server)) continue;
       if (spreading && this.held.size > 0) return;
       try {
-        const result = await client.query<{ locked: boolean }>(
-          'SELECT pg_try_advisory_lock($1, $2) AS locked',
-          [LOCK_SPACE, serverLockKey(server)],
+        const result = await this.serially(() =>
+          client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
+            LOCK_SPACE,
+            serverLockKey(server),
+          ]),
         );
         if (!result.rows[0]?.locked) continue;
       } catch (error) {
@@ -119,6 +126,12 @@ export class PgServerLocks implements ServerClaims {
       this.logger.log(`This node holds Asterisk server ${server}`);
       acquired(server);
     }
+  }
+
+  private serially<T>(query: () => Promise<T>): Promise<T> {
+    const next = this.queries.then(query, query);
+    this.queries = next.catch(() => undefined);
+    return next;
   }
 
   private connectionLost(error: unknown): void {
