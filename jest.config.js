@@ -9,8 +9,8 @@ const postgresEnv = ['<rootDir>/test/support/jest-postgres.env.ts'];
 // Every medium suite (records, accounts, listing, the facades, migrations) is database-facing: all of
 // them run on PostgreSQL too. They take about a minute on two cores.
 const POSTGRES_MEDIUM = ['<rootDir>/apps/**/*.medium-spec.ts'];
-// One full call on real Asterisk, and the paged, filtered, counted listing.
-const POSTGRES_E2E = ['calls', 'call-listing', 'accounts', 'health'].map(
+// One full call on real Asterisk, and the paged, filtered, counted listing; two nodes sharing the database.
+const POSTGRES_E2E = ['calls', 'call-listing', 'accounts', 'health', 'scale-out'].map(
   (name) => `<rootDir>/test/${name}.e2e-spec.ts`,
 );
 

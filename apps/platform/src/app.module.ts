@@ -3,6 +3,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { CallsModule } from './calls/calls.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { ClientsModule } from './clients/clients.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -30,6 +31,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     LoggingModule,
     DatabaseModule,
     TelephonyModule,
+    ClusterModule,
     WebhooksModule,
     MediaStreamsModule,
     NotificationsModule,

@@ -107,6 +107,9 @@ function setup(
     destroyBridge: async () => undefined,
     released: false,
     release: () => void (gateway.released = true),
+    // Two nodes: this one holds ast1 (and the calls never placed), another node holds ast2.
+    ownsServer: (server: string | null) => server !== 'ast2',
+    onServerTakenOver: () => undefined,
   };
   const repository = { findLive: async () => records } as unknown as CallRecords;
   const coreOf = core(gateway as unknown as TelephonyGateway);
@@ -140,6 +143,30 @@ describe('CallRecovery', () => {
     await recovery.recover();
     expect(sessions.get(kept.sid)!.calls).toEqual(['readopt']);
     expect(sessions.has('CA-ours')).toBe(false);
+  });
+
+  it('leaves the calls of a server another node holds to it, and takes them when that node dies', async () => {
+    const mine = record({ channelId: 'ch-1', asteriskServer: 'ast1' });
+    const theirs = record({ channelId: 'ch-2', asteriskServer: 'ast2' });
+    const recent = record({
+      channelId: 'ch-3',
+      asteriskServer: 'ast2',
+      dateCreated: new Date(Date.now() + 1000),
+    });
+    const { recovery, sessions } = setup([mine, theirs, recent], {
+      channelIds: new Set(['ch-1', 'ch-2', 'ch-3']),
+      bridges: [],
+    });
+    await recovery.recover();
+    expect(sessions.get(mine.sid)!.calls).toEqual(['readopt']);
+    expect(sessions.has(theirs.sid)).toBe(false);
+    expect(sessions.has(recent.sid)).toBe(false);
+    sessions.clear();
+    // Taken over: every live call of ast2, however recent; none of another server's.
+    await recovery.recoverServer('ast2');
+    expect(sessions.get(theirs.sid)!.calls).toEqual(['readopt']);
+    expect(sessions.get(recent.sid)!.calls).toEqual(['readopt']);
+    expect(sessions.has(mine.sid)).toBe(false);
   });
 
   it('leaves calls stored after this process started to this process', async () => {

@@ -66,6 +66,12 @@ export class CallRecovery {
         .catch((error) => this.logger.error(`Re-adopting calls failed: ${error}`))
         .finally(() => this.finishFirstPass());
     });
+    // Another node died: the calls of the server it held are this process's now.
+    this.gateway.onServerTakenOver((server) => {
+      void this.recovered
+        .then(() => this.recoverServer(server))
+        .catch((error) => this.logger.error(`Re-adopting the calls of ${server} failed: ${error}`));
+    });
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -109,10 +115,28 @@ export class CallRecovery {
     }
   }
 
+  /** At boot: a previous process's calls on the servers this node holds (another node's stay its own). */
   async recover(): Promise<void> {
     const records = (await this.records.findLive()).filter(
-      (call) => call.dateCreated < this.startedAt && !this.host.owns(call.sid),
+      (call) =>
+        call.dateCreated < this.startedAt &&
+        !this.host.owns(call.sid) &&
+        this.gateway.ownsServer(call.asteriskServer),
     );
+    await this.recoverRecords(records);
+  }
+
+  /** A server taken over from a dead node: every call it left live there, whenever it was created. */
+  async recoverServer(server: string): Promise<void> {
+    const records = (await this.records.findLive()).filter(
+      (call) =>
+        !this.host.owns(call.sid) &&
+        (call.asteriskServer === server || (call.asteriskServer === null && this.gateway.ownsServer(null))),
+    );
+    await this.recoverRecords(records);
+  }
+
+  private async recoverRecords(records: CallEntity[]): Promise<void> {
     if (records.length === 0) return;
     const inventory = await this.gateway.inventory();
     const adopted = new Map<string, RcmlProgram>();

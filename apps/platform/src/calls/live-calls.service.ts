@@ -264,6 +264,7 @@ export class LiveCallsService
       direction: CallDirection.Inbound,
       apiVersion: (route.kind === 'accept' && route.apiVersion) || RESTCOMM_API_VERSION,
       channelId: channel.channelId,
+      asteriskServer: this.gateway.serverOf(channel.channelId),
       sipCallId: channel.sipCallId,
       startTime: new Date(),
     });

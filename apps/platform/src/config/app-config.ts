@@ -15,6 +15,32 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseAllowList, parseCidr } from '../common/ip-address';
+import { AsteriskServersError, parseAsteriskServers } from './asterisk-servers';
+
+/** Fails boot on ASTERISK_SERVERS that does not parse, saying which entry and field (never a password). */
+function IsAsteriskServers(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isAsteriskServers',
+    validator: {
+      validate: (value) => {
+        try {
+          parseAsteriskServers(String(value));
+          return true;
+        } catch (error) {
+          return !(error instanceof AsteriskServersError);
+        }
+      },
+      defaultMessage: (args) => {
+        try {
+          parseAsteriskServers(String(args?.value));
+          return 'invalid';
+        } catch (error) {
+          return error instanceof Error ? error.message : 'invalid';
+        }
+      },
+    },
+  });
+}
 
 /** Fails boot with the entry that is neither a CIDR block, an address nor a host name. */
 function IsAllowList(): PropertyDecorator {
@@ -105,6 +131,20 @@ export class AppConfig {
   @IsString()
   @Matches(/^[A-Za-z0-9_.-]+$/)
   ariApp = 'callwright';
+
+  /**
+   * This node's own API address, for the other nodes on the same PostgreSQL to forward requests about the
+   * calls it holds (unset: PUBLIC_URL). At most 55 characters: it travels as a connection's name.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @Matches(/^.{1,55}$/)
+  nodeUrl?: string;
+
+  /** JSON array of {name, ariUrl, ariUsername, ariPassword, sipAddress}; unset: ARI_* is the one server. */
+  @IsOptional()
+  @IsAsteriskServers()
+  asteriskServers?: string;
 
   /** PJSIP endpoint through which `sip:` URIs are dialed. */
   @IsString()
@@ -302,6 +342,8 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   ariUsername: 'ARI_USERNAME',
   ariPassword: 'ARI_PASSWORD',
   ariApp: 'ARI_APP',
+  asteriskServers: 'ASTERISK_SERVERS',
+  nodeUrl: 'NODE_URL',
   outboundEndpoint: 'OUTBOUND_ENDPOINT',
   numberTrunkEndpoint: 'NUMBER_TRUNK_ENDPOINT',
   bootstrapAccountSid: 'BOOTSTRAP_ACCOUNT_SID',

@@ -12,6 +12,10 @@ describe('redactSecrets', () => {
     ['AuthToken=0123456789abcdef0123456789abcdef', 'AuthToken=***'],
     ['token 0123456789abcdef0123456789abcdef here', 'token *** here'],
     ['SipAuthPassword: pw-42', 'SipAuthPassword: ***'],
+    [
+      'ASTERISK_SERVERS=[{"name":"ast1","ariPassword":"pw-7"}]',
+      'ASTERISK_SERVERS=[{"name":"ast1","ariPassword":"***"}]',
+    ],
   ])('%s', (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
   });

@@ -11,7 +11,7 @@ const RULES: Array<[RegExp, string]> = [
     '$1$2$3 ***',
   ],
   [
-    /\b((?:auth_?token|password|passwd|secret|pin|sipauthpassword|token|api_?key)["']?\s*[=:]\s*["']?)[^\s&"',;]+/gi,
+    /\b((?:auth_?token|(?:ari_?)?password|passwd|secret|pin|sipauthpassword|token|api_?key)["']?\s*[=:]\s*["']?)[^\s&"',;]+/gi,
     '$1***',
   ],
   [/(?<![A-Za-z0-9])[0-9a-f]{32}(?![0-9a-f])/gi, '***'],

@@ -59,7 +59,8 @@ export class LiveModification {
         change.status === 'completed' ||
         (change.status === 'canceled' && !answered);
       // Refused before anything changes: a 200 that hangs nothing up would be a lie.
-      if (needsAsterisk && !this.gateway.isConnected()) throw telephonyUnavailable(this.leg.sid);
+      if (needsAsterisk && !this.gateway.isConnected(this.leg.snapshot.channelId ?? undefined))
+        throw telephonyUnavailable(this.leg.sid);
       if (change.statusCallback !== undefined)
         await this.leg.update({
           statusCallback: change.statusCallback,
@@ -76,7 +77,10 @@ export class LiveModification {
     await this.leg.hangup(answered ? 'platform' : 'cancel');
     await Promise.race([this.leg.finished, abortableDelay(5000, new AbortController().signal)]);
     // The connection dropped under the hangup (the gateway drops a failed hangup quietly).
-    if (!isTerminal(this.leg.snapshot.status) && !this.gateway.isConnected())
+    if (
+      !isTerminal(this.leg.snapshot.status) &&
+      !this.gateway.isConnected(this.leg.snapshot.channelId ?? undefined)
+    )
       throw telephonyUnavailable(this.leg.sid);
   }
 

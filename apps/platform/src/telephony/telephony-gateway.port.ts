@@ -244,8 +244,11 @@ export class TelephonyError extends Error {}
  * caller before any request, so events that arrive before the REST response still reach their owner.
  */
 export abstract class TelephonyGateway {
-  /** False while the connection to Asterisk is down: commands fail and events are not received. */
-  abstract isConnected(): boolean;
+  /**
+   * False while the connection to Asterisk is down: commands fail and events are not received. With a
+   * channel id: whether the Asterisk server that holds that channel answers (several servers).
+   */
+  abstract isConnected(channelId?: string): boolean;
   /** Called each time the connection to Asterisk comes up: at boot and after every reconnect. */
   abstract onConnected(listener: () => void): void;
   abstract newChannelId(): string;
@@ -333,6 +336,19 @@ export abstract class TelephonyGateway {
   abstract hangupTime(channelId: string): Promise<Date | null>;
   /** Stops every request to Asterisk for good: what is live there stays up for the next process. */
   abstract release(): void;
+  /** The name of the Asterisk server that holds the channel (stored on its call record), if known. */
+  serverOf(_channelId: string): string | null {
+    return null;
+  }
+  /**
+   * Whether this process holds the events of the Asterisk server (several nodes share PostgreSQL; a
+   * null server: a call never placed). With one node, every server is its own.
+   */
+  ownsServer(_server: string | null): boolean {
+    return true;
+  }
+  /** Called when this process takes over an Asterisk server another node held (that node died). */
+  onServerTakenOver(_listener: (server: string) => void): void {}
   newMediaId(): string {
     return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
   }

@@ -177,6 +177,9 @@ export class CallLeg implements ConversationMember {
         await this.finish({ type: 'ended', by: 'error', cause: 0 });
         return;
       }
+      // Which Asterisk took it is known once the gateway placed it (several servers).
+      const asteriskServer = gateway.serverOf(channelId);
+      if (asteriskServer) await this.update({ asteriskServer });
       // Hung up while the INVITE was being sent (a ring-all leg that lost): the channel exists only now.
       if (this.endRequestedBy) void gateway.hangup(channelId, 'normal').catch(() => undefined);
       this.report('initiated');

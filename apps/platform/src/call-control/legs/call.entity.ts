@@ -105,6 +105,10 @@ export class CallEntity {
   @Column({ name: 'channel_id', type: 'varchar', length: 64, nullable: true })
   channelId: string | null;
 
+  /** The Asterisk server (ASTERISK_SERVERS name) that hosts the channel; null until it is placed. */
+  @Column({ name: 'asterisk_server', type: 'varchar', length: 64, nullable: true })
+  asteriskServer: string | null;
+
   @Column({ name: 'sip_call_id', type: 'varchar', length: 255, nullable: true })
   sipCallId: string | null;
 

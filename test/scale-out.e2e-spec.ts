@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { buildCallRequest } from './factories/call-request.factory';
+import { CallsClient } from './support/calls-client';
+import { HttpRecorder } from './support/http-recorder';
+import { freePort, waitUntil } from './support/platform';
+import {
+  buildPlatform,
+  PlatformProcess,
+  startPlatformProcess,
+  stopPlatformProcess,
+} from './support/platform-process';
+import { createTestDatabase, TestDatabase, usesPostgres } from './support/postgres-database';
+import { AsteriskServer, restoreStack, startScaleStack, stopServer } from './support/scale-stack';
+
+jest.setTimeout(240_000);
+
+/**
+ * Two platform nodes on one PostgreSQL, over the two Asterisk servers of the local scale-out stack
+ * (e2e-postgres project): each node holds one server's events; requests about the other node's calls
+ * are carried out by it; a node killed with SIGKILL has its server and calls taken over.
+ */
+(usesPostgres() ? describe : describe.skip)(
+  'scale-out: two platform nodes, two Asterisk servers, one PostgreSQL',
+  () => {
+    const accountSid = 'AC' + randomBytes(16).toString('hex');
+    const authToken = randomBytes(16).toString('hex');
+    const dataDirs: string[] = [];
+    let servers: AsteriskServer[];
+    let database: TestDatabase;
+    let db: Client;
+    let appServer: HttpRecorder;
+    let pause: string;
+    const nodes: PlatformProcess[] = [];
+
+    async function startNode(): Promise<PlatformProcess> {
+      const port = await freePort();
+      const dataDir = mkdtempSync(join(tmpdir(), 'callwright-node-'));
+      dataDirs.push(dataDir);
+      const node = await startPlatformProcess({
+        port,
+        dataDir,
+        accountSid,
+        authToken,
+        env: {
+          DATABASE_TYPE: 'postgres',
+          DATABASE_URL: database.url,
+          ASTERISK_SERVERS: JSON.stringify(servers),
+          NODE_URL: `http://127.0.0.1:${port}`,
+        },
+      });
+      nodes.push(node);
+      return node;
+    }
+
+    const serverOf = async (sid: string): Promise<string | null> =>
+      (await db.query('SELECT asterisk_server FROM calls WHERE sid = $1', [sid])).rows[0]?.asterisk_server ??
+      null;
+
+    /** How many Asterisk server locks the node holds (its lock connection is named after its NODE_URL). */
+    const locksOf = async (node: PlatformProcess): Promise<number> =>
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = $1`,
+          [`cw-node http://127.0.0.1:${node.port}`],
+        )
+      ).rows[0].n;
+
+    async function place(node: PlatformProcess, name: string): Promise<string> {
+      appServer.on(`/status/${name}`, { status: 204 });
+      const created = await new CallsClient(node)
+        .create(
+          buildCallRequest({
+            Url: pause,
+            StatusCallback: `${appServer.baseUrl}/status/${name}`,
+          }),
+        )
+        .expect(201);
+      return created.body.sid as string;
+    }
+
+    const finalCallbacks = (name: string) =>
+      appServer.requestsTo(`/status/${name}`).filter((r) => r.body.CallStatus === 'completed').length;
+
+    beforeAll(async () => {
+      buildPlatform();
+      servers = await startScaleStack();
+      database = await createTestDatabase();
+      appServer = await new HttpRecorder().start();
+      pause = appServer.rcml('/pause.xml', '<Response><Pause length="120"/></Response>');
+      // The first node creates the schema; the second starts while the first still spreads the servers.
+      await startNode();
+      await startNode();
+      db = new Client({ connectionString: database.url });
+      await db.connect();
+    }, 180_000);
+
+    afterAll(async () => {
+      for (const node of nodes) await stopPlatformProcess(node.child, 'SIGKILL');
+      await db?.end();
+      await appServer?.stop();
+      await database?.drop();
+      await restoreStack();
+      for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('each node holds one server: calls through both nodes spread over both servers', async () => {
+      const [a, b] = nodes;
+      expect([await locksOf(a), await locksOf(b)]).toEqual([1, 1]);
+      const sids = [await place(a, 'spread-a1'), await place(b, 'spread-b1'), await place(a, 'spread-a2')];
+      for (const sid of sids) await new CallsClient(a).waitForStatus(sid, ['in-progress'], 20_000);
+      const where = await Promise.all(sids.map(serverOf));
+      expect(new Set(where)).toEqual(new Set(['ast1', 'ast2']));
+      // A node's calls are on the server it holds.
+      expect(where[0]).toBe(where[2]);
+      // Each hung up through the node that created it.
+      for (const [i, sid] of sids.entries())
+        await (i === 1 ? b : a)
+          .http()
+          .post(new CallsClient(a).path(`/${sid}.json`))
+          .auth(accountSid, authToken)
+          .type('form')
+          .send({ Status: 'completed' })
+          .expect(200);
+      for (const sid of sids) await new CallsClient(b).waitForStatus(sid, ['completed'], 20_000);
+    });
+
+    it('a call created through node A is redirected and hung up through node B', async () => {
+      const [a, b] = nodes;
+      const sid = await place(a, 'cross');
+      await new CallsClient(a).waitForStatus(sid, ['in-progress'], 20_000);
+      const redirected = appServer.rcml('/redirected.xml', '<Response><Pause length="60"/></Response>');
+      const viaB = (fields: Record<string, string>) =>
+        b
+          .http()
+          .post(new CallsClient(b).path(`/${sid}.json`))
+          .auth(accountSid, authToken)
+          .type('form')
+          .send(fields);
+      await viaB({ Url: redirected }).expect(200);
+      await waitUntil(
+        async () => appServer.requestsTo('/redirected.xml').length === 1,
+        10_000,
+        'the new RCML',
+      );
+      // Errors come back as the owner gives them, in the API's own shape.
+      const refused = await viaB({ Status: 'bogus' });
+      expect(refused.status).toBe(400);
+      await viaB({ Status: 'completed' }).expect(200);
+      const done = await new CallsClient(b).waitForStatus(sid, ['completed'], 20_000);
+      expect(done.status).toBe('completed');
+      await waitUntil(async () => finalCallbacks('cross') === 1, 10_000, 'the final callback');
+    });
+
+    it('kill -9 of node A with 10 live calls: node B takes its server over; the calls stay up and controllable', async () => {
+      const [a, b] = nodes;
+      const names = Array.from({ length: 10 }, (_, i) => `kill-${i}`);
+      const sids: string[] = [];
+      for (const name of names) sids.push(await place(a, name));
+      for (const sid of sids) await new CallsClient(a).waitForStatus(sid, ['in-progress'], 30_000);
+      const serverOfA = (await serverOf(sids[0]))!;
+      await stopPlatformProcess(a.child, 'SIGKILL');
+      const killedAt = Date.now();
+      // B holds both servers within a few seconds.
+      await waitUntil(async () => (await locksOf(b)) === 2, 15_000, `node B holding ${serverOfA}`);
+      expect(Date.now() - killedAt).toBeLessThan(12_000);
+      const calls = new CallsClient(b);
+      for (const sid of sids) expect((await calls.fetch(sid).expect(200)).body.status).toBe('in-progress');
+      // Controllable through B: each hangs up, and its final callback goes out once.
+      for (const sid of sids)
+        await b
+          .http()
+          .post(calls.path(`/${sid}.json`))
+          .auth(accountSid, authToken)
+          .type('form')
+          .send({ Status: 'completed' })
+          .expect(200);
+      for (const sid of sids) await calls.waitForStatus(sid, ['completed'], 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      for (const name of names) expect(finalCallbacks(name)).toBe(1);
+    });
+
+    it('stopping one Asterisk takes it out of rotation: new calls still succeed on the other', async () => {
+      const b = nodes[1];
+      await stopServer('ast2');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const sids = [await place(b, 'rotation-1'), await place(b, 'rotation-2')];
+      const calls = new CallsClient(b);
+      for (const sid of sids) {
+        await calls.waitForStatus(sid, ['in-progress'], 20_000);
+        expect(await serverOf(sid)).toBe('ast1');
+        await b
+          .http()
+          .post(calls.path(`/${sid}.json`))
+          .auth(accountSid, authToken)
+          .type('form')
+          .send({ Status: 'completed' })
+          .expect(200);
+        await calls.waitForStatus(sid, ['completed'], 20_000);
+      }
+    });
+  },
+);
