@@ -5,6 +5,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { CallsModule } from './calls/calls.module';
 import { ClientsModule } from './clients/clients.module';
 import { ConfigModule } from './config/config.module';
+import { ConsoleStaticModule } from './console-static/console-static.module';
 import { DatabaseModule } from './database/database.module';
 import { ExtensionsModule } from './extensions/extensions.module';
 import { HealthModule } from './health/health.module';
@@ -48,6 +49,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     SipxModule,
     MediaModule,
     HttpsModule,
+    ConsoleStaticModule,
   ],
 })
 export class AppModule {}
