@@ -37,10 +37,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
         <fieldset>
           <legend>Credential</legend>
           <label class="inline">
-            <input type="radio" name="mode" checked={mode === 'token'} onChange={() => setMode('token')} /> Auth token
+            <input type="radio" name="mode" checked={mode === 'token'} onChange={() => setMode('token')} /> Account auth token
           </label>
           <label class="inline">
-            <input type="radio" name="mode" checked={mode === 'key'} onChange={() => setMode('key')} /> API key
+            <input type="radio" name="mode" checked={mode === 'key'} onChange={() => setMode('key')} /> API key of the account
           </label>
         </fieldset>
         {mode === 'token' ? (
