@@ -115,7 +115,8 @@ describe('Web console (browser): timelines, recordings, live calls', () => {
     await page.goto(consoleUrl(platform, '/live'));
     await page.getByText('Updates: live').waitFor();
 
-    const phone = await startUas({ scenario: 'answer' });
+    // SIPp answers, expects the hold and resume re-INVITEs (PBX_HOLD_SIGNALLING=reinvite, the default), then a BYE.
+    const phone = await startUas({ scenario: 'hold' });
     peers.push(phone);
     const url = appServer.rcml('/dial.xml', `<Response><Dial timeout="15"><Sip>${phone.uri('bob')}</Sip></Dial></Response>`);
     const created = await calls.create({ To: farEndUri('answer'), From: '+15550003333', Url: url }).expect(201);
@@ -139,8 +140,10 @@ describe('Web console (browser): timelines, recordings, live calls', () => {
     expect(await card.locator('.status-held').count()).toBe(0);
 
     await card.getByRole('button', { name: 'Hang up' }).click();
-    // The phone received the platform's BYE and answered it: SIPp's answer scenario ran to its end.
+    // The phone saw the hold (a=sendonly) and the resume (a=sendrecv), then received the platform's
+    // BYE and answered it: SIPp's scenario ran to its end.
     const result = await phone.received;
+    expect([...result.log.matchAll(/CW_REINVITE (a=\w+)/g)].map((match) => match[1])).toEqual(['a=sendonly', 'a=sendrecv']);
     expect(result.exitCode).toBe(0);
     await calls.waitForStatus(callee, ['completed']);
     await card.waitFor({ state: 'detached', timeout: 10000 });

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -8,6 +9,19 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Screenshots of the browser tests, under the test output (.test-results/console/). */
 export const SCREENSHOTS = join(__dirname, '..', '..', '.test-results', 'console');
+
+const ROOT = join(__dirname, '..', '..');
+
+/** `npm test` builds the console first; a plain `npx jest` run builds it here when it is missing. */
+export function ensureConsoleBuilt(): void {
+  if (existsSync(join(ROOT, 'dist', 'console', 'index.html'))) return;
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error('Building the web console failed');
+}
 
 export interface Browser {
   context: BrowserContext;
@@ -22,6 +36,7 @@ export interface Browser {
  * component updates, sync or background fetches, so nothing leaves the machine and runs are repeatable.
  */
 export async function startBrowser(options: { width?: number; height?: number } = {}): Promise<Browser> {
+  ensureConsoleBuilt();
   const profile = mkdtempSync(join(tmpdir(), 'callwright-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -42,6 +57,8 @@ export async function startBrowser(options: { width?: number; height?: number } 
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     timeout: 30000,
   });
+  // Fail a step within 10 s with Playwright's own message, well before Jest's test timeout.
+  context.setDefaultTimeout(10000);
   const page = context.pages()[0] ?? (await context.newPage());
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
