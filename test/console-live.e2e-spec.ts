@@ -131,12 +131,12 @@ describe('Web console (browser): timelines, recordings, live calls', () => {
     expect(await page.locator('[aria-live=polite]').textContent()).toMatch(/call/i);
     await shoot('live-calls');
 
-    await card.getByRole('button', { name: 'Hold' }).click();
+    await card.getByRole('button', { name: 'Hold', exact: true }).click();
     await card.locator('.status-held').waitFor({ timeout: 10000 });
     const held = await platform.http().get('/console/api/live-calls').set('Cookie', await sessionCookie()).expect(200);
     expect(held.body.calls.find((c: { sid: string }) => c.sid === callee)).toMatchObject({ held: true });
-    await card.getByRole('button', { name: 'Unhold' }).click();
-    await card.getByRole('button', { name: 'Hold' }).waitFor({ timeout: 10000 });
+    await card.getByRole('button', { name: 'Unhold', exact: true }).click();
+    await card.getByRole('button', { name: 'Hold', exact: true }).waitFor({ timeout: 10000 });
     expect(await card.locator('.status-held').count()).toBe(0);
 
     await card.getByRole('button', { name: 'Hang up' }).click();

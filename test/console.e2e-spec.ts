@@ -85,7 +85,7 @@ describe('Web console (browser): sign-in, call log, resources, charts', () => {
   it('filters with the Calls API filters and pages with its next/previous links, rows equal to the API', async () => {
     const { page } = browser;
     await page.goto(consoleUrl(platform, '/calls'));
-    await page.getByText('Filters').click();
+    await page.locator('summary', { hasText: 'Filters' }).click();
     await page.getByLabel('Status').selectOption('completed');
     await page.getByLabel('Page size').fill('20');
     await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -120,7 +120,7 @@ describe('Web console (browser): sign-in, call log, resources, charts', () => {
 
     // A To filter typed in the form gives the API's answer for the same To.
     await page.goto(consoleUrl(platform, '/calls'));
-    await page.getByText('Filters').click();
+    await page.locator('summary', { hasText: 'Filters' }).click();
     await page.getByLabel('To', { exact: true }).fill('alice');
     await page.getByLabel('Started at or after').fill(new Date(Date.now() - 5 * 24 * 3600 * 1000).toISOString());
     await page.getByRole('button', { name: 'Apply filters' }).click();

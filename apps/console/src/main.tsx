@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, Session, session as sessionApi, setCsrfToken, whenUnauthorized } from './api';
 import { BASE, navigate, onLinkClick, useLocation } from './router';
 import { SignIn } from './pages/sign-in';
@@ -30,10 +30,15 @@ function App() {
     sessionApi.current().then(adopt, () => adopt(null));
   }, []);
 
-  // The page's heading gets focus on navigation, so screen readers announce the new page.
+  // The page's heading gets focus when the page changes in place, so screen readers announce it; a fresh
+  // load keeps the browser's own focus order (the skip link first).
+  const shownPath = useRef<string | null>(null);
   useEffect(() => {
-    document.querySelector<HTMLElement>('main h1')?.focus();
-  }, [where.path, session?.account.sid]);
+    if (!session) return;
+    if (shownPath.current !== null && shownPath.current !== where.path)
+      document.querySelector<HTMLElement>('main h1')?.focus();
+    shownPath.current = where.path;
+  }, [where.path, session]);
 
   if (session === undefined) return <p class="loading">Loading…</p>;
   if (session === null)
