@@ -19,6 +19,7 @@ import { CallTwimlOptions1765300000100 } from './1765300000100-call-twiml-option
 import { Applications1765300000200 } from './1765300000200-applications';
 import { AccountMediaAuth1765400000100 } from './1765400000100-account-media-auth';
 import { Queues1765600000100 } from './1765600000100-queues';
+import { Console1766500000100 } from './1766500000100-console';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   Applications1765300000200,
   AccountMediaAuth1765400000100,
   Queues1765600000100,
+  Console1766500000100,
 ];

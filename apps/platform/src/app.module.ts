@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
 import { CallsModule } from './calls/calls.module';
 import { ClientsModule } from './clients/clients.module';
+import { ConsoleModule } from './console/console.module';
 import { ConfigModule } from './config/config.module';
 import { ConsoleStaticModule } from './console-static/console-static.module';
 import { DatabaseModule } from './database/database.module';
@@ -49,6 +50,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     SipxModule,
     MediaModule,
     HttpsModule,
+    ConsoleModule,
     ConsoleStaticModule,
   ],
 })
