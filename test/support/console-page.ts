@@ -6,9 +6,13 @@ export const consoleUrl = (platform: RunningPlatform, path = '/') => {
   return `http://127.0.0.1:${port}/console${path}`;
 };
 
-/** Signs in through the page's own form, as a person would, and waits for the call log. */
+/** Signs in through the page's own form, as a person would (unless signed in), and waits for the call log. */
 export async function signIn(page: Page, platform: RunningPlatform, accountSid = platform.accountSid, authToken = platform.authToken) {
   await page.goto(consoleUrl(platform, '/'));
+  const heading = page.locator('h1');
+  await heading.waitFor();
+  // Signed in already (the session cookie): nothing to do.
+  if ((await heading.textContent()) === 'Call log') return;
   await page.getByLabel('Account SID', { exact: true }).fill(accountSid);
   await page.getByLabel('Auth token', { exact: true }).fill(authToken);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -24,4 +28,16 @@ export function tableSids(page: Page, table = 'table.calls[data-state=ready]'): 
 export async function callLogReadyMs(page: Page): Promise<number> {
   await page.waitForFunction(() => performance.getEntriesByName('console:calls-ready').length > 0, undefined, { timeout: 30000 });
   return page.evaluate(() => performance.getEntriesByName('console:calls-ready')[0].startTime);
+}
+
+/** Where a page load's time went: the document, the bundle, and each API request (start → end, ms). */
+export function loadPhases(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const perf = (globalThis as any).performance;
+    const nav = perf.getEntriesByType('navigation')[0];
+    const parts = [`document ${nav.responseEnd.toFixed(0)}`];
+    for (const entry of perf.getEntriesByType('resource'))
+      parts.push(`${new URL(entry.name).pathname.replace('/console/', '')} ${entry.startTime.toFixed(0)}→${entry.responseEnd.toFixed(0)}`);
+    return parts.join(', ');
+  });
 }

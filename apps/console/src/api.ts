@@ -78,8 +78,28 @@ export interface SignIn {
   apiKeySecret?: string;
 }
 
+/**
+ * Requests started as soon as the bundle runs, before the first render: the session and, on the call
+ * log, its first page go out together instead of one after the other (the call log's time to
+ * interactive is one API round trip, not two). Each is handed out once, to the first asker.
+ */
+const early = new Map<string, Promise<unknown>>();
+export function prefetch(path: string): void {
+  const request = api(path);
+  request.catch(() => undefined); // a refusal is reported to whoever takes it
+  early.set(path, request);
+}
+/** Signed out: what was fetched before sign-in was refused, and must be asked again. */
+export const dropPrefetched = () => early.clear();
+
+function once<T>(path: string): Promise<T> {
+  const request = early.get(path);
+  early.delete(path);
+  return (request as Promise<T> | undefined) ?? api<T>(path);
+}
+
 export const session = {
-  current: () => api<Session>('session'),
+  current: () => once<Session>('session'),
   signIn: (credentials: SignIn) => api<Session>('session', { method: 'POST', body: credentials }),
   signOut: () => api<void>('session', { method: 'DELETE' }),
   switchTo: (accountSid: string) => api<Session>('session/account', { method: 'POST', body: { accountSid } }),
@@ -133,6 +153,8 @@ export interface CallDetail {
   recordings: Recording[];
 }
 
+export const callsPath = (query: string) => `calls${query ? `?${query}` : ''}`;
+
 /** The Calls API's own query parameters, passed through as they are. */
 export const CALL_FILTERS = [
   'To',
@@ -149,7 +171,7 @@ export const CALL_FILTERS = [
 ] as const;
 
 export const calls = {
-  list: (query: string) => api<CallPage>(`calls${query ? `?${query}` : ''}`),
+  list: (query: string) => once<CallPage>(callsPath(query)),
   /** A next/previous link of an earlier page, followed as the API wrote it. */
   follow: (uri: string) => api<CallPage>(uri),
   search: (q: string) => api<{ calls: CallRow[] }>(`calls/search?q=${encodeURIComponent(q)}`),

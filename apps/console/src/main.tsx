@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, Session, session as sessionApi, setCsrfToken, whenUnauthorized } from './api';
+import { ApiError, Session, callsPath, dropPrefetched, prefetch, session as sessionApi, setCsrfToken, whenUnauthorized } from './api';
 import { BASE, navigate, onLinkClick, useLocation } from './router';
 import { SignIn } from './pages/sign-in';
 import { CallLog } from './pages/call-log';
@@ -9,6 +9,10 @@ import { LiveCalls } from './pages/live-calls';
 import { Resources } from './pages/resources';
 import { Charts } from './pages/charts';
 import './style.css';
+
+// Before the first render: the session, and the call log's page when that is the page opened.
+prefetch('session');
+if (/^\/console\/(calls)?$/.test(location.pathname)) prefetch(callsPath(new URLSearchParams(location.search).toString()));
 
 const NAV = [
   ['/calls', 'Call log'],
@@ -22,6 +26,7 @@ function App() {
   const where = useLocation();
 
   const adopt = (next: Session | null) => {
+    if (!next) dropPrefetched();
     setCsrfToken(next?.csrfToken ?? '');
     setSession(next);
   };
