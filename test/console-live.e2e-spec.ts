@@ -44,6 +44,8 @@ describe('Web console (browser): timelines, recordings, live calls', () => {
   });
 
   afterAll(async () => {
+    // Off the live page first: its event stream would hold the platform's shutdown.
+    await browser?.page.goto('about:blank').catch(() => undefined);
     await browser?.close();
     await platform?.close();
     await appServer?.stop();
@@ -83,9 +85,17 @@ describe('Web console (browser): timelines, recordings, live calls', () => {
     );
 
     const { page } = browser;
-    await page.goto(consoleUrl(platform, `/calls/${sid}`));
-    await page.getByRole('heading', { name: `Call ${sid}` }).waitFor();
     const timeline = page.getByRole('list', { name: 'Events in order' });
+    // The platform stores call events in batches a moment after they happen: reload until the end shows.
+    await waitUntil(
+      async () => {
+        await page.goto(consoleUrl(platform, `/calls/${sid}`));
+        await page.getByRole('heading', { name: `Call ${sid}` }).waitFor();
+        return (await timeline.locator('li[data-kind=status]', { hasText: 'completed' }).count()) > 0;
+      },
+      10000,
+      'the completed status in the timeline',
+    );
     // The RCML fetch and the status callbacks, each with its URL, answer and latency.
     await timeline.locator('li[data-kind=webhook]', { hasText: `${appServer.baseUrl}/play.xml` }).first().waitFor();
     const webhooks = await timeline.locator('li[data-kind=webhook]').allTextContents();
