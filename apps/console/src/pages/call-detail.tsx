@@ -30,7 +30,9 @@ function summary(event: TimelineEvent) {
 
 function EventRow({ event }: { event: TimelineEvent }) {
   const e = event as Record<string, unknown>;
-  const extra = Object.entries(e).filter(([name]) => !PLAIN.has(name) && !isSecretField(name));
+  const extra = Object.entries(e).filter(
+    ([name, value]) => !PLAIN.has(name) && !isSecretField(name) && value !== null && value !== undefined,
+  );
   const child = event.kind === 'child' && typeof e.callSid === 'string' ? e.callSid : null;
   return (
     <li class={`event event-${event.kind}`} data-kind={event.kind}>

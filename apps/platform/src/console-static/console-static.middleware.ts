@@ -93,6 +93,13 @@ export function consoleStaticMiddleware(root: string) {
       asset && relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     );
     res.setHeader('ETag', etag);
+    // The call log's page of calls is asked for as the headers arrive, not once the bundle has run
+    // (the page's own fetch, same URL and credentials mode, takes the preloaded answer).
+    if (!asset && (relative === '' || relative === 'calls')) {
+      const query = (req.originalUrl ?? req.url).split('?')[1];
+      const search = query ? new URLSearchParams(query).toString() : '';
+      res.setHeader('Link', `<${CONSOLE_PREFIX}/api/calls${search ? `?${search}` : ''}>; rel=preload; as=fetch; crossorigin=anonymous`);
+    }
     res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
     if (req.headers['if-none-match'] === etag) {
       res.status(304).end();

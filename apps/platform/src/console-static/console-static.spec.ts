@@ -53,6 +53,17 @@ describe('ConsoleStaticModule (the built console at /console)', () => {
     await request(app.getHttpServer()).get('/console').expect(301).expect('Location', '/console/');
   });
 
+  it("preloads the call log's first page on the call log's paths only, with the page's own query", async () => {
+    const root = await request(app.getHttpServer()).get('/console/').expect(200);
+    expect(root.headers.link).toBe('</console/api/calls>; rel=preload; as=fetch; crossorigin=anonymous');
+    const filtered = await request(app.getHttpServer()).get('/console/calls?Status=busy&PageSize=20').expect(200);
+    expect(filtered.headers.link).toBe(
+      '</console/api/calls?Status=busy&PageSize=20>; rel=preload; as=fetch; crossorigin=anonymous',
+    );
+    const live = await request(app.getHttpServer()).get('/console/live').expect(200);
+    expect(live.headers.link).toBeUndefined();
+  });
+
   it('serves hashed assets with their type, cached for a year, and 304 on a matching ETag', async () => {
     const js = await request(app.getHttpServer()).get('/console/assets/index-abc123.js').expect(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
