@@ -161,6 +161,16 @@ describe('Web console (browser): timelines, recordings, live calls', () => {
     await page.locator(`li.live-call[data-sid="${caller}"]`).waitFor({ state: 'detached', timeout: 10000 });
   }, 90000);
 
+  it("charts the calls and the webhook latency of this test's calls", async () => {
+    const { page } = browser;
+    await page.goto(consoleUrl(platform, '/charts'));
+    await page.locator('svg rect.bar-completed').first().waitFor();
+    // The webhooks of the calls above (RCML fetches, status callbacks) are the p50/p95 points.
+    await page.locator('svg circle.pt').first().waitFor();
+    expect(await page.locator('svg path.line.l2').getAttribute('d')).toMatch(/^M/);
+    await shoot('charts-with-webhooks');
+  }, 30000);
+
   const sessionCookie = async () => {
     const cookie = (await browser.context.cookies()).find((c) => c.name === 'cw_console')!;
     return `${cookie.name}=${cookie.value}`;
