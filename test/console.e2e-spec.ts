@@ -1,12 +1,12 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource, Repository } from 'typeorm';
 import { CallEntity } from '../apps/platform/src/call-control/legs/call.entity';
 import { newSid } from '../apps/platform/src/common/sid';
 import { buildCallLog } from './factories/call-log.factory';
-import { startBrowser, type Browser } from './support/browser';
-import { callLogReadyMs, consoleUrl, loadPhases, signIn, tableSids } from './support/console-page';
+import { SCREENSHOTS, startBrowser, type Browser } from './support/browser';
+import { callLogReadyMs, callsRequestMs, consoleUrl, loadPhases, signIn, tableSids } from './support/console-page';
 import { seedManyCalls } from './support/console-seed';
 import { RunningPlatform, startPlatform } from './support/platform';
 
@@ -200,34 +200,39 @@ describe('Web console (browser): sign-in, call log, resources, charts', () => {
     }
   }, 30000);
 
-  it('renders a page of 50 of 1,000,000 calls to interactive in under 300 ms', async () => {
+  it('renders a page of 50 of 1,000,000 calls to interactive in under 300 ms, the page adding under 100 ms to its API request', async () => {
     const { page } = browser;
-    const dataSource = platform.app.get(DataSource);
     await signIn(page, platform);
     const before = (await api('?PageSize=1')).body.total;
     const started = Date.now();
-    await seedManyCalls(dataSource, platform.accountSid, 1_000_000 - before);
+    await seedManyCalls(platform.app.get(DataSource), platform.accountSid, 1_000_000 - before);
     const seedSeconds = (Date.now() - started) / 1000;
-    const runs: number[] = [];
+    const runs: Array<{ ready: number; request: number }> = [];
     const phases: string[] = [];
-    // The first load warms the platform's statement cache and the browser's; then ten timed loads. The
-    // machine's two cores are shared with other test runs, so the target is checked on the best load
-    // (what the page can do) and the median is reported beside it.
+    // The first load warms the platform's statement cache and the browser's; then ten timed loads.
     for (let i = 0; i < 11; i++) {
       await page.goto(consoleUrl(platform, '/calls'));
-      const ms = await callLogReadyMs(page);
-      if (i > 0) runs.push(ms);
-      if (i > 0) phases.push(await loadPhases(page));
+      const ready = await callLogReadyMs(page);
       expect(await page.locator('table.calls[data-state=ready] tbody tr[data-sid]').count()).toBe(50);
+      if (i === 0) continue;
+      runs.push({ ready, request: await callsRequestMs(page) });
+      phases.push(await loadPhases(page));
     }
-    const total = (await api('?PageSize=1')).body.total;
-    expect(total).toBe(1_000_000);
-    const sorted = [...runs].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
-    console.log(
-      `console call log, 50 of ${total} calls: time to interactive ${runs.map((r) => r.toFixed(0)).join(', ')} ms ` +
-        `(best ${sorted[0].toFixed(0)} ms, median ${median.toFixed(0)} ms); seeding took ${seedSeconds.toFixed(1)} s\n${phases.join('\n')}`,
-    );
-    expect(sorted[0]).toBeLessThan(300);
+    expect((await api('?PageSize=1')).body.total).toBe(1_000_000);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const ready = runs.map((r) => r.ready);
+    const own = runs.map((r) => r.ready - r.request);
+    const report =
+      `console call log, 50 of 1,000,000 calls: time to interactive ${ready.map((r) => r.toFixed(0)).join(', ')} ms ` +
+      `(best ${Math.min(...ready).toFixed(0)}, median ${median(ready).toFixed(0)}); the calls request alone ` +
+      `median ${median(runs.map((r) => r.request)).toFixed(0)} ms; the page's own share median ${median(own).toFixed(0)} ms; ` +
+      `seeding took ${seedSeconds.toFixed(1)} s`;
+    console.log(`${report}\n${phases.join('\n')}`);
+    writeFileSync(join(SCREENSHOTS, 'time-to-interactive.txt'), `${report}\n${phases.join('\n')}\n`);
+    // What the page adds (HTML, bundle, render) to the API's answer, whatever the machine's load.
+    expect(median(own)).toBeLessThan(100);
+    // The whole: the API's COUNT over a million rows dominates it, and slows with the shared machine's
+    // load (two cores, other test runs): the best of the ten loads is held to the target.
+    expect(Math.min(...ready)).toBeLessThan(300);
   }, 240000);
 });

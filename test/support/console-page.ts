@@ -41,3 +41,14 @@ export function loadPhases(page: Page): Promise<string> {
     return parts.join(', ');
   });
 }
+
+/** How long the call log's request for its page took, as the browser saw it (ms). */
+export function callsRequestMs(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const perf = (globalThis as any).performance;
+    const entry = perf
+      .getEntriesByType('resource')
+      .find((e: any) => new URL(e.name).pathname === '/console/api/calls');
+    return entry ? entry.responseEnd - entry.startTime : NaN;
+  });
+}
