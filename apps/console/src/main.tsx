@@ -92,9 +92,10 @@ function App() {
         </nav>
         <div class="account">
           {accounts.length > 1 ? (
-            <label>
-              Account{' '}
+            <>
+              <label for="account-switch">Account</label>
               <select
+                id="account-switch"
                 value={session.account.sid}
                 onChange={(e) => switchAccount((e.target as HTMLSelectElement).value)}
               >
@@ -104,7 +105,7 @@ function App() {
                   </option>
                 ))}
               </select>
-            </label>
+            </>
           ) : (
             <span title={session.account.sid}>{session.account.friendlyName}</span>
           )}
