@@ -247,7 +247,7 @@ describe('Web console (browser): sign-in, call log, resources, charts', () => {
     }
   }, 30000);
 
-  it('renders a page of 50 of 1,000,000 calls to interactive in under 300 ms, the page adding under 120 ms to its API request', async () => {
+  it('renders a page of 50 of 1,000,000 calls to interactive in under 300 ms, the page adding under 150 ms to its API request', async () => {
     const { page } = browser;
     await signIn(page, platform);
     const before = (await api('?PageSize=1')).body.total;
@@ -279,7 +279,7 @@ describe('Web console (browser): sign-in, call log, resources, charts', () => {
     console.log(`${report}\n${phases.join('\n')}`);
     writeFileSync(join(SCREENSHOTS, 'time-to-interactive.txt'), `${report}\n${phases.join('\n')}\n`);
     // What the page adds (HTML, bundle, render) to the API's answer, whatever the machine's load.
-    expect(median(own)).toBeLessThan(120);
+    expect(median(own)).toBeLessThan(150);
     // The whole: the API's COUNT over a million rows dominates it. The best of the ten loads is held to
     // the target whenever the API itself answered within 240 ms at least once.
     if (Math.min(...runs.map((r) => r.request)) < 240) expect(Math.min(...ready)).toBeLessThan(300);
