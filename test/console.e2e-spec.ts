@@ -226,7 +226,7 @@ describe('Web console (browser): sign-in, call log, resources, charts', () => {
     await page.getByText('Calls per minute by final status').waitFor();
     await page.locator('svg rect.bar').first().waitFor();
     expect(await page.locator('svg[role=img] title').count()).toBeGreaterThanOrEqual(2);
-    await shoot('charts');
+    await browser.screenshot('charts');
   }, 30000);
 
   it('fits a phone-width screen (375 px) with every control reachable by keyboard', async () => {
