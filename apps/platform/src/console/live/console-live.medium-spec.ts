@@ -23,25 +23,34 @@ class EventStream {
   static open(port: number, cookie: string): Promise<EventStream> {
     const stream = new EventStream();
     return new Promise((resolve, reject) => {
-      get({ host: '127.0.0.1', port, path: '/console/api/live-calls/stream', headers: { cookie } }, (res) => {
-        stream.response = res;
-        expect(res.statusCode).toBe(200);
-        expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-        let buffer = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) !== -1) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (event && data) stream.messages.push({ event, data: JSON.parse(data) });
-          }
-        });
-        resolve(stream);
-      }).on('error', reject);
+      get(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/console/api/live-calls/stream',
+          headers: { cookie },
+          agent: false,
+        },
+        (res) => {
+          stream.response = res;
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+          let buffer = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let end: number;
+            while ((end = buffer.indexOf('\n\n')) !== -1) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const event = /^event: (.*)$/m.exec(block)?.[1];
+              const data = /^data: (.*)$/m.exec(block)?.[1];
+              if (event && data) stream.messages.push({ event, data: JSON.parse(data) });
+            }
+          });
+          resolve(stream);
+        },
+      ).on('error', reject);
     });
   }
 
@@ -108,6 +117,12 @@ describe('Console live calls, actions and call timelines', () => {
     gateway.answerLeg(gateway.originated[before].channelId);
     await waitUntil(() => gateway.originated.length > before + 1, 5000, 'the Dial leg');
     const calleeChannel = gateway.originated[before + 1].channelId;
+    // The far end's provisional response, as the adapter reports it from Asterisk's Dial event.
+    gateway.emit(calleeChannel, {
+      kind: 'setup-response',
+      sipCode: 183,
+      statusLine: 'SIP/2.0 183 Session Progress',
+    });
     gateway.answerLeg(calleeChannel);
     await waitUntil(() => gateway.bridgeOf(calleeChannel) !== null, 5000, 'the Dial bridge');
     const list = await platform
@@ -205,6 +220,14 @@ describe('Console live calls, actions and call timelines', () => {
       await consoleGet(platform, login, `/console/api/calls/${callee}/timeline`).expect(200)
     ).body;
     expect(calleeTimeline.parent.sid).toBe(caller);
+    const provisional = calleeTimeline.events.findIndex((e: { kind: string }) => e.kind === 'sip');
+    expect(calleeTimeline.events[provisional]).toMatchObject({
+      type: 'leg.sip-response',
+      sipCode: 183,
+      statusLine: 'SIP/2.0 183 Session Progress',
+    });
+    const answered = calleeTimeline.events.findIndex((e: { status?: string }) => e.status === 'in-progress');
+    expect(provisional).toBeLessThan(answered);
     const partyTypes = calleeTimeline.events
       .filter((e: { kind: string }) => e.kind === 'party')
       .map((e: { type: string }) => e.type);
