@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { TIMESTAMP_TYPE } from '../common/column-types';
 
-export type CallEventKind = 'status' | 'party' | 'conversation' | 'transfer' | 'webhook';
+export type CallEventKind = 'status' | 'sip' | 'party' | 'conversation' | 'transfer' | 'webhook';
 
 /** One entry of a call's event log, as the console's timeline and charts read it. */
 @Entity('call_events')

@@ -89,13 +89,14 @@ export class CallTimelineService {
         status: child.status,
         to: child.to,
         from: child.from,
+        direction: child.direction,
         sipResponseCode: child.sipResponseCode,
       })),
       ...notifications.map((notification) => ({
         at: iso(notification.dateCreated),
         kind: 'notification',
         sid: notification.sid,
-        level: notification.log,
+        level: Number(notification.log) === 0 ? 'error' : 'warning',
         errorCode: String(notification.errorCode),
         message: maskText(notification.messageText),
         requestUrl: notification.requestUrl ? redactedUrl(notification.requestUrl) : null,
@@ -111,9 +112,9 @@ export class CallTimelineService {
     ];
     events.sort(byTime);
     return {
-      call: toCallResponse(call),
-      parent: parent ? toCallResponse(parent) : null,
-      children: children.map((child) => toCallResponse(child)),
+      call: toCallResponse(call, '.json'),
+      parent: parent ? toCallResponse(parent, '.json') : null,
+      children: children.map((child) => toCallResponse(child, '.json')),
       recordings: recordings.map(toConsoleRecording),
       events,
     };

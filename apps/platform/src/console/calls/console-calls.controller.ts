@@ -41,7 +41,7 @@ export class ConsoleCallsController {
     const query = parseCallListQuery(queryStringOf(req.originalUrl));
     const result = await this.calls.list(account, query);
     const meta = callListPageMeta(CONSOLE_CALLS_URI, query, result);
-    return { ...meta, calls: result.calls.map((call) => toCallResponse(call)) };
+    return { ...meta, calls: result.calls.map((call) => toCallResponse(call, '.json')) };
   }
 
   @Get('calls/search')
@@ -50,7 +50,7 @@ export class ConsoleCallsController {
     @Query() query: CallSearchDto,
   ): Promise<{ calls: CallResponseDto[] }> {
     const calls = await this.search.find(account, query.q.trim());
-    return { calls: calls.map((call) => toCallResponse(call)) };
+    return { calls: calls.map((call) => toCallResponse(call, '.json')) };
   }
 
   @Get('calls/:callSid/timeline')

@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { CallEventBus } from '../../call-control/events/call-event-bus';
@@ -22,11 +28,13 @@ export function rowOfEvent(event: CallEvent): Row {
   const kind: CallEventKind =
     payload.type === 'leg.status'
       ? 'status'
-      : payload.type.startsWith('party.')
-        ? 'party'
-        : payload.type.startsWith('conversation.')
-          ? 'conversation'
-          : 'transfer';
+      : payload.type === 'leg.sip-response'
+        ? 'sip'
+        : payload.type.startsWith('party.')
+          ? 'party'
+          : payload.type.startsWith('conversation.')
+            ? 'conversation'
+            : 'transfer';
   const { type, ...details } = payload;
   if ('record' in details) delete details.record;
   return {
@@ -66,7 +74,7 @@ export function rowOfExchange(exchange: WebhookExchange & { callSid: string; acc
  * setting are deleted hourly.
  */
 @Injectable()
-export class CallEventRecorder implements OnModuleInit, OnApplicationShutdown {
+export class CallEventRecorder implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(CallEventRecorder.name);
   private pending: Row[] = [];
   private flushing: Promise<void> = Promise.resolve();
@@ -96,6 +104,11 @@ export class CallEventRecorder implements OnModuleInit, OnApplicationShutdown {
     void this.sweep();
   }
 
+  /** While the database is still open; calls ended by the drain after this are flushed if it still is. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     for (const stop of this.stops) stop();
     clearInterval(this.sweeper);
@@ -120,6 +133,11 @@ export class CallEventRecorder implements OnModuleInit, OnApplicationShutdown {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.flushing = this.flushing.then(async () => {
+      // Once the database is closed (shutdown), what is left cannot be stored.
+      if (!this.events.manager.connection.isInitialized) {
+        this.pending = [];
+        return;
+      }
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, BATCH_ROWS);
         try {

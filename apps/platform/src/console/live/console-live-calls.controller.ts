@@ -40,7 +40,7 @@ export class ConsoleLiveCallsController {
   /** Server-sent events of the account's calls, until the browser goes away. */
   @Get('stream')
   open(@CurrentAccount() account: AccountEntity, @Req() req: Request, @Res() res: Response): void {
-    this.stream.open(account.sid, req, res);
+    this.stream.connect(account.sid, req, res);
   }
 
   @Post(':callSid/hangup')

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CallEventBus } from '../../call-control/events/call-event-bus';
 import type { CallEvent } from '../../call-control/events/call-event';
@@ -49,13 +49,20 @@ export function toLiveCallMessage(event: CallEvent, live: ConsoleLiveCallsServic
  * Each connection is one bus subscription, dropped when the browser goes away.
  */
 @Injectable()
-export class LiveCallStream {
+export class LiveCallStream implements BeforeApplicationShutdown {
+  private readonly open = new Set<() => void>();
+
   constructor(
     private readonly bus: CallEventBus,
     private readonly live: ConsoleLiveCallsService,
   ) {}
 
-  open(accountSid: string, req: Request, res: Response): void {
+  /** Ends every stream, so that the HTTP server can close (browsers reconnect to another node). */
+  beforeApplicationShutdown(): void {
+    for (const end of [...this.open]) end();
+  }
+
+  connect(accountSid: string, req: Request, res: Response): void {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
@@ -70,10 +77,17 @@ export class LiveCallStream {
         res.write(`event: call\ndata: ${JSON.stringify(toLiveCallMessage(event, this.live))}\n\n`);
     });
     const ping = setInterval(() => res.write(': ping\n\n'), PING_MS);
+    ping.unref();
     const close = () => {
       clearInterval(ping);
       unsubscribe();
+      this.open.delete(end);
     };
+    const end = () => {
+      close();
+      res.end();
+    };
+    this.open.add(end);
     req.on('close', close);
     res.on('close', close);
   }

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { consoleGet, consolePost, consoleSignIn } from '../../../../../test/support/console-client';
 import { RunningPlatform, startPlatform } from '../../../../../test/support/platform';
+import { DataSource } from 'typeorm';
 import { FakeTelephonyGateway } from '../../telephony/testing/fake-telephony-gateway';
+import { ConsoleSessionEntity } from '../console-session.entity';
 
 /**
  * Medium tier: the console's sign-in, cookie, CSRF and account switch on the whole application with its
@@ -110,6 +113,17 @@ describe('Console sessions (sign-in, cookie, CSRF, subaccounts, no secrets)', ()
     const none = await platform.http().get('/console/api/session').expect(401);
     expect(none.body.error.code).toBe('unauthenticated');
     await platform.http().get('/console/api/calls').set('Cookie', 'cw_console=made-up').expect(401);
+    const login = await consoleSignIn(platform);
+    await consoleGet(platform, login, '/console/api/calls').expect(200);
+    // Only the id's hash is stored; expire the session server-side, as time would.
+    const sessions = platform.app.get(DataSource).getRepository(ConsoleSessionEntity);
+    const stored = await sessions.find();
+    expect(JSON.stringify(stored)).not.toContain(login.cookie.split('=')[1]);
+    const hash = createHash('sha256').update(login.cookie.split('=')[1]).digest('hex');
+    expect(stored.map((row) => row.idHash)).toContain(hash);
+    await sessions.update({ idHash: hash }, { expiresAt: new Date(Date.now() - 1000) });
+    const expired = await consoleGet(platform, login, '/console/api/calls').expect(401);
+    expect(expired.body.error.code).toBe('unauthenticated');
   });
 
   it('refuses a state-changing request without the right X-CSRF-Token', async () => {
