@@ -106,6 +106,8 @@ describe('Web console (browser): timelines, recordings, live calls', () => {
     expect(statuses.join('\n')).toMatch(/ringing/);
     expect(statuses.join('\n')).toMatch(/in-progress[^\n]*SIP 200|SIP 200/);
     expect(statuses.join('\n')).toMatch(/completed/);
+    // The far end's provisional response, as its status line.
+    expect(await timeline.locator('li[data-kind=sip]', { hasText: 'SIP/2.0 180' }).count()).toBeGreaterThan(0);
     // In time order.
     const times = await timeline.locator('li time').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime')!));
     expect(times).toEqual([...times].sort());

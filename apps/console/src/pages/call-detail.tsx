@@ -7,7 +7,7 @@ import { CallTable } from './call-log';
 const SHOWN_FIELDS = ['sid', 'status', 'direction', 'from', 'to', 'start_time', 'end_time', 'duration', 'sip_call_id', 'sip_response_code', 'parent_call_sid', 'answered_by', 'hangup_cause'];
 
 /** Fields every event has, or that the summary line already shows. */
-const PLAIN = new Set(['at', 'kind', 'sequence', 'summary', 'callSid', 'url', 'method', 'status', 'httpStatus', 'latencyMs', 'sipCode', 'type', 'message']);
+const PLAIN = new Set(['at', 'kind', 'sequence', 'summary', 'callSid', 'url', 'method', 'status', 'httpStatus', 'latencyMs', 'sipCode', 'statusLine', 'type', 'message']);
 
 function summary(event: TimelineEvent) {
   const e = event as Record<string, unknown>;
@@ -19,6 +19,8 @@ function summary(event: TimelineEvent) {
     }
     case 'status':
       return `${e.status}${e.sipCode ? ` (SIP ${e.sipCode})` : ''}`;
+    case 'sip':
+      return String(e.statusLine ?? `SIP ${e.sipCode}`);
     case 'notification':
       return `${e.level ?? 'error'} ${e.errorCode ?? ''}: ${e.message ?? ''}`;
     case 'child':
