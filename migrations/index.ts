@@ -20,6 +20,7 @@ import { Applications1765300000200 } from './1765300000200-applications';
 import { AccountMediaAuth1765400000100 } from './1765400000100-account-media-auth';
 import { Queues1765600000100 } from './1765600000100-queues';
 import { CallAsteriskServer1766400000100 } from './1766400000100-call-asterisk-server';
+import { Console1766500000100 } from './1766500000100-console';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   AccountMediaAuth1765400000100,
   Queues1765600000100,
   CallAsteriskServer1766400000100,
+  Console1766500000100,
 ];

@@ -28,6 +28,13 @@ export function ensureDependencies() {
 export function build() {
   log('Building the platform');
   run('npx', ['nest', 'build', 'platform']);
+  buildConsole();
+}
+
+/** The web console (apps/console, Vite) into dist/console, which the platform serves at /console. */
+export function buildConsole() {
+  log('Building the web console');
+  run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn']);
 }
 
 /** True when the user pointed the platform at an Asterisk of their own. */

@@ -1,6 +1,6 @@
 // Debian packages outside npm: espeak-ng renders <Say> at call time; sox decodes <Play> media that is
 // not plain WAV and encodes recordings to MP3 (libsox-fmt-mp3 adds MP3, both ways); sip-tester (SIPp), baresip and linphone-cli (linphonec) are
-// test peers; kamailio fronts several Asterisk servers; postgresql is the private PostgreSQL of postgres/stack.sh.
+// test peers; kamailio fronts several Asterisk servers; chromium runs the web console's browser tests; postgresql is the private PostgreSQL of postgres/stack.sh.
 import { spawnSync } from 'node:child_process';
 import { log } from './stack.mjs';
 
@@ -37,6 +37,9 @@ const PACKAGES = [
     probe: ['-c', 'ls /usr/lib/postgresql/*/bin/pg_ctl'],
     needs: 'the PostgreSQL tests and DATABASE_TYPE=postgres',
   },
+  // Debian's Chromium is the browser of the web console's tests (test/console*.e2e-spec.ts), driven by
+  // playwright-core: Playwright's own browser downloads are never used.
+  { name: 'chromium', command: 'sh', probe: ['-c', 'test -x /usr/bin/chromium'], needs: 'the web console browser tests' },
 ];
 
 function isInstalled({ command, probe }) {

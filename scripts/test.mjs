@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  buildConsole,
   ensureDependencies,
   log,
   root,
@@ -17,6 +18,8 @@ import { ensureSystemPackages } from './system-packages.mjs';
 
 ensureDependencies();
 ensureSystemPackages();
+// The browser tests (test/console*.e2e-spec.ts) load the console the platform serves from dist/console.
+buildConsole();
 const resultsDir = join(root, '.test-results');
 mkdirSync(resultsDir, { recursive: true });
 

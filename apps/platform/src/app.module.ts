@@ -5,7 +5,9 @@ import { AccountsModule } from './accounts/accounts.module';
 import { CallsModule } from './calls/calls.module';
 import { ClusterModule } from './cluster/cluster.module';
 import { ClientsModule } from './clients/clients.module';
+import { ConsoleModule } from './console/console.module';
 import { ConfigModule } from './config/config.module';
+import { ConsoleStaticModule } from './console-static/console-static.module';
 import { DatabaseModule } from './database/database.module';
 import { ExtensionsModule } from './extensions/extensions.module';
 import { HealthModule } from './health/health.module';
@@ -50,6 +52,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     SipxModule,
     MediaModule,
     HttpsModule,
+    ConsoleModule,
+    ConsoleStaticModule,
   ],
 })
 export class AppModule {}

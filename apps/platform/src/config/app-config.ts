@@ -322,6 +322,20 @@ export class AppConfig {
   @Max(65535)
   metricsPort?: number;
 
+  /** How long a web console sign-in lasts (its cookie's Max-Age and the server-side expiry). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  consoleSessionHours = 12;
+
+  /** Days the console's call event log (timelines, webhook latency) is kept; older events are deleted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  callEventsRetentionDays = 30;
+
   /** `json`: one JSON object per line (the default with NODE_ENV=production); `pretty`: for a terminal. */
   @IsIn(['json', 'pretty'])
   logFormat: 'json' | 'pretty' = 'pretty';
@@ -372,6 +386,8 @@ export const ENV_NAMES: Record<keyof AppConfig, string> = {
   callcontrollerNonceTtlSeconds: 'CALLCONTROLLER_NONCE_TTL_S',
   callcontrollerDigestSecret: 'CALLCONTROLLER_DIGEST_SECRET',
   metricsPort: 'METRICS_PORT',
+  consoleSessionHours: 'CONSOLE_SESSION_HOURS',
+  callEventsRetentionDays: 'CALL_EVENTS_RETENTION_DAYS',
   logFormat: 'LOG_FORMAT',
   logLevel: 'LOG_LEVEL',
 };

@@ -8,6 +8,8 @@ import { IncomingNumberEntity } from '../incoming-numbers/incoming-number.entity
 import { ApplicationEntity } from '../applications/application.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { QueueEntity } from '../queues/queue.entity';
+import { CallEventEntity } from '../console/call-event.entity';
+import { ConsoleSessionEntity } from '../console/console-session.entity';
 import { RecordingEntity } from '../recordings/recording.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExtensionEntity } from '../extensions/extension.entity';
@@ -28,6 +30,8 @@ export const ENTITIES = [
   ExtensionEntity,
   SubscriptionEntity,
   QueueEntity,
+  ConsoleSessionEntity,
+  CallEventEntity,
 ];
 
 export function dataSourceOptions(

@@ -30,6 +30,13 @@ export const SECURITY_SCHEMES = {
     description: 'Access token from the family’s OAuth/login endpoint.',
   },
   digest: { type: 'http', scheme: 'digest', description: 'sipX user and PIN, HTTP Digest (RFC 7616).' },
+  consoleSession: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'cw_console',
+    description:
+      'Web console session (POST /console/api/session); state-changing requests also need the X-CSRF-Token header.',
+  },
 } as const;
 
 /** The error bodies, as the exception filters write them (common/ and sessions/*). */
@@ -87,6 +94,23 @@ export const ERROR_SCHEMAS: Record<string, Schema> = {
     required: ['code', 'message', 'status'],
     properties: { code: { type: 'integer' }, message: { type: 'string' }, status: { type: 'integer' } },
   },
+  // ConsoleExceptionFilter (console/console-errors.ts).
+  ConsoleError: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message', 'status'],
+        properties: {
+          code: { type: 'string', example: 'not_found' },
+          message: { type: 'string' },
+          status: { type: 'integer', example: 404 },
+          apiCode: { type: 'integer', nullable: true, example: 20404 },
+        },
+      },
+    },
+  },
   // SipxExceptionFilter: the reason as one line of text.
   SipxError: { type: 'string', example: 'not valid user pin\n' },
 };
@@ -127,6 +151,13 @@ export const API_FAMILIES: ApiFamily[] = [
     matches: prefix('/callcontroller', '/sipxconfig', '/sipx-auth-probe'),
     security: ['digest'],
     errors: { 'text/plain': 'SipxError' },
+  },
+  {
+    tag: 'Console',
+    description: 'The web console’s JSON API (session cookie and CSRF token; see console/).',
+    matches: prefix('/console/api'),
+    security: ['consoleSession'],
+    errors: { 'application/json': 'ConsoleError' },
   },
   {
     tag: 'Platform',

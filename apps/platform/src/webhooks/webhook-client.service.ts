@@ -7,6 +7,9 @@ import { AddressPolicy } from './address-policy';
 import { BlockedAddressError, guardedConnector } from './guarded-lookup';
 import { allHeaders, BodyTooLargeError, discard, header, readBody, readBytes } from './response-body';
 import { twilioSignature } from './twilio-signature';
+import { type WebhookExchange, type WebhookObserver, WebhookObservers } from './webhook-observers';
+
+export type { WebhookExchange, WebhookObserver } from './webhook-observers';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -95,6 +98,7 @@ const ERROR_BODY_BYTES = 1024;
 export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
   private readonly agent: Agent;
   readonly policy: AddressPolicy;
+  private readonly observers = new WebhookObservers();
 
   constructor(
     private readonly config: AppConfig,
@@ -127,8 +131,21 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
     await this.agent.destroy();
   }
 
+  /**
+   * Observers hear of every request once it finished, synchronously: they must only queue the
+   * exchange (a slow observer would delay the caller). Returns the function that stops observing.
+   */
+  observe(observer: WebhookObserver): () => void {
+    return this.observers.add(observer);
+  }
+
   send(request: WebhookRequest): Promise<WebhookResponse> {
-    return this.measured(request.purpose ?? 'document', () => this.sendNow(request));
+    return this.measured(request.purpose ?? 'document', () => this.sendNow(request), {
+      method: request.method,
+      url: request.url,
+      callSid: request.params.CallSid,
+      accountSid: request.params.AccountSid,
+    });
   }
 
   private async sendNow(request: WebhookRequest): Promise<WebhookResponse> {
@@ -147,7 +164,7 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
    * headers come back (a subscription handshake reads one).
    */
   postJson(request: JsonPostRequest): Promise<WebhookResponse> {
-    return this.measured('event', () => this.postJsonNow(request));
+    return this.measured('event', () => this.postJsonNow(request), { method: 'POST', url: request.url });
   }
 
   private async postJsonNow(request: JsonPostRequest): Promise<WebhookResponse> {
@@ -180,20 +197,28 @@ export class WebhookClient implements OnModuleInit, OnApplicationShutdown {
    * With `etag`/`lastModified` the request is conditional and a 304 comes back without a body.
    */
   fetchMedia(request: MediaRequest): Promise<MediaResponse> {
-    return this.measured('media', () => this.fetchMediaNow(request));
+    return this.measured('media', () => this.fetchMediaNow(request), { method: 'GET', url: request.url });
   }
 
   /** Times a request and counts its failure by reason and HTTP status. */
-  private async measured<T>(purpose: WebhookPurpose, run: () => Promise<T>): Promise<T> {
+  private async measured<T extends { status: number }>(
+    purpose: WebhookPurpose,
+    run: () => Promise<T>,
+    about: Pick<WebhookExchange, 'method' | 'url' | 'callSid' | 'accountSid'>,
+  ): Promise<T> {
     const started = performance.now();
     try {
       const result = await run();
-      this.metrics?.observeWebhook(purpose, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics?.observeWebhook(purpose, seconds);
+      this.observers.tell(purpose, about, seconds, result.status, null);
       return result;
     } catch (error) {
       const reason = error instanceof WebhookError ? error.reason : 'error';
       const status = error instanceof WebhookError ? error.response?.status : undefined;
-      this.metrics?.observeWebhook(purpose, (performance.now() - started) / 1000, { reason, status });
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics?.observeWebhook(purpose, seconds, { reason, status });
+      this.observers.tell(purpose, about, seconds, status ?? null, reason);
       throw error;
     }
   }

@@ -24,6 +24,14 @@ export type LegStatusPayload = {
   record?: Readonly<CallEntity>;
 };
 
+/** A response to the leg's INVITE short of the answer (180, 183, and on traced legs 100, 3xx, 401/407). */
+export type LegSipResponsePayload = {
+  type: 'leg.sip-response';
+  sipCode: number;
+  /** As the far end sent it, e.g. `SIP/2.0 183 Session Progress`. */
+  statusLine: string;
+};
+
 export type PartyPayload =
   | { type: 'party.joined' | 'party.left' | 'party.muted' | 'party.unmuted'; conversationId: string }
   /** `by`: the platform put the party on hold (API), or the party's own phone did (re-INVITE sendonly). */
@@ -46,7 +54,8 @@ export type TransferPayload = {
   roles: TransferRoles;
 };
 
-export type CallEventPayload = LegStatusPayload | PartyPayload | ConversationPayload | TransferPayload;
+export type CallEventPayload =
+  LegStatusPayload | LegSipResponsePayload | PartyPayload | ConversationPayload | TransferPayload;
 export type CallEventType = CallEventPayload['type'];
 
 /** Whose stream an event belongs to. */

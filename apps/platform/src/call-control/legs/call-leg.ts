@@ -323,6 +323,11 @@ export class CallLeg implements ConversationMember {
         return;
       case 'setup-response':
         this.statusLines.add(event.statusLine);
+        this.deps.events.publish(this, {
+          type: 'leg.sip-response',
+          sipCode: event.sipCode,
+          statusLine: event.statusLine,
+        });
         this.tell((observer) => observer.channelEvent?.(this, event));
         return;
       case 'answered':
