@@ -5,6 +5,9 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
  * charts read (status changes, party and transfer changes, webhook requests), and an index for the
  * call log's search by SIP Call-ID.
  */
+/** idx_calls_account_status as migration 1763800000003 made it. */
+const STATUS_INDEX = ['account_sid', 'status', 'date_created', 'sid'];
+
 export class Console1766500000100 implements MigrationInterface {
   name = 'Console1766500000100';
 
@@ -66,9 +69,22 @@ export class Console1766500000100 implements MigrationInterface {
       'calls',
       new TableIndex({ name: 'idx_calls_sip_call_id', columnNames: ['sip_call_id'] }),
     );
+    // The charts' average duration reads `duration` of each completed call in the window: with it at the
+    // end of the status index (whose prefix the Calls list keeps using) that read is index-only. Its
+    // entry moves at every status change anyway, and the duration is written with the final status.
+    await queryRunner.dropIndex('calls', 'idx_calls_account_status');
+    await queryRunner.createIndex(
+      'calls',
+      new TableIndex({ name: 'idx_calls_account_status', columnNames: [...STATUS_INDEX, 'duration'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex('calls', 'idx_calls_account_status');
+    await queryRunner.createIndex(
+      'calls',
+      new TableIndex({ name: 'idx_calls_account_status', columnNames: STATUS_INDEX }),
+    );
     await queryRunner.dropIndex('calls', 'idx_calls_sip_call_id');
     await queryRunner.dropTable('call_events');
     await queryRunner.dropTable('console_sessions');

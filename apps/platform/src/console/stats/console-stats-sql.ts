@@ -7,11 +7,11 @@ export type FinalStatus = (typeof FINAL_STATUSES)[number];
  * The chart queries, shared by the service and bench/console-stats-bench.ts.
  *
  * `perMinute`: finished calls per minute and final status, index-only on idx_calls_account_status
- * (account_sid, status, date_created, sid): one range scan per status, no table rows read. SQLite
+ * (account_sid, status, date_created, sid, duration): one range scan per status, no table rows read. SQLite
  * stores date_created as 'YYYY-MM-DD HH:MM:SS.SSS' text, so its first 16 characters are the minute.
  *
- * `durations`: the average duration of completed calls, over the same index range plus each row's
- * duration (the only table read; it touches completed calls of the window only).
+ * `durations`: the average duration of completed calls, index-only too: migration 1766500000100 put
+ * `duration` at the end of idx_calls_account_status.
  *
  * `latencies`: webhook latencies of the window, index-only on idx_call_events_account_kind
  * (account_sid, kind, at, latency_ms); percentiles are computed from them per bucket (SQLite has no
