@@ -340,6 +340,10 @@ export abstract class TelephonyGateway {
   serverOf(_channelId: string): string | null {
     return null;
   }
+  /** The server every call goes to when only one is configured (known before placing), else null. */
+  soleServer(): string | null {
+    return null;
+  }
   /**
    * Whether this process holds the events of the Asterisk server (several nodes share PostgreSQL; a
    * null server: a call never placed). With one node, every server is its own.

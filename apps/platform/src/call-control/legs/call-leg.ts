@@ -13,6 +13,7 @@ import { CallDirection, CallStatus } from './call-status';
 import type { CallLegOptions } from './call-leg-options';
 import { SetupStatusLines } from './sip-status-line';
 import { ChannelMedia } from './channel-media';
+import { callEnd } from './call-end-time';
 
 export type EndedBy = Extract<CallSignal, { type: 'ended' }>['by'];
 export type { LegProgress };
@@ -156,7 +157,8 @@ export class CallLeg implements ConversationMember {
       const channelId = gateway.newChannelId();
       const from = this.options.callerId ?? this.call.from;
       this.watch = gateway.watchChannel(channelId, (event) => this.enqueue(event));
-      await this.update({ channelId, startTime: new Date() });
+      // With one Asterisk its name is known now and rides on this write (no extra one after placing).
+      await this.update({ channelId, startTime: new Date(), asteriskServer: gateway.soleServer() });
       try {
         await gateway.originate({
           channelId,
@@ -177,9 +179,9 @@ export class CallLeg implements ConversationMember {
         await this.finish({ type: 'ended', by: 'error', cause: 0 });
         return;
       }
-      // Which Asterisk took it is known once the gateway placed it (several servers).
       const asteriskServer = gateway.serverOf(channelId);
-      if (asteriskServer) await this.update({ asteriskServer });
+      if (asteriskServer && asteriskServer !== this.call.asteriskServer)
+        await this.update({ asteriskServer });
       // Hung up while the INVITE was being sent (a ring-all leg that lost): the channel exists only now.
       if (this.endRequestedBy) void gateway.hangup(channelId, 'normal').catch(() => undefined);
       this.report('initiated');
@@ -403,14 +405,7 @@ export class CallLeg implements ConversationMember {
     this.clearNoAnswerTimer();
     this.lifetime.abort();
     this.watch?.stop();
-    // A vanished channel brings when ARI was lost, a recovered one Asterisk's time; never before answer/placing.
-    const known = patch.endTime ?? endTime;
-    const floor = this.call.answerTime ?? this.call.startTime;
-    const ended = floor && known < floor ? floor : known;
-    const duration = this.call.answerTime
-      ? Math.round((ended.getTime() - this.call.answerTime.getTime()) / 1000)
-      : 0;
-    const changed = await this.apply(signal, { ...patch, endTime: ended, duration });
+    const changed = await this.apply(signal, { ...patch, ...callEnd(this.call, patch.endTime ?? endTime) });
     if (changed) {
       this.tell((observer) => observer.ended?.(this));
       this.report('completed');

@@ -79,6 +79,10 @@ export class MultiServerGateway
     return this.registry.channelServer(channelId)?.name ?? null;
   }
 
+  soleServer(): string | null {
+    return this.servers.length === 1 ? this.servers[0].name : null;
+  }
+
   /** Calls never placed (no server) go with the first server: its holder closes a dead node's. */
   ownsServer(name: string | null): boolean {
     const server = name === null ? this.servers[0] : this.registry.byName(name);
