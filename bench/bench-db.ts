@@ -79,3 +79,21 @@ export async function createBenchDatabase(): Promise<{ url: string; drop(): Prom
     },
   };
 }
+
+/** Deterministic pseudo-random numbers, so runs are comparable. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A timestamp as TypeORM stores it in SQLite. */
+export const sqliteTime = (ms: number) => {
+  const iso = new Date(ms).toISOString();
+  return iso.slice(0, 10) + ' ' + iso.slice(11, 23);
+};

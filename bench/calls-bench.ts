@@ -30,7 +30,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
 import { DataSource } from 'typeorm';
-import { BenchDb, createBenchDatabase, Engine, openPostgres, openSqlite } from './bench-db';
+import { BenchDb, createBenchDatabase, Engine, openPostgres, openSqlite, prng, sqliteTime } from './bench-db';
 import { parseCallListQuery, queryStringOf } from '../apps/platform/src/calls/call-list-query';
 import { buildCallListSql } from '../apps/platform/src/calls/call-listing.service';
 import { dataSourceOptions } from '../apps/platform/src/database/data-source-options';
@@ -69,22 +69,6 @@ const all = <T>(db: sqlite3.Database, sql: string, params: unknown[] = []) =>
 const close = (db: sqlite3.Database) => new Promise<void>((ok) => db.close(() => ok()));
 
 // ---------------------------------------------------------------- seeding
-/** Deterministic pseudo-random numbers, so runs are comparable. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sqliteTime = (ms: number) => {
-  const iso = new Date(ms).toISOString();
-  return iso.slice(0, 10) + ' ' + iso.slice(11, 23);
-};
 
 const pgTime = (ms: number) => new Date(ms).toISOString();
 

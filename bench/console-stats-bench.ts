@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { BenchDb, createBenchDatabase, Engine, openPostgres, openSqlite } from './bench-db';
+import { BenchDb, createBenchDatabase, Engine, openPostgres, openSqlite, prng, sqliteTime } from './bench-db';
 import { buildStatsSql, FINAL_STATUSES } from '../apps/platform/src/console/stats/console-stats-sql';
 import { dataSourceOptions } from '../apps/platform/src/database/data-source-options';
 
@@ -30,21 +30,6 @@ const BATCH = 500;
 const ACCOUNTS = Array.from({ length: 4 }, () => 'AC' + randomBytes(16).toString('hex'));
 const SHARES = [0.6, 0.25, 0.1, 0.05];
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sqliteTime = (ms: number) => {
-  const iso = new Date(ms).toISOString();
-  return iso.slice(0, 10) + ' ' + iso.slice(11, 23);
-};
 const time = (ms: number) => (ENGINE === 'sqlite' ? sqliteTime(ms) : new Date(ms).toISOString());
 
 function insertSql(table: string, columns: string[], rows: number): string {
