@@ -21,6 +21,7 @@ import { AccountMediaAuth1765400000100 } from './1765400000100-account-media-aut
 import { Queues1765600000100 } from './1765600000100-queues';
 import { CallAsteriskServer1766400000100 } from './1766400000100-call-asterisk-server';
 import { Console1766500000100 } from './1766500000100-console';
+import { AccountDispatchSlots1766800000100 } from './1766800000100-account-dispatch-slots';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   Queues1765600000100,
   CallAsteriskServer1766400000100,
   Console1766500000100,
+  AccountDispatchSlots1766800000100,
 ];

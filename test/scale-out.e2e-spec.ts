@@ -70,18 +70,41 @@ jest.setTimeout(240_000);
         )
       ).rows[0].n;
 
-    async function place(node: PlatformProcess, name: string): Promise<string> {
+    async function place(
+      node: PlatformProcess,
+      name: string,
+      fields: Record<string, string> = {},
+    ): Promise<string> {
       appServer.on(`/status/${name}`, { status: 204 });
       const created = await new CallsClient(node)
         .create(
           buildCallRequest({
             Url: pause,
             StatusCallback: `${appServer.baseUrl}/status/${name}`,
+            ...fields,
           }),
         )
         .expect(201);
       return created.body.sid as string;
     }
+
+    const setLimits = (node: PlatformProcess, fields: Record<string, string>) =>
+      node
+        .http()
+        .post(`/restcomm/2012-04-24/Accounts/${accountSid}.json`)
+        .auth(accountSid, authToken)
+        .type('form')
+        .send(fields)
+        .expect(200);
+
+    const hangUp = (node: PlatformProcess, sid: string) =>
+      node
+        .http()
+        .post(new CallsClient(node).path(`/${sid}.json`))
+        .auth(accountSid, authToken)
+        .type('form')
+        .send({ Status: 'completed' })
+        .expect(200);
 
     const finalCallbacks = (name: string) =>
       appServer.requestsTo(`/status/${name}`).filter((r) => r.body.CallStatus === 'completed').length;
@@ -154,6 +177,38 @@ jest.setTimeout(240_000);
       const done = await new CallsClient(b).waitForStatus(sid, ['completed'], 20_000);
       expect(done.status).toBe('completed');
       await waitUntil(async () => finalCallbacks('cross') === 1, 10_000, 'the final callback');
+    });
+
+    it("an account's limits hold across both nodes: concurrency, queue places and the cps pace", async () => {
+      const [a, b] = nodes;
+      const calls = new CallsClient(b);
+      // Changed through node A; node B applies them too.
+      await setLimits(a, { Cps: '2', MaxConcurrentCalls: '2', MaxQueuedCalls: '1' });
+      const initiated = { StatusCallbackEvent: 'initiated completed' };
+      const first = await place(a, 'limit-1', initiated);
+      const second = await place(b, 'limit-2', initiated);
+      await calls.waitForStatus(first, ['in-progress'], 20_000);
+      await calls.waitForStatus(second, ['in-progress'], 20_000);
+      // Two calls created back to back through two nodes are dialed one slot (1/cps) apart.
+      const dialedAt = (name: string) =>
+        appServer.requestsTo(`/status/${name}`).find((r) => r.body.CallStatus === 'initiated')!.receivedAt;
+      expect(Math.abs(dialedAt('limit-2') - dialedAt('limit-1'))).toBeGreaterThanOrEqual(400);
+
+      // One live call on each node: the account is at max_concurrent_calls, so a third waits…
+      const third = await place(a, 'limit-3');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await calls.fetch(third).expect(200)).body.status).toBe('queued');
+      // …and it holds the account's one queue place on the other node too.
+      const refused = await new CallsClient(b).create(buildCallRequest({ Url: pause }));
+      expect(refused.status).toBe(429);
+      expect(refused.body.code).toBe(20429);
+
+      // A call ending on node B makes room for the call waiting on node A.
+      await hangUp(b, second);
+      await calls.waitForStatus(third, ['in-progress'], 20_000);
+      for (const sid of [first, third]) await hangUp(a, sid);
+      for (const sid of [first, second, third]) await calls.waitForStatus(sid, ['completed'], 20_000);
+      await setLimits(b, { Cps: '10', MaxConcurrentCalls: '200', MaxQueuedCalls: '1000' });
     });
 
     it('kill -9 of node A with 10 live calls: node B takes its server over; the calls stay up and controllable', async () => {

@@ -29,6 +29,22 @@ describe('AccountLimitsService', () => {
     expect(repo.findOneBy).toHaveBeenCalledTimes(1);
   });
 
+  it('re-reads limits another node changed and tells its listeners where the change came from', async () => {
+    const { service, rows } = setup();
+    const heard: Array<[number, string]> = [];
+    service.onChange((_sid, limits, origin) => heard.push([limits.maxConcurrentCalls, origin]));
+    await service.limitsFor('AC1');
+    rows.get('AC1')!.maxConcurrentCalls = 3;
+    expect((await service.limitsFor('AC1')).maxConcurrentCalls).toBe(200);
+    await service.reload('AC1');
+    expect((await service.limitsFor('AC1')).maxConcurrentCalls).toBe(3);
+    await service.setLimits('AC1', { maxConcurrentCalls: 4 });
+    expect(heard).toEqual([
+      [3, 'elsewhere'],
+      [4, 'here'],
+    ]);
+  });
+
   it('stores a partial change, serves it at once and tells its listeners', async () => {
     const { service, rows } = setup();
     const heard: Array<[string, number]> = [];

@@ -26,7 +26,8 @@ const BOUNDS: Record<keyof AccountLimits, { min: number; max: number; name: stri
   maxQueuedCalls: { min: 0, max: 100_000, name: 'MaxQueuedCalls' },
 };
 
-type LimitsListener = (accountSid: string, limits: AccountLimits) => void;
+/** `elsewhere`: another node on the same database changed them (this node re-read them). */
+type LimitsListener = (accountSid: string, limits: AccountLimits, origin: 'here' | 'elsewhere') => void;
 
 /**
  * Per-account limits, read from the account's columns. Call placement asks on every call, so the
@@ -71,8 +72,15 @@ export class AccountLimitsService {
     const limits = { ...pickLimits(account), ...change };
     await this.accounts.update({ sid: accountSid }, limits);
     this.cache.set(accountSid, limits);
-    for (const listener of this.listeners) listener(accountSid, limits);
+    for (const listener of this.listeners) listener(accountSid, limits, 'here');
     return limits;
+  }
+
+  /** Another node changed the account's limits: read them again and apply them here too. */
+  async reload(accountSid: string): Promise<void> {
+    this.cache.delete(accountSid);
+    const limits = await this.limitsFor(accountSid);
+    for (const listener of this.listeners) listener(accountSid, limits, 'elsewhere');
   }
 
   onChange(listener: LimitsListener): void {

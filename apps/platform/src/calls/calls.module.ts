@@ -12,6 +12,9 @@ import { RcmlModule } from '../rcml/rcml.module';
 import { RecordingsModule } from '../recordings/recordings.module';
 import { AccountClosureListener } from './account-closure.listener';
 import { LiveCallsService } from './live-calls.service';
+import { SHARED_ACCOUNT_LOAD } from '../cluster/shared-account-load.port';
+import { sharedAccountLoadFor } from '../cluster/pg-account-load';
+import { AppConfig } from '../config/app-config';
 import { CallEntity } from '../call-control/legs/call.entity';
 import { CallRecords } from '../call-control/legs/call-records';
 import { CallControl } from '../call-control/call-control.service';
@@ -87,6 +90,7 @@ import { TwilioCallsController } from './twilio/twilio-calls.controller';
       inject: [NumbersRouter, ExtensionsService],
     },
     { provide: NotificationSink, useExisting: NotificationsService },
+    { provide: SHARED_ACCOUNT_LOAD, inject: [AppConfig], useFactory: sharedAccountLoadFor },
   ],
   exports: [
     CallsService,

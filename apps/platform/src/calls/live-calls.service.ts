@@ -1,5 +1,12 @@
 import { PlatformMetrics } from '../metrics/platform-metrics';
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CallRecovery } from './call-recovery';
 import { ConversationRegistry } from '../call-control/conversations/conversation-registry';
@@ -42,6 +49,7 @@ import { API_CALL_HOPS, dialLegHops } from './limits/hop-policy';
 import type { DialingOptions } from './outbound-call-request';
 import { OutboundCalls, type OutboundReservation, type QueuedOutbound } from './outbound-calls';
 import { WholeCallRecorder } from './whole-call-recorder';
+import { SHARED_ACCOUNT_LOAD, type SharedAccountLoad } from '../cluster/shared-account-load.port';
 
 const SIP_TEMPORARILY_UNAVAILABLE = 480;
 export type { OutboundReservation };
@@ -99,6 +107,7 @@ export class LiveCallsService
     private readonly config: AppConfig,
     metrics: PlatformMetrics,
     queues: QueueCallsService,
+    @Optional() @Inject(SHARED_ACCOUNT_LOAD) private readonly share: SharedAccountLoad | null = null,
   ) {
     super();
     this.recordings = recordings;
@@ -108,7 +117,11 @@ export class LiveCallsService
       new ProgressCallbacks(events, webhooks, notifications),
       { conversations, gateway, transfers: () => moduleRef.get(Transfers, { strict: false }) as Transfers },
     );
-    this.admission = new InboundAdmission(limits, config, (accountSid) => this.activeCalls(accountSid));
+    this.admission = new InboundAdmission(
+      limits,
+      config,
+      (accountSid) => this.activeCalls(accountSid) + (share?.elsewhere(accountSid).live ?? 0),
+    );
     gateway.onIncomingChannel((channel) => this.acceptIncoming(channel));
     this.outbound = new OutboundCalls({
       records,
@@ -118,6 +131,7 @@ export class LiveCallsService
       recorder: new WholeCallRecorder({ gateway, recordings, webhooks, notifications }),
       activeCalls: (accountSid) => this.activeCalls(accountSid),
       track: (program) => this.track(program),
+      share,
     });
     metrics.countQueuedWith(() => this.outbound.waitingByAccount());
     this.recovery = new CallRecovery(
@@ -135,6 +149,18 @@ export class LiveCallsService
   /** Calls a previous process left live are re-adopted or closed once Asterisk can be asked. */
   onApplicationBootstrap(): void {
     this.recovery.start();
+    this.share
+      ?.attach({
+        loadOf: (accountSid) => ({
+          live: this.activeCalls(accountSid),
+          waiting: this.outbound.waitingOf(accountSid),
+        }),
+        busyAccounts: () =>
+          new Set([...this.activeByAccount.keys(), ...this.outbound.waitingByAccount().map(([sid]) => sid)]),
+        changedElsewhere: (accountSid) => this.outbound.wake(accountSid),
+        limitsChangedElsewhere: (accountSid) => void this.limits.reload(accountSid).catch(() => undefined),
+      })
+      .catch((error) => this.logger.warn(`Sharing account limits with the other nodes failed: ${error}`));
   }
 
   /** Settles once the calls a previous process left live have been re-adopted or closed. */
@@ -155,6 +181,7 @@ export class LiveCallsService
     this.live.clear();
     // The webhook client closes after this: the final callbacks of the calls hung up here go out first.
     await this.legs.progress.flush(FINAL_CALLBACK_WAIT_MS);
+    await this.share?.stop();
   }
 
   private async sessionFor(call: CallEntity, options: { leg: boolean; tracked: boolean }) {
@@ -346,11 +373,13 @@ export class LiveCallsService
     const accountSid = leg.accountSid;
     this.live.add(program);
     this.activeByAccount.set(accountSid, (this.activeByAccount.get(accountSid) ?? 0) + 1);
+    this.share?.touched(accountSid);
     void leg.finished.then(() => {
       this.live.remove(leg.sid);
       const left = (this.activeByAccount.get(accountSid) ?? 0) - 1;
       if (left > 0) this.activeByAccount.set(accountSid, left);
       else this.activeByAccount.delete(accountSid);
+      this.share?.touched(accountSid);
       this.outbound.wake(accountSid);
     });
   }

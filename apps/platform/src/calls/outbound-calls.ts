@@ -10,6 +10,7 @@ import type { RcmlProgram } from '../rcml/rcml-program';
 import type { LegFactory } from './leg-factory';
 import { API_CALL_HOPS } from './limits/hop-policy';
 import { OutboundDispatcher, QueueReservation } from './limits/outbound-dispatcher';
+import type { SharedAccountLoad } from '../cluster/shared-account-load.port';
 import type { DialingOptions } from './outbound-call-request';
 import { outboundTarget } from './outbound-target';
 import { queuedCallPatch } from './queued-call-patch';
@@ -37,6 +38,8 @@ export interface OutboundCallsDeps {
   activeCalls(accountSid: string): number;
   /** Counts the program as a live call of its account (synchronously: the dispatcher relies on it). */
   track(program: RcmlProgram): void;
+  /** The other nodes' share of the limits; null with one node. */
+  share: SharedAccountLoad | null;
 }
 
 /**
@@ -52,8 +55,13 @@ export class OutboundCalls {
       limitsFor: (accountSid) => deps.limits.limitsFor(accountSid),
       activeCalls: (accountSid) => deps.activeCalls(accountSid),
       dial: (queued) => this.start(queued),
+      share: deps.share,
+      warn: (message) => this.logger.warn(message),
     });
-    deps.limits.onChange((accountSid, changed) => this.dispatcher.limitsChanged(accountSid, changed));
+    deps.limits.onChange((accountSid, changed, origin) => {
+      this.dispatcher.limitsChanged(accountSid, changed);
+      if (origin === 'here') deps.share?.announceLimits(accountSid);
+    });
   }
 
   reserve(accountSid: string): Promise<OutboundReservation> {
@@ -62,7 +70,13 @@ export class OutboundCalls {
 
   /** The stored call waits in `queued` until the account's pace and concurrency let it be dialed. */
   queue(reservation: OutboundReservation, queued: QueuedOutbound): boolean {
-    return reservation.submit(queued);
+    const queuedNow = reservation.submit(queued);
+    this.deps.share?.touched(queued.accountSid);
+    return queuedNow;
+  }
+
+  waitingOf(accountSid: string): number {
+    return this.dispatcher.waitingOf(accountSid);
   }
 
   isWaiting(callSid: string): boolean {
@@ -95,6 +109,7 @@ export class OutboundCalls {
     // The dispatcher dials this same object, so the change holds even if it is dialed meanwhile.
     Object.assign(queued.call, patch);
     if (change.status && this.dispatcher.withdraw(callSid)) {
+      this.deps.share?.touched(queued.accountSid);
       await this.deps.records.patchBySid(callSid, patch);
       await this.end(queued, 'cancel');
       return true;

@@ -1,6 +1,7 @@
 import type { AccountLimits } from '../../accounts/account-limits.service';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
-import { admitToQueue, planDispatch } from './dispatch-schedule';
+import { admitToQueue, planDispatch, slotIntervalMs } from './dispatch-schedule';
+import { NO_LOAD, type AccountLoadShare } from '../../cluster/shared-account-load.port';
 
 export interface QueuedCall {
   sid: string;
@@ -12,7 +13,11 @@ export interface DispatcherDeps<T extends QueuedCall> {
   /** Live calls of the account right now; `dial` must count the call it starts before returning. */
   activeCalls(accountSid: string): number;
   dial(call: T): void;
+  /** The other nodes' calls and the shared pace, with several nodes on one PostgreSQL. */
+  share?: AccountLoadShare | null;
   now?: () => number;
+  /** Told when something went wrong that the dispatcher recovered from. */
+  warn?: (message: string) => void;
 }
 
 /** A place in an account's queue, taken before the call's record is stored so the 429 comes first. */
@@ -29,12 +34,21 @@ interface AccountQueue<T> {
   reserved: number;
   nextSlotAt: number;
   timer: NodeJS.Timeout | null;
+  /** With a share: the call that has claimed the next shared slot and waits for it (still `queued`). */
+  claim: Claim<T> | null;
+}
+
+interface Claim<T> {
+  call: T;
+  timer: NodeJS.Timeout | null;
 }
 
 /**
  * Holds outbound API calls in `queued` and dials them at each account's pace (see
- * dispatch-schedule.ts). The queue lives in this node's memory: limits are per node, and calls that
- * are still waiting when the platform stops are handed back by `shutdown()` to be ended.
+ * dispatch-schedule.ts). The queue lives in this node's memory, and calls that are still waiting when
+ * the platform stops are handed back by `shutdown()` to be ended. With several nodes (a share), the
+ * limits count the other nodes' live and waiting calls too, and each call is dialed in a slot taken
+ * from the account's shared pace, one claim at a time per account.
  */
 export class OutboundDispatcher<T extends QueuedCall> {
   private readonly queues = new Map<string, AccountQueue<T>>();
@@ -53,11 +67,12 @@ export class OutboundDispatcher<T extends QueuedCall> {
       throw new DomainError(DomainErrorCode.TelephonyUnavailable, 'The platform is shutting down');
     const queue = this.queueOf(accountSid, limits);
     queue.limits = limits;
+    const elsewhere = this.elsewhere(accountSid);
     const admitted = admitToQueue({
       now: this.now(),
       nextSlotAt: queue.nextSlotAt,
-      waiting: queue.waiting.length + queue.reserved,
-      active: this.deps.activeCalls(accountSid),
+      waiting: this.waitingIn(queue) + queue.reserved + elsewhere.waiting,
+      active: this.deps.activeCalls(accountSid) + elsewhere.live,
       limits,
     });
     if (!admitted) {
@@ -89,9 +104,16 @@ export class OutboundDispatcher<T extends QueuedCall> {
   /** How many calls wait per account (accounts with none left out). */
   waitingByAccount(): Array<[string, number]> {
     const counts: Array<[string, number]> = [];
-    for (const [accountSid, queue] of this.queues)
-      if (queue.waiting.length) counts.push([accountSid, queue.waiting.length]);
+    for (const [accountSid, queue] of this.queues) {
+      const waiting = this.waitingIn(queue);
+      if (waiting) counts.push([accountSid, waiting]);
+    }
     return counts;
+  }
+
+  waitingOf(accountSid: string): number {
+    const queue = this.queues.get(accountSid);
+    return queue ? this.waitingIn(queue) : 0;
   }
 
   isWaiting(callSid: string): boolean {
@@ -106,9 +128,13 @@ export class OutboundDispatcher<T extends QueuedCall> {
   withdraw(callSid: string): T | undefined {
     const found = this.find(callSid);
     if (!found) return undefined;
-    found.queue.waiting.splice(found.queue.waiting.indexOf(found.call), 1);
+    const { queue, call } = found;
+    if (queue.claim?.call === call) {
+      if (queue.claim.timer) clearTimeout(queue.claim.timer);
+      queue.claim = null;
+    } else queue.waiting.splice(queue.waiting.indexOf(call), 1);
     this.accountOf.delete(callSid);
-    return found.call;
+    return call;
   }
 
   /** A call of the account ended: a waiting call may take its place. */
@@ -130,6 +156,11 @@ export class OutboundDispatcher<T extends QueuedCall> {
     for (const queue of this.queues.values()) {
       if (queue.timer) clearTimeout(queue.timer);
       queue.timer = null;
+      if (queue.claim) {
+        if (queue.claim.timer) clearTimeout(queue.claim.timer);
+        waiting.push(queue.claim.call);
+        queue.claim = null;
+      }
       waiting.push(...queue.waiting.splice(0));
     }
     this.accountOf.clear();
@@ -139,6 +170,7 @@ export class OutboundDispatcher<T extends QueuedCall> {
   private drain(accountSid: string): void {
     const queue = this.queues.get(accountSid);
     if (!queue || this.closed) return;
+    if (this.deps.share) return this.drainShared(accountSid, queue, this.deps.share);
     if (queue.timer) clearTimeout(queue.timer);
     queue.timer = null;
     const now = this.now();
@@ -161,10 +193,50 @@ export class OutboundDispatcher<T extends QueuedCall> {
     }
   }
 
+  /**
+   * The oldest waiting call claims the account's next shared slot and is dialed when it comes, if
+   * there is still room then (else it goes back to the head of the queue, and a call ending here or
+   * elsewhere wakes the queue). No claim with the database down: the call is dialed at once.
+   */
+  private drainShared(accountSid: string, queue: AccountQueue<T>, share: AccountLoadShare): void {
+    if (queue.claim || queue.waiting.length === 0 || !this.hasRoom(accountSid, queue)) return;
+    const claim: Claim<T> = { call: queue.waiting.shift()!, timer: null };
+    queue.claim = claim;
+    const dialWhenDue = (waitMs: number) => {
+      if (queue.claim !== claim) return;
+      claim.timer = setTimeout(() => {
+        if (queue.claim !== claim || this.closed) return;
+        queue.claim = null;
+        if (!this.hasRoom(accountSid, queue)) return void queue.waiting.unshift(claim.call);
+        this.accountOf.delete(claim.call.sid);
+        this.deps.dial(claim.call);
+        this.drain(accountSid);
+      }, waitMs);
+      claim.timer.unref();
+    };
+    share.claimSlot(accountSid, slotIntervalMs(queue.limits.cps)).then(dialWhenDue, (error) => {
+      this.deps.warn?.(`Taking a dialing slot for ${accountSid} failed (${error}); dialing without it`);
+      dialWhenDue(0);
+    });
+  }
+
+  private hasRoom(accountSid: string, queue: AccountQueue<T>): boolean {
+    const active = this.deps.activeCalls(accountSid) + this.elsewhere(accountSid).live;
+    return active < queue.limits.maxConcurrentCalls;
+  }
+
+  private elsewhere(accountSid: string) {
+    return this.deps.share?.elsewhere(accountSid) ?? NO_LOAD;
+  }
+
+  private waitingIn(queue: AccountQueue<T>): number {
+    return queue.waiting.length + (queue.claim ? 1 : 0);
+  }
+
   private queueOf(accountSid: string, limits: AccountLimits): AccountQueue<T> {
     let queue = this.queues.get(accountSid);
     if (!queue) {
-      queue = { limits, waiting: [], reserved: 0, nextSlotAt: 0, timer: null };
+      queue = { limits, waiting: [], reserved: 0, nextSlotAt: 0, timer: null, claim: null };
       this.queues.set(accountSid, queue);
     }
     return queue;
@@ -173,7 +245,8 @@ export class OutboundDispatcher<T extends QueuedCall> {
   private find(callSid: string): { queue: AccountQueue<T>; call: T } | undefined {
     const accountSid = this.accountOf.get(callSid);
     const queue = accountSid === undefined ? undefined : this.queues.get(accountSid);
-    const call = queue?.waiting.find((candidate) => candidate.sid === callSid);
+    const claimed = queue?.claim?.call.sid === callSid ? queue.claim.call : undefined;
+    const call = claimed ?? queue?.waiting.find((candidate) => candidate.sid === callSid);
     return queue && call ? { queue, call } : undefined;
   }
 }
