@@ -22,6 +22,7 @@ import { Queues1765600000100 } from './1765600000100-queues';
 import { CallAsteriskServer1766400000100 } from './1766400000100-call-asterisk-server';
 import { Console1766500000100 } from './1766500000100-console';
 import { AccountDispatchSlots1766800000100 } from './1766800000100-account-dispatch-slots';
+import { CallQueuedBy1766800000200 } from './1766800000200-call-queued-by';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   CallAsteriskServer1766400000100,
   Console1766500000100,
   AccountDispatchSlots1766800000100,
+  CallQueuedBy1766800000200,
 ];

@@ -218,6 +218,10 @@ jest.setTimeout(240_000);
       for (const name of names) sids.push(await place(a, name));
       for (const sid of sids) await new CallsClient(a).waitForStatus(sid, ['in-progress'], 30_000);
       const serverOfA = (await serverOf(sids[0]))!;
+      // One more waits in node A's queue: the account is at its limit.
+      await setLimits(a, { MaxConcurrentCalls: '10' });
+      const orphan = await place(a, 'kill-queued');
+      expect((await new CallsClient(a).fetch(orphan).expect(200)).body.status).toBe('queued');
       await stopPlatformProcess(a.child, 'SIGKILL');
       const killedAt = Date.now();
       // B holds both servers within a few seconds.
@@ -225,6 +229,15 @@ jest.setTimeout(240_000);
       expect(Date.now() - killedAt).toBeLessThan(12_000);
       const calls = new CallsClient(b);
       for (const sid of sids) expect((await calls.fetch(sid).expect(200)).body.status).toBe('in-progress');
+      // The queued call died with node A's memory: node B closes it, with its final callback.
+      const closed = await calls.waitForStatus(orphan, ['failed', 'canceled'], 20_000);
+      expect(closed.status).toBe('failed');
+      await waitUntil(
+        async () => appServer.requestsTo('/status/kill-queued').some((r) => r.body.CallStatus === 'failed'),
+        10_000,
+        "the queued call's final callback",
+      );
+      await setLimits(b, { MaxConcurrentCalls: '200' });
       // Controllable through B: each hangs up, and its final callback goes out once.
       for (const sid of sids)
         await b

@@ -124,6 +124,7 @@ function setup(
         return session as unknown as RcmlProgram;
       },
       liveCallSids: () => [],
+      queuedOnLiveNode: async (call) => call.queuedBy === 'node-alive',
     },
     coreOf,
   );
@@ -167,6 +168,18 @@ describe('CallRecovery', () => {
     expect(sessions.get(theirs.sid)!.calls).toEqual(['readopt']);
     expect(sessions.get(recent.sid)!.calls).toEqual(['readopt']);
     expect(sessions.has(mine.sid)).toBe(false);
+  });
+
+  it('closes the queued calls a dead node left, never those still waiting on a live node', async () => {
+    const queued = { status: CallStatus.Queued, answerTime: null, asteriskServer: null };
+    const orphan = record({ ...queued, queuedBy: 'node-dead' });
+    const waiting = record({ ...queued, queuedBy: 'node-alive' });
+    const single = record({ ...queued, queuedBy: null });
+    const { recovery, sessions } = setup([orphan, waiting, single], { channelIds: new Set(), bridges: [] });
+    await recovery.recoverServer('ast2');
+    expect(sessions.get(orphan.sid)!.lostMessage).toMatch(/never dialed/);
+    expect(sessions.get(single.sid)!.lostMessage).not.toBe('');
+    expect(sessions.has(waiting.sid)).toBe(false);
   });
 
   it('leaves calls stored after this process started to this process', async () => {

@@ -28,6 +28,8 @@ export interface RecoveryHost {
   /** A session for a stored call; `tracked` ones count as live calls of their account. */
   sessionFor(call: CallEntity, options: { leg: boolean; tracked: boolean }): Promise<RcmlProgram | null>;
   liveCallSids(): string[];
+  /** A queued call another node's live process still holds (it dials it in time). */
+  queuedOnLiveNode(call: CallEntity): Promise<boolean>;
 }
 
 const LOST_SEEN =
@@ -35,6 +37,7 @@ const LOST_SEEN =
 const LOST_NOTED =
   'The call ended while no platform process was watching it; its end time is the one Asterisk noted';
 const LOST_SETUP = 'The platform restarted while this call was being set up; it was ended';
+const LOST_QUEUE = 'The platform process that queued this call stopped before dialing it; it was never dialed';
 
 /**
  * Calls a previous platform process left live: those Asterisk still holds, answered, are taken over
@@ -123,7 +126,7 @@ export class CallRecovery {
         !this.host.owns(call.sid) &&
         this.gateway.ownsServer(call.asteriskServer),
     );
-    await this.recoverRecords(records);
+    await this.recoverRecords(await this.withoutLiveQueues(records));
   }
 
   /** A server taken over from a dead node: every call it left live there, whenever it was created. */
@@ -133,7 +136,20 @@ export class CallRecovery {
         !this.host.owns(call.sid) &&
         (call.asteriskServer === server || (call.asteriskServer === null && this.gateway.ownsServer(null))),
     );
-    await this.recoverRecords(records);
+    await this.recoverRecords(await this.withoutLiveQueues(records));
+  }
+
+  /**
+   * Calls never placed have no server; they count as the first server's, whose holder closes the
+   * queued calls a dead process left, never those still waiting in another live node's queue.
+   */
+  private async withoutLiveQueues(records: CallEntity[]): Promise<CallEntity[]> {
+    const kept: CallEntity[] = [];
+    for (const call of records) {
+      const waiting = call.status === CallStatus.Queued && call.channelId === null;
+      if (!waiting || !(await this.host.queuedOnLiveNode(call))) kept.push(call);
+    }
+    return kept;
   }
 
   private async recoverRecords(records: CallEntity[]): Promise<void> {
@@ -151,7 +167,8 @@ export class CallRecovery {
         continue;
       }
       if (alive) await this.gateway.hangup(call.channelId!, 'failure');
-      await this.closeLost(call, alive ? LOST_SETUP : null);
+      const neverDialed = call.status === CallStatus.Queued && call.channelId === null;
+      await this.closeLost(call, alive ? LOST_SETUP : neverDialed ? LOST_QUEUE : null);
     }
     this.rebuildConversations(adopted, inventory);
     for (const channelId of adopted.keys())

@@ -63,6 +63,7 @@ export class CallsService {
       timeout: request.timeout,
       machineDetection: request.machineDetection,
       callOptions: callOptionsColumn(request.options),
+      queuedBy: this.control.nodeId,
     });
   }
 

@@ -141,6 +141,9 @@ export class LiveCallsService
         owns: (sid) => this.live.has(sid) || this.outbound.isWaiting(sid),
         sessionFor: (call, options) => this.sessionFor(call, options),
         liveCallSids: () => this.live.sids(),
+        queuedOnLiveNode: async ({ queuedBy }) =>
+          // Unsure is alive: a queued call closed by mistake is lost, one left waiting is closed later.
+          queuedBy !== null && share !== null && (await share.nodeAlive(queuedBy).catch(() => true)),
       },
       { conversations, events },
     );
@@ -212,6 +215,11 @@ export class LiveCallsService
   ): void {
     const queued: QueuedOutbound = { sid: call.sid, accountSid: call.accountSid, call, signingKey, dialing };
     if (!this.outbound.queue(reservation, queued)) void this.outbound.end(queued, 'error', SHUTDOWN_NOTICE);
+  }
+
+  /** This process among the nodes (what a queued call's record names); null with one node. */
+  get nodeId(): string | null {
+    return this.share?.node ?? null;
   }
 
   isQueued(callSid: string): boolean {

@@ -65,8 +65,11 @@ class NodeSide implements AccountLoadSource {
     await waitUntil(() => b.side.limitsChanged.includes('AC1'), 3000, 'limits change at B');
     expect(a.side.limitsChanged).toEqual([]);
 
+    expect(await a.load.nodeAlive('B')).toBe(true);
     await b.load.stop();
     await waitUntil(() => a.load.elsewhere('AC1').live === 0, 3000, 'B forgotten');
+    expect(await a.load.nodeAlive('B')).toBe(false);
+    expect(await a.load.nodeAlive('A')).toBe(true);
   });
 
   it('expires the counts of a node that stops repeating them', async () => {

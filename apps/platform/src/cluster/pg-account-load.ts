@@ -11,6 +11,8 @@ import type { AppConfig } from '../config/app-config';
 import { AccountLoadBoard, LOAD_EXPIRY_MS, type LoadReport } from './account-load-board';
 
 export const LOAD_CHANNEL = 'callwright_account_load';
+/** application_name of a node's load connection: how the others tell it is alive. */
+const APPLICATION_PREFIX = 'cw-load ';
 export const HEARTBEAT_MS = 2000;
 /** NOTIFY payloads stop at 8000 bytes; a report is under 60. */
 const REPORTS_PER_MESSAGE = 100;
@@ -58,7 +60,10 @@ export class PgAccountLoad implements SharedAccountLoad {
 
   async attach(source: AccountLoadSource): Promise<void> {
     this.source = source;
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'cw-load' });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: `${APPLICATION_PREFIX}${this.node}`,
+    });
     client.on('error', (error) => this.logger.warn(`Load connection failed: ${error.message}`));
     client.on('notification', (note) => {
       if (note.channel === LOAD_CHANNEL && note.payload) this.received(note.payload);
@@ -95,6 +100,13 @@ export class PgAccountLoad implements SharedAccountLoad {
       rows: { wait_ms: number }[];
     };
     return Math.max(0, Number(result.rows[0].wait_ms));
+  }
+
+  async nodeAlive(node: string): Promise<boolean> {
+    const result = (await this.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [
+      `${APPLICATION_PREFIX}${node}`,
+    ])) as { rowCount: number | null };
+    return (result.rowCount ?? 0) > 0;
   }
 
   async stop(): Promise<void> {

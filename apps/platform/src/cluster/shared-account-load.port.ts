@@ -29,6 +29,10 @@ export interface AccountLoadSource {
 export const SHARED_ACCOUNT_LOAD = Symbol('SharedAccountLoad');
 
 export interface SharedAccountLoad extends AccountLoadShare {
+  /** This platform process, among all nodes (a new id at each start). */
+  readonly node: string;
+  /** Whether the platform process `node` is still connected to the database. */
+  nodeAlive(node: string): Promise<boolean>;
   attach(source: AccountLoadSource): Promise<void>;
   /** This node's load of the account changed: the others are told (coalesced, soon after). */
   touched(accountSid: string): void;

@@ -109,6 +109,13 @@ export class CallEntity {
   @Column({ name: 'asterisk_server', type: 'varchar', length: 64, nullable: true })
   asteriskServer: string | null;
 
+  /**
+   * With several nodes: the platform process whose memory holds the call while it is queued, so
+   * recovery leaves a queue that is still alive alone. Null with one node.
+   */
+  @Column({ name: 'queued_by', type: 'varchar', length: 64, nullable: true })
+  queuedBy: string | null;
+
   @Column({ name: 'sip_call_id', type: 'varchar', length: 255, nullable: true })
   sipCallId: string | null;
 
