@@ -23,6 +23,7 @@ import { CallAsteriskServer1766400000100 } from './1766400000100-call-asterisk-s
 import { Console1766500000100 } from './1766500000100-console';
 import { AccountDispatchSlots1766800000100 } from './1766800000100-account-dispatch-slots';
 import { CallQueuedBy1766800000200 } from './1766800000200-call-queued-by';
+import { ClusterSecrets1766900000100 } from './1766900000100-cluster-secrets';
 
 /** Every migration, in order. New migrations are added here as well as in their own file. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   Console1766500000100,
   AccountDispatchSlots1766800000100,
   CallQueuedBy1766800000200,
+  ClusterSecrets1766900000100,
 ];

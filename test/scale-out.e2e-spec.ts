@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { buildCallRequest } from './factories/call-request.factory';
+import { buildCallRequest, farEndUri } from './factories/call-request.factory';
 import { CallsClient } from './support/calls-client';
 import { HttpRecorder } from './support/http-recorder';
 import { freePort, waitUntil } from './support/platform';
@@ -122,6 +122,11 @@ jest.setTimeout(240_000);
       await db.connect();
     }, 180_000);
 
+    // A test that fails half-way leaves no tightened limits to the next (node B lives to the end).
+    afterEach(async () => {
+      await setLimits(nodes[1], { Cps: '10', MaxConcurrentCalls: '200', MaxQueuedCalls: '1000' });
+    });
+
     afterAll(async () => {
       for (const node of nodes) await stopPlatformProcess(node.child, 'SIGKILL');
       await db?.end();
@@ -179,6 +184,83 @@ jest.setTimeout(240_000);
       await waitUntil(async () => finalCallbacks('cross') === 1, 10_000, 'the final callback');
     });
 
+    it("PBX sessions are carried out by the node that holds them: PortSIP and RingCentral through node B act on node A's", async () => {
+      const [a, b] = nodes;
+      const dial = appServer.rcml(
+        '/dial.xml',
+        `<Response><Dial><Sip>${farEndUri('answer')}</Sip></Dial></Response>`,
+      );
+      const sid = await place(a, 'session', { Url: dial });
+      await new CallsClient(a).waitForStatus(sid, ['in-progress'], 20_000);
+      const portsipToken = async (node: PlatformProcess) =>
+        (
+          await node
+            .http()
+            .post('/api/login/oauth/token')
+            .type('form')
+            .send({ grant_type: 'password', username: accountSid, password: authToken })
+            .expect(200)
+        ).body.access_token as string;
+      const [tokenA, tokenB] = [await portsipToken(a), await portsipToken(b)];
+      const portsip = (node: PlatformProcess, token: string, path: string) =>
+        node.http().get(path).set('Authorization', `Bearer ${token}`);
+      // The Dial's conversation on node A, with both legs in it.
+      let id = '';
+      await waitUntil(
+        async () => {
+          const listed = await portsip(a, tokenA, '/api/sessions').expect(200);
+          const found = (listed.body.items as Array<{ id: string; calls: Array<{ call_sid: string }> }>).find(
+            (item) => item.calls.length === 2 && item.calls.some((call) => call.call_sid === sid),
+          );
+          id = found?.id ?? '';
+          return id !== '';
+        },
+        15_000,
+        "the Dial's session on node A",
+      );
+      const onA = await portsip(a, tokenA, `/api/sessions/${id}`).expect(200);
+      const viaB = await portsip(b, tokenB, `/api/sessions/${id}`).expect(200);
+      expect(viaB.body.id).toBe(id);
+      expect(viaB.body.calls.map((call: { call_sid: string }) => call.call_sid)).toEqual(
+        onA.body.calls.map((call: { call_sid: string }) => call.call_sid),
+      );
+      // A session no node holds: node B's answer is the one node A gives, in PortSIP's shape.
+      const unknown = `/api/sessions/cw-bridge-${randomUUID()}`;
+      const [missingOnA, missingViaB] = [
+        await portsip(a, tokenA, unknown),
+        await portsip(b, tokenB, unknown),
+      ];
+      expect(missingViaB.status).toBe(404);
+      expect(missingViaB.body).toEqual(missingOnA.body);
+      expect(missingViaB.body).toMatchObject({ status: 404 });
+
+      const ringcentralToken = (
+        await b
+          .http()
+          .post('/restapi/oauth/token')
+          .auth(accountSid, authToken)
+          .type('form')
+          .send({ grant_type: 'client_credentials' })
+          .expect(200)
+      ).body.access_token as string;
+      const telephony = await b
+        .http()
+        .get(`/restapi/v1.0/account/~/telephony/sessions/${id}`)
+        .set('Authorization', `Bearer ${ringcentralToken}`)
+        .expect(200);
+      expect(telephony.body.id).toBe(id);
+      expect(telephony.body.parties).toHaveLength(2);
+
+      // Ended through node B: node A hangs up both legs.
+      await b
+        .http()
+        .post(`/api/sessions/${id}/destroy`)
+        .set('Authorization', `Bearer ${tokenB}`)
+        .send({})
+        .expect(200);
+      await new CallsClient(b).waitForStatus(sid, ['completed'], 20_000);
+    });
+
     it("an account's limits hold across both nodes: concurrency, queue places and the cps pace", async () => {
       const [a, b] = nodes;
       const calls = new CallsClient(b);
@@ -208,7 +290,6 @@ jest.setTimeout(240_000);
       await calls.waitForStatus(third, ['in-progress'], 20_000);
       for (const sid of [first, third]) await hangUp(a, sid);
       for (const sid of [first, second, third]) await calls.waitForStatus(sid, ['completed'], 20_000);
-      await setLimits(b, { Cps: '10', MaxConcurrentCalls: '200', MaxQueuedCalls: '1000' });
     });
 
     it('kill -9 of node A with 10 live calls: node B takes its server over; the calls stay up and controllable', async () => {

@@ -156,7 +156,7 @@ export class LiveCallsService
       ?.attach({
         loadOf: (accountSid) => ({
           live: this.activeCalls(accountSid),
-          waiting: this.outbound.waitingOf(accountSid),
+          waiting: this.outbound.waitingToTell(accountSid),
         }),
         busyAccounts: () =>
           new Set([...this.activeByAccount.keys(), ...this.outbound.waitingByAccount().map(([sid]) => sid)]),

@@ -55,6 +55,7 @@ export class OutboundCalls {
       limitsFor: (accountSid) => deps.limits.limitsFor(accountSid),
       activeCalls: (accountSid) => deps.activeCalls(accountSid),
       dial: (queued) => this.start(queued),
+      waitingChanged: (accountSid) => deps.share?.touched(accountSid),
       share: deps.share,
       warn: (message) => this.logger.warn(message),
     });
@@ -77,6 +78,11 @@ export class OutboundCalls {
 
   waitingOf(accountSid: string): number {
     return this.dispatcher.waitingOf(accountSid);
+  }
+
+  /** What the other nodes count as waiting here (see OutboundDispatcher.waitingToTell). */
+  waitingToTell(accountSid: string): number {
+    return this.dispatcher.waitingToTell(accountSid);
   }
 
   isWaiting(callSid: string): boolean {

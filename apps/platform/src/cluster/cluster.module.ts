@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallEntity } from '../call-control/legs/call.entity';
 import { OwnerForwarding } from './owner-forwarding';
+import { SessionRoutes } from './session-routes';
 
 /** Several platform nodes on one PostgreSQL: requests about another node's calls go to that node. */
 @Module({
   imports: [TypeOrmModule.forFeature([CallEntity])],
-  providers: [OwnerForwarding],
-  exports: [OwnerForwarding],
+  providers: [OwnerForwarding, SessionRoutes],
+  exports: [OwnerForwarding, SessionRoutes],
 })
 export class ClusterModule {}

@@ -88,6 +88,15 @@ export class LiveSessions {
     return this.list(accountSid).find((session) => session.id === id);
   }
 
+  /** Whether the session is one of this node's, whatever its account (another node asks; see cluster/). */
+  holds(id: string): boolean {
+    return (
+      this.conversations.find(id) !== undefined ||
+      this.callOuts.list().some((callOut) => callOut.id === id) ||
+      this.conversations.ringing.list().some((side) => side.sessionId === id)
+    );
+  }
+
   /** The session a leg is in now (its conversation, or the click-to-call it rings for). */
   sessionIdOf(callSid: string): string | undefined {
     return (

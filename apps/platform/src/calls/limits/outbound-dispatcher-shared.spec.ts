@@ -100,6 +100,29 @@ describe('OutboundDispatcher with other nodes on the same database', () => {
     await expect(refused).rejects.toMatchObject({ code: DomainErrorCode.TooManyQueuedCalls });
   });
 
+  it('tells the other nodes of a claimed call only once its slot is known to be still to come', async () => {
+    const changed: string[] = [];
+    const share = new OtherNodes();
+    let answer: (waitMs: number) => void = () => undefined;
+    share.claimSlot = () => new Promise<number>((resolve) => (answer = resolve));
+    const dispatcher = new OutboundDispatcher<Call>({
+      limitsFor: async () => ({ cps: 1, maxConcurrentCalls: 10, maxQueuedCalls: 10 }),
+      activeCalls: () => 0,
+      dial: () => undefined,
+      waitingChanged: (accountSid) => changed.push(accountSid),
+      share,
+    });
+    (await dispatcher.reserve('AC1')).submit({ sid: 'CA0', accountSid: 'AC1' });
+    (await dispatcher.reserve('AC1')).submit({ sid: 'CA1', accountSid: 'AC1' });
+    // CA0's claim is in flight: it may be dialed at once, so only CA1 counts elsewhere.
+    expect(dispatcher.waitingOf('AC1')).toBe(2);
+    expect(dispatcher.waitingToTell('AC1')).toBe(1);
+    answer(800);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(dispatcher.waitingToTell('AC1')).toBe(2);
+    expect(changed).toEqual(['AC1']);
+  });
+
   it('withdraws a call that waits for its slot: it is never dialed', async () => {
     const { dialed, place, share, dispatcher } = setup({ cps: 1 });
     share.nextSlotAt = Date.now() + 1000;

@@ -13,6 +13,8 @@ export interface DispatcherDeps<T extends QueuedCall> {
   /** Live calls of the account right now; `dial` must count the call it starts before returning. */
   activeCalls(accountSid: string): number;
   dial(call: T): void;
+  /** The count `waitingToTell` gives for the account changed without a call joining or leaving. */
+  waitingChanged?(accountSid: string): void;
   /** The other nodes' calls and the shared pace, with several nodes on one PostgreSQL. */
   share?: AccountLoadShare | null;
   now?: () => number;
@@ -41,6 +43,8 @@ interface AccountQueue<T> {
 interface Claim<T> {
   call: T;
   timer: NodeJS.Timeout | null;
+  /** The slot it got is still to come; until the database answers, it may well be dialed at once. */
+  waitsForSlot: boolean;
 }
 
 /**
@@ -114,6 +118,17 @@ export class OutboundDispatcher<T extends QueuedCall> {
   waitingOf(accountSid: string): number {
     const queue = this.queues.get(accountSid);
     return queue ? this.waitingIn(queue) : 0;
+  }
+
+  /**
+   * What the other nodes are told waits here: a call whose claim the database has not answered yet is
+   * left out, because a call that would be dialed at once never counts against `maxQueuedCalls` and
+   * the claim's round trip must not make another node refuse a call one node alone would admit.
+   */
+  waitingToTell(accountSid: string): number {
+    const queue = this.queues.get(accountSid);
+    if (!queue) return 0;
+    return queue.waiting.length + (queue.claim?.waitsForSlot ? 1 : 0);
   }
 
   isWaiting(callSid: string): boolean {
@@ -200,10 +215,14 @@ export class OutboundDispatcher<T extends QueuedCall> {
    */
   private drainShared(accountSid: string, queue: AccountQueue<T>, share: AccountLoadShare): void {
     if (queue.claim || queue.waiting.length === 0 || !this.hasRoom(accountSid, queue)) return;
-    const claim: Claim<T> = { call: queue.waiting.shift()!, timer: null };
+    const claim: Claim<T> = { call: queue.waiting.shift()!, timer: null, waitsForSlot: false };
     queue.claim = claim;
     const dialWhenDue = (waitMs: number) => {
       if (queue.claim !== claim) return;
+      if (waitMs > 0) {
+        claim.waitsForSlot = true;
+        this.deps.waitingChanged?.(accountSid);
+      }
       claim.timer = setTimeout(() => {
         if (queue.claim !== claim || this.closed) return;
         queue.claim = null;

@@ -23,12 +23,15 @@ export class PortsipExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(PortsipExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    const body = toErrorBody(exception);
-    const { code, message } = body;
-    const status = LEG_REFUSALS.has(code) ? HttpStatus.BAD_REQUEST : body.status;
-    logRefusal(this.logger, { code, message, status, more_info: '' }, exception);
-    if (status === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Bearer realm="Callwright"');
-    res.status(status).json({ code, message, status });
+    sendPortsipError(host.switchToHttp().getResponse<Response>(), exception, this.logger);
   }
+}
+
+export function sendPortsipError(res: Response, exception: unknown, logger: Logger): void {
+  const body = toErrorBody(exception);
+  const { code, message } = body;
+  const status = LEG_REFUSALS.has(code) ? HttpStatus.BAD_REQUEST : body.status;
+  logRefusal(logger, { code, message, status, more_info: '' }, exception);
+  if (status === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Bearer realm="Callwright"');
+  res.status(status).json({ code, message, status });
 }

@@ -38,23 +38,26 @@ export class RingcentralExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(RingcentralExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    const body = toErrorBody(exception);
-    const mapped = exception instanceof DomainError ? RINGCENTRAL_CODES[exception.code] : undefined;
-    const status = mapped?.status ?? body.status;
-    const errorCode =
-      mapped?.errorCode ??
-      (status === HttpStatus.NOT_FOUND ? 'CMN-102' : status >= 500 ? 'CMN-201' : 'CMN-101');
-    logRefusal(this.logger, { ...body, status }, exception);
-    const parameterName =
-      exception instanceof RingcentralParameterError ? exception.parameterName : parameterOf(body.message);
-    if (status === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Bearer realm="Callwright"');
-    res.status(status).json({
-      errorCode,
-      message: body.message,
-      errors: [{ errorCode, message: body.message, ...(parameterName ? { parameterName } : {}) }],
-    });
+    sendRingcentralError(host.switchToHttp().getResponse<Response>(), exception, this.logger);
   }
+}
+
+export function sendRingcentralError(res: Response, exception: unknown, logger: Logger): void {
+  const body = toErrorBody(exception);
+  const mapped = exception instanceof DomainError ? RINGCENTRAL_CODES[exception.code] : undefined;
+  const status = mapped?.status ?? body.status;
+  const errorCode =
+    mapped?.errorCode ??
+    (status === HttpStatus.NOT_FOUND ? 'CMN-102' : status >= 500 ? 'CMN-201' : 'CMN-101');
+  logRefusal(logger, { ...body, status }, exception);
+  const parameterName =
+    exception instanceof RingcentralParameterError ? exception.parameterName : parameterOf(body.message);
+  if (status === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Bearer realm="Callwright"');
+  res.status(status).json({
+    errorCode,
+    message: body.message,
+    errors: [{ errorCode, message: body.message, ...(parameterName ? { parameterName } : {}) }],
+  });
 }
 
 /** class-validator's messages start with the property name. */

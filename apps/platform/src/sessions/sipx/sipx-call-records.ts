@@ -38,6 +38,13 @@ export class SipxCallRecords {
     return this.records.get(keyOf(accountSid, callingUser, calledUser));
   }
 
+  /** Whether a call between the two users is kept here for any account (another node asks; see cluster/). */
+  hasPair(callingUser: string, calledUser: string): boolean {
+    for (const record of this.records.values())
+      if (record.callingUser === callingUser && record.calledUser === calledUser) return true;
+    return false;
+  }
+
   clear(): void {
     for (const record of this.records.values()) if (record.expiry) clearTimeout(record.expiry);
     this.records.clear();

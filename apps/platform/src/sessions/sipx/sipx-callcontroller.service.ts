@@ -53,6 +53,11 @@ export class SipxCallControllerService implements OnModuleDestroy {
     this.records.clear();
   }
 
+  /** Whether this node keeps a call between the two users (of any account). */
+  keepsCallBetween(callingUser: string, calledUser: string): boolean {
+    return this.records.hasPair(callingUser, calledUser);
+  }
+
   async post(
     caller: SipxCaller,
     callingUser: string,

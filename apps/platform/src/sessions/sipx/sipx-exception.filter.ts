@@ -9,11 +9,14 @@ export class SipxExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(SipxExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    // The Digest guard's refusals carry their own challenges and sipX's texts.
-    if (exception instanceof PlainTextRefusal) return exception.send(res);
-    const body = toErrorBody(exception);
-    logRefusal(this.logger, body, exception);
-    res.status(body.status).type('text/plain').send(`${body.message}\n`);
+    sendSipxError(host.switchToHttp().getResponse<Response>(), exception, this.logger);
   }
+}
+
+export function sendSipxError(res: Response, exception: unknown, logger: Logger): void {
+  // The Digest guard's refusals carry their own challenges and sipX's texts.
+  if (exception instanceof PlainTextRefusal) return exception.send(res);
+  const body = toErrorBody(exception);
+  logRefusal(logger, body, exception);
+  res.status(body.status).type('text/plain').send(`${body.message}\n`);
 }

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ClusterModule } from '../../cluster/cluster.module';
+import { SipxSessionRoute } from './sipx-session-route';
 import { AccountsModule } from '../../accounts/accounts.module';
 import { SessionsModule } from '../sessions.module';
 import { SipxAuthModule } from './auth/sipx-auth.module';
@@ -7,8 +9,8 @@ import { SipxCallControllerService } from './sipx-callcontroller.service';
 
 /** The sipX-style third-party call controller (`/callcontroller`). */
 @Module({
-  imports: [AccountsModule, SessionsModule, SipxAuthModule],
+  imports: [AccountsModule, SessionsModule, SipxAuthModule, ClusterModule],
   controllers: [SipxCallControllerController],
-  providers: [SipxCallControllerService],
+  providers: [SipxCallControllerService, SipxSessionRoute],
 })
 export class SipxModule {}

@@ -39,6 +39,9 @@ import { PgServerLocks } from './server-locks';
     expect(await a.locks.holderUrl(heldByB)).toBe('http://127.0.0.1:1002');
     expect(await b.locks.holderUrl(heldByA)).toBe('http://127.0.0.1:1001');
     expect(await a.locks.holderUrl(heldByA)).toBeNull();
+    // Each knows the other as the one node to ask about sessions it does not hold.
+    expect(await a.locks.otherNodes()).toEqual(['http://127.0.0.1:1002']);
+    expect(await b.locks.otherNodes()).toEqual(['http://127.0.0.1:1001']);
 
     // Node A goes away (its connection closes, as when the process dies): B takes its server.
     const startedAt = Date.now();
@@ -46,5 +49,6 @@ import { PgServerLocks } from './server-locks';
     await waitUntil(() => b.locks.holds(heldByA), 8000, 'takeover');
     expect(Date.now() - startedAt).toBeLessThan(6000);
     expect(b.acquired).toEqual([heldByB, heldByA]);
+    expect(await b.locks.otherNodes()).toEqual([]);
   });
 });

@@ -28,6 +28,8 @@ export interface ServerClaims {
   holds(server: string): boolean;
   /** The API address of the node that holds the server, null when none does (or this one does). */
   holderUrl(server: string): Promise<string | null>;
+  /** The API addresses of the other nodes that hold a server (only they can hold live calls). */
+  otherNodes(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,24 @@ export class PgServerLocks implements ServerClaims {
     );
     const name = rows.rows[0]?.application_name;
     return name?.startsWith(APPLICATION_PREFIX) ? name.slice(APPLICATION_PREFIX.length) : null;
+  }
+
+  async otherNodes(): Promise<string[]> {
+    if (!this.client) return [];
+    const client = this.client;
+    const rows = await this.serially(() =>
+      client.query<{ application_name: string }>(
+        `SELECT DISTINCT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objsubid = 2
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND a.pid <> pg_backend_pid() ORDER BY a.application_name`,
+        [LOCK_SPACE],
+      ),
+    );
+    return rows.rows
+      .map((row) => row.application_name)
+      .filter((name) => name.startsWith(APPLICATION_PREFIX))
+      .map((name) => name.slice(APPLICATION_PREFIX.length));
   }
 
   async stop(): Promise<void> {
