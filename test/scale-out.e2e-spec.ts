@@ -224,6 +224,10 @@ jest.setTimeout(240_000);
       expect(viaB.body.calls.map((call: { call_sid: string }) => call.call_sid)).toEqual(
         onA.body.calls.map((call: { call_sid: string }) => call.call_sid),
       );
+      // Node B's list has node A's sessions too.
+      const listedViaB = await portsip(b, tokenB, '/api/sessions').expect(200);
+      expect(listedViaB.body.items.map((item: { id: string }) => item.id)).toContain(id);
+      expect(listedViaB.body.count).toBe(listedViaB.body.items.length);
       // A session no node holds: node B's answer is the one node A gives, in PortSIP's shape.
       const unknown = `/api/sessions/cw-bridge-${randomUUID()}`;
       const [missingOnA, missingViaB] = [

@@ -3,7 +3,8 @@ import { AttendedReferDto, CreateSessionDto, LegActionDto, ReferDto } from './dt
 import { BearerRequest, BearerTokenGuard } from '../bearer-token.guard';
 import { PortsipExceptionFilter } from './portsip-exception.filter';
 import { PortsipSessionsService } from './portsip-sessions.service';
-import type { SessionDto } from './session-view';
+import { OtherNodesAnswers } from '../../cluster/other-nodes-answers';
+import { mergeSessions, type SessionDto } from './session-view';
 
 type Empty = Record<string, never>;
 
@@ -15,7 +16,10 @@ type Empty = Record<string, never>;
 @UseFilters(PortsipExceptionFilter)
 @UseGuards(BearerTokenGuard)
 export class PortsipSessionsController {
-  constructor(private readonly sessions: PortsipSessionsService) {}
+  constructor(
+    private readonly sessions: PortsipSessionsService,
+    private readonly otherNodes: OtherNodesAnswers,
+  ) {}
 
   /** Click-to-call: the caller's phone rings first; once it answers the callee is rung and bridged. */
   @Post()
@@ -24,9 +28,17 @@ export class PortsipSessionsController {
     return this.sessions.create(req.bearer!, body);
   }
 
+  /** Every node's sessions, with several nodes (each holds the sessions of its Asterisk servers). */
   @Get()
   async list(@Req() req: BearerRequest): Promise<{ count: number; items: SessionDto[] }> {
-    const items = await this.sessions.list(req.bearer!);
+    const [here, elsewhere] = await Promise.all([
+      this.sessions.list(req.bearer!),
+      this.otherNodes.gather<{ items?: SessionDto[] }>(req),
+    ]);
+    const items = mergeSessions(
+      here,
+      elsewhere.map((answer) => answer.items ?? []),
+    );
     return { count: items.length, items };
   }
 

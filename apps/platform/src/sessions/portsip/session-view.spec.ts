@@ -1,6 +1,6 @@
 import { buildCallEntity } from '../../../../../test/factories/call-entity.factory';
 import { CallDirection, CallStatus } from '../../call-control/legs/call-status';
-import { legNumber, toSessionDto } from './session-view';
+import { legNumber, mergeSessions, toSessionDto, type SessionDto } from './session-view';
 
 const party = (callSid: string, state: { held?: boolean; muted?: boolean } = {}) => ({
   callSid,
@@ -88,5 +88,14 @@ describe('legNumber (how PortSIP matches a leg by extension_number)', () => {
     expect(
       legNumber(buildCallEntity({ direction: CallDirection.OutboundApi, from: '1002', to: '1001' })),
     ).toBe('1001');
+  });
+});
+
+describe("mergeSessions (every node's sessions in one list)", () => {
+  const session = (id: string) => ({ id, calls: [] }) as unknown as SessionDto;
+
+  it("lists this node's sessions first, then the others', each once", () => {
+    const merged = mergeSessions([session('s1')], [[session('s2'), session('s1')], [session('s3')]]);
+    expect(merged.map((item) => item.id)).toEqual(['s1', 's2', 's3']);
   });
 });

@@ -55,3 +55,15 @@ export function toSessionDto(id: string, legs: SessionLeg[], now = new Date()): 
     }),
   };
 }
+
+/** This node's sessions, then the other nodes' (a session told twice, as when it moves, is listed once). */
+export function mergeSessions(here: SessionDto[], elsewhere: SessionDto[][]): SessionDto[] {
+  const seen = new Set(here.map((session) => session.id));
+  const merged = [...here];
+  for (const session of elsewhere.flat())
+    if (!seen.has(session.id)) {
+      seen.add(session.id);
+      merged.push(session);
+    }
+  return merged;
+}

@@ -1,3 +1,4 @@
+import { OtherNodesAnswers } from '../../cluster/other-nodes-answers';
 import { Controller, Get, Param, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { AccountsService } from '../../accounts/accounts.service';
 import { DomainError, DomainErrorCode } from '../../common/domain-error';
@@ -5,18 +6,8 @@ import { ExtensionsService } from '../../extensions/extensions.service';
 import { BearerRequest, BearerTokenGuard } from '../bearer-token.guard';
 import { RingcentralExceptionFilter, RingcentralParameterError } from './ringcentral-exception.filter';
 import { accountHolder } from './telephony-sessions.controller';
-import type { PartyStatusCode, RcParty } from './telephony-session-event';
+import { activeCall, acrossNodes, TELEPHONY_STATUS, type PresenceAnswer } from './presence-view';
 import { TelephonySessionsService } from './telephony-sessions.service';
-
-type TelephonyStatus = 'NoCall' | 'Ringing' | 'CallConnected' | 'OnHold' | 'ParkedCall';
-
-const TELEPHONY_STATUS: Partial<Record<PartyStatusCode, TelephonyStatus>> = {
-  Setup: 'Ringing',
-  Proceeding: 'Ringing',
-  Answered: 'CallConnected',
-  Hold: 'OnHold',
-  Parked: 'ParkedCall',
-};
 
 /** An extension's presence with its active calls (`detailedTelephonyState=true`): where agents find partyIds. */
 @Controller('restapi/v1.0/account/:accountId/extension/:extensionId/presence')
@@ -27,6 +18,7 @@ export class PresenceController {
     private readonly accounts: AccountsService,
     private readonly extensions: ExtensionsService,
     private readonly sessions: TelephonySessionsService,
+    private readonly otherNodes: OtherNodesAnswers,
   ) {}
 
   @Get()
@@ -64,35 +56,17 @@ export class PresenceController {
           status: TELEPHONY_STATUS[party.status.code] ?? 'NoCall',
         })),
     );
-    const telephonyStatus = summary(calls.map((call) => call.status));
+    // With several nodes, the extension's calls on the others' servers count too.
+    const { telephonyStatus, activeCalls } = acrossNodes(
+      calls.map(({ session, party, status }) => ({ status, call: activeCall(session, party, status) })),
+      await this.otherNodes.gather<PresenceAnswer>(req),
+    );
     return {
       uri: `/restapi/v1.0/account/${account.sid}/extension/${sid}/presence`,
       extension: { id: sid, uri: `/restapi/v1.0/account/${account.sid}/extension/${sid}`, extensionNumber },
       presenceStatus: telephonyStatus === 'NoCall' ? 'Available' : 'Busy',
       telephonyStatus,
-      ...(detailed === 'true'
-        ? { activeCalls: calls.map(({ session, party, status }) => activeCall(session, party, status)) }
-        : {}),
+      ...(detailed === 'true' ? { activeCalls } : {}),
     };
   }
-}
-
-function activeCall(sessionId: string, party: RcParty, telephonyStatus: TelephonyStatus) {
-  return {
-    id: party.id,
-    direction: party.direction,
-    from: party.from.phoneNumber,
-    to: party.to.phoneNumber,
-    telephonyStatus,
-    sessionId,
-    telephonySessionId: sessionId,
-    partyId: party.id,
-  };
-}
-
-/** One status for the extension: a call connected outweighs one on hold, which outweighs ringing. */
-function summary(statuses: TelephonyStatus[]): TelephonyStatus {
-  for (const status of ['CallConnected', 'OnHold', 'ParkedCall', 'Ringing'] as const)
-    if (statuses.includes(status)) return status;
-  return 'NoCall';
 }

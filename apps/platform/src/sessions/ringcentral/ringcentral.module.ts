@@ -3,6 +3,7 @@ import { AccountsModule } from '../../accounts/accounts.module';
 import { ExtensionsModule } from '../../extensions/extensions.module';
 import { RecordingsModule } from '../../recordings/recordings.module';
 import { SessionsModule } from '../sessions.module';
+import { ClusterModule } from '../../cluster/cluster.module';
 import { PresenceController } from './presence.controller';
 import { RingcentralAuthController } from './ringcentral-auth.controller';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
@@ -21,7 +22,14 @@ import { TelephonySessionsService } from './telephony-sessions.service';
  * recordings too), presence, session events and their subscriptions.
  */
 @Module({
-  imports: [AccountsModule, ExtensionsModule, RecordingsModule, SessionsModule, SubscriptionsModule],
+  imports: [
+    AccountsModule,
+    ExtensionsModule,
+    RecordingsModule,
+    SessionsModule,
+    SubscriptionsModule,
+    ClusterModule,
+  ],
   controllers: [
     RingcentralAuthController,
     TelephonySessionsController,
