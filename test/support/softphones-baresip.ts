@@ -85,7 +85,10 @@ export class Baresip {
   static async start(options: BaresipOptions): Promise<Baresip> {
     const dir = mkdtempSync(join(tmpdir(), `cw-baresip-${options.user}-`));
     const sipPort = await freeSipPort();
-    const ctrlPort = await freeTcpPort();
+    // baresip takes sipPort+1 too (freeSipPort keeps it free), so the ephemeral port the system hands out
+    // for ctrl_tcp must be neither.
+    let ctrlPort = await freeTcpPort();
+    while (ctrlPort === sipPort || ctrlPort === sipPort + 1) ctrlPort = await freeTcpPort();
     const rtp = rtpPortRange();
     const tone = join(dir, 'tone.wav');
     writeToneWav(tone);
