@@ -5,7 +5,7 @@
  * DELETE), and counts only if it reached its right final state: for the platform the completed
  * callback with CallStatus=completed, the document fetched and the BYE at the UAS.
  */
-import { endedRight, forget, offer, waitUntil, type Bench, type Side } from './bench-context';
+import { endedRight, forget, offer, waitUntil, type Bench, type LoadBench, type Side } from './bench-context';
 import { now, sleep } from './clock';
 import { CpuWindow, rssBytes, stack } from './processes';
 import { stepHolds, summarize, type Summary } from './stats';
@@ -27,17 +27,32 @@ export interface RateStep {
   /** Share of one core during the step (offering plus draining). */
   nodeCpuShare: number;
   asteriskCpuShare: number;
+  /**
+   * Every process read (node, asterisk, bench and the bench's `measured`): CPU ms per call, and its
+   * share of one core over the whole step and over the offering period alone (first request to last
+   * response), where a saturated process shows near its ceiling.
+   */
+  cpu: Record<string, { perCall: number; share: number; offeringShare: number }>;
   holds: boolean;
 }
 
-export async function rateStep(bench: Bench, side: Side, rate: number, seconds: number): Promise<RateStep> {
+export async function rateStep(
+  bench: LoadBench,
+  side: Side,
+  rate: number,
+  seconds: number,
+): Promise<RateStep> {
   const count = Math.max(1, Math.round(rate * seconds));
-  const window = new CpuWindow({
-    node: side === 'platform' ? bench.platform.child.pid : bench.raw.pid,
+  const sources = {
+    node: side === 'platform' ? bench.platform.child.pid : bench.raw?.pid,
     asterisk: bench.asteriskPid,
     bench: process.pid,
-  });
+    ...bench.measured,
+  };
+  const window = new CpuWindow(sources);
+  const offering = new CpuWindow(sources);
   const { calls, began } = await offer(bench, side, count, rate, 'ans', 'hangup');
+  const busy = offering.close();
   const lastResponse = Math.max(...calls.map((c) => c.responded));
   const accepted = calls.filter((c) => c.ok);
   const ids = accepted.map((c) => c.id);
@@ -66,6 +81,16 @@ export async function rateStep(bench: Bench, side: Side, rate: number, seconds: 
     benchCpuPerCall: cpu.bench / count,
     nodeCpuShare: cpu.node / wallMs,
     asteriskCpuShare: cpu.asterisk / wallMs,
+    cpu: Object.fromEntries(
+      Object.keys(sources).map((name) => [
+        name,
+        {
+          perCall: cpu[name] / count,
+          share: cpu[name] / wallMs,
+          offeringShare: busy.cpu[name] / busy.wallMs,
+        },
+      ]),
+    ),
     holds: false,
   };
   step.holds = stepHolds({ rate, correct: correct === count, achieved, createP50: create.p50 });
