@@ -3,7 +3,7 @@
  * on this machine, the ratio, the CPU per call of every process and what a bigger machine would give
  * on paper (see README, "Scale-out throughput").
  *
- * 1. For each server count, the local stack with that many platform Asterisks
+ * 1. For each server count, a freshly (re)started stack with that many platform Asterisks
  *    (CALLWRIGHT_PLATFORM_ASTERISKS, asterisk/stack.sh: far end and, for 2, Kamailio too) and a fresh
  *    platform node on SQLite configured with the stack's ASTERISK_SERVERS (`stack.sh asterisk-servers`).
  * 2. The far end is the bench's SIP responder (live/sip-uas.ts) in a process of its own
@@ -28,6 +28,7 @@ import { FarEndProcess } from './live/far-end-process';
 import { rateStep } from './live/load-steps';
 import {
   asteriskPid,
+  channelCount,
   filesystemOf,
   liftLimits,
   machineBusyMs,
@@ -62,9 +63,14 @@ interface Server {
   sipAddress: string;
 }
 
-/** The stack with `count` platform Asterisks; its ASTERISK_SERVERS and each server's Asterisk pid. */
+/**
+ * A fresh stack with `count` platform Asterisks (stopped first, so each run starts from new Asterisk
+ * processes: one that had run through an overloaded step was seen to cost more per call afterwards);
+ * its ASTERISK_SERVERS and each server's Asterisk pid.
+ */
 function startStack(count: number): { json: string; servers: Server[]; pids: Array<number | null> } {
   process.env.CALLWRIGHT_PLATFORM_ASTERISKS = String(count);
+  stack('stop');
   stack('start');
   const json = stack('asterisk-servers').trim();
   const servers = (JSON.parse(json) as Server[]).map(({ name, sipAddress }) => ({ name, sipAddress }));
@@ -84,18 +90,36 @@ async function step(
   const before = new Map(farEnd.bySource);
   const result = await rateStep(bench, 'platform', rate, seconds);
   const spread: Record<string, number> = {};
-  for (const { name, sipAddress } of servers)
+  const channelsLeft: Record<string, number | null> = {};
+  for (const { name, sipAddress } of servers) {
     spread[name] = (farEnd.bySource.get(sipAddress) ?? 0) - (before.get(sipAddress) ?? 0);
+    channelsLeft[name] = channelCount(name);
+  }
   const c = result.cpu;
+  const m = result.missing;
   log(
     `${servers.length} server(s) ${rate}/s: ${result.correct}/${result.offered} right, achieved ` +
       `${result.achieved.toFixed(1)}/s, create p50 ${result.create.p50?.toFixed(1)} ms; node ` +
       `${c.node.perCall.toFixed(2)} ms/call (main thread ${(c.nodeMain.offeringShare * 100).toFixed(0)}% of a ` +
       `core), asterisk ${servers.map((s, i) => c[i ? s.name : 'asterisk'].perCall.toFixed(2)).join(' + ')} ` +
       `ms/call, machine ${(c.machine.offeringShare * 100).toFixed(0)}%; spread ` +
-      `${Object.values(spread).join('/')}${holdsOf(result) ? '' : ' — did not hold'}`,
+      `${Object.values(spread).join('/')}, channels left ${Object.values(channelsLeft).join('/')}` +
+      `${holdsOf(result) ? '' : ` — did not hold (missing: callback ${m?.callback}, fetch ${m?.fetch}, BYE ${m?.bye})`}`,
   );
-  return { ...result, spread };
+  return { ...result, spread, channelsLeft };
+}
+
+/**
+ * Hangs up whatever calls a failed step left on the servers (their node gave up on them, or stopped):
+ * left up, they would go on costing Asterisk CPU in the steps after. Waits until every server is empty.
+ */
+async function clearChannels(servers: Server[]): Promise<void> {
+  const left = () => servers.map((s) => channelCount(s.name) ?? 0);
+  if (left().every((n) => n === 0)) return;
+  log(`hanging up channels left on the servers: ${left().join('/')}`);
+  for (const { name } of servers) stack('cli', name, 'channel request hangup all');
+  const deadline = now() + 20_000;
+  while (left().some((n) => n > 0) && now() < deadline) await sleep(500);
 }
 
 /** Rates up until one fails, then bisection between the last that held and the first that failed. */
@@ -112,6 +136,7 @@ async function search(
     steps.push(s);
     if (!holdsOf(s)) {
       failed = rate;
+      await clearChannels(servers);
       break;
     }
     knee = rate;
@@ -126,12 +151,14 @@ async function search(
     steps.push(s);
     if (holdsOf(s)) knee = rate;
     else failed = rate;
+    await clearChannels(servers);
   }
   return { steps, knee };
 }
 
 async function runServers(count: number, farEnd: FarEndProcess, app: BenchAppServer): Promise<ScaleRun> {
   const { json, servers, pids } = startStack(count);
+  await clearChannels(servers);
   const ariPassword = process.env.ARI_PASSWORD || stack('ari-password').trim();
   const dir = mkdtempSync(join(process.env.BENCH_DB_DIR ?? tmpdir(), 'callwright-scale-bench-'));
   let platform: Platform | null = null;

@@ -7,7 +7,7 @@
  */
 import { endedRight, forget, offer, waitUntil, type Bench, type LoadBench, type Side } from './bench-context';
 import { now, sleep } from './clock';
-import { CpuWindow, rssBytes, stack } from './processes';
+import { channelCount, CpuWindow, rssBytes } from './processes';
 import { stepHolds, summarize, type Summary } from './stats';
 
 export interface RateStep {
@@ -33,6 +33,10 @@ export interface RateStep {
    * response), where a saturated process shows near its ceiling.
    */
   cpu: Record<string, { perCall: number; share: number; offeringShare: number }>;
+  /** Accepted calls that never got, by the end of the grace period, their completed callback, document fetch, BYE. */
+  missing?: { callback: number; fetch: number; bye: number };
+  /** The whole step: the first request to the last call ended right (or the grace period's end). */
+  wallMs?: number;
   holds: boolean;
 }
 
@@ -62,6 +66,11 @@ export async function rateStep(
   );
   const { wallMs, cpu } = window.close();
   const correct = ids.filter((id) => endedRight(bench, side, id, 'hangup')).length;
+  const missing = {
+    callback: ids.filter((id) => bench.app.statuses.get(id)?.status !== 'completed').length,
+    fetch: ids.filter((id) => !bench.app.fetches.has(id)).length,
+    bye: ids.filter((id) => bench.uas.calls.get(id)?.bye === undefined).length,
+  };
   forget(
     bench,
     calls.map((c) => c.id),
@@ -91,6 +100,8 @@ export async function rateStep(
         },
       ]),
     ),
+    missing,
+    wallMs,
     holds: false,
   };
   step.holds = stepHolds({ rate, correct: correct === count, achieved, createP50: create.p50 });
@@ -135,15 +146,6 @@ export interface AsteriskRssResult {
   /** RSS at the end (after a settle) against RSS right after warm-up. */
   growthAfterWarmup: number | null;
   seconds: number;
-}
-
-function channelCount(): number | null {
-  try {
-    const match = /(\d+) active channels?/.exec(stack('cli', 'platform', 'core show channels count'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -29,6 +29,16 @@ export function asteriskPid(instance: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** Channels an Asterisk instance holds now (`core show channels count`); null when it cannot tell. */
+export function channelCount(instance = 'platform'): number | null {
+  try {
+    const match = /(\d+) active channels?/.exec(stack('cli', instance, 'core show channels count'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 let clockTicks: number | null = null;
 function ticksPerSecond(): number {
   if (clockTicks === null) {

@@ -1,5 +1,14 @@
 import type { RateStep } from './load-steps';
-import { failureOf, project, readings, saturating, saturationStep, type ScaleRun } from './scale-report';
+import {
+  completedRate,
+  failureOf,
+  paceKnee,
+  project,
+  readings,
+  saturating,
+  saturationStep,
+  type ScaleRun,
+} from './scale-report';
 
 const reading = (perCall: number, offeringShare: number) => ({
   perCall,
@@ -82,5 +91,15 @@ describe('scale report', () => {
     const all: ScaleRun = { ...run, steps: [step(120), step(140)] };
     expect(saturationStep(all)?.reached).toBe(false);
     expect(saturationStep(all)?.step.rate).toBe(140);
+  });
+
+  it('tells calls that kept pace from API answers that did: completions over the whole step', () => {
+    // 800 calls offered in 8 s at 100/s, all right 8.2 s after the first request: 97.6/s, kept pace.
+    const paced = step(100, { offered: 800, correct: 800, wallMs: 8200 });
+    // 1120 at 140/s, the last ended right after 10.3 s: 108.7/s < 126/s, a backlog drained after.
+    const behind = step(140, { offered: 1120, correct: 1120, wallMs: 10_300 });
+    expect(completedRate(paced)).toBeCloseTo(97.56, 1);
+    const run: ScaleRun = { servers: 1, names: ['ast1'], steps: [paced, behind, step(160)], knee: 160 };
+    expect(paceKnee(run)).toBe(100);
   });
 });

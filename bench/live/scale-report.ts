@@ -9,6 +9,8 @@ import { formatNumber, stepHolds } from './stats';
 /** A rate step of one run, with the calls each Asterisk server placed (by the far end's INVITE source). */
 export interface ScaleStep extends RateStep {
   spread: Record<string, number>;
+  /** Channels each server still held once the step was over (calls its node gave up on). */
+  channelsLeft?: Record<string, number | null>;
 }
 
 export interface ScaleRun {
@@ -85,10 +87,39 @@ export function readings(s: RateStep): Record<string, Reading> {
   return cpu;
 }
 
+/** The step's whole duration (results written before `wallMs` was kept: from the machine's reading). */
+export function wallOf(s: RateStep): number {
+  const m = s.cpu?.machine;
+  return s.wallMs ?? (m && m.share > 0 ? (m.perCall * s.offered) / m.share : NaN);
+}
+
+/**
+ * Calls that ended right per second of the whole step. The hold rule looks at the API's answers; this
+ * says whether the calls themselves kept pace, or a backlog built up and drained after the offering.
+ */
+export const completedRate = (s: RateStep) => s.correct / (wallOf(s) / 1000);
+
+/** Held, and the calls' completions kept pace too (≥ 90% of the offered rate over the whole step). */
+export const keepsPace = (s: RateStep) => holdsOf(s) && completedRate(s) >= 0.9 * s.rate;
+
+/** The highest rate that kept pace, below the first that did not. */
+export function paceKnee(run: ScaleRun): number | null {
+  let knee: number | null = null;
+  for (const s of [...run.steps].sort((a, b) => a.rate - b.rate)) {
+    if (!keepsPace(s)) break;
+    knee = s.rate;
+  }
+  return knee;
+}
+
 /** Why a step did not hold, in words. */
 export function failureOf(s: RateStep): string {
   const why: string[] = [];
-  if (s.correct !== s.offered) why.push(`${s.offered - s.correct} of ${s.offered} calls not right`);
+  if (s.correct !== s.offered) {
+    const m = s.missing;
+    const detail = m ? ` (no completed callback ${m.callback}, no fetch ${m.fetch}, no BYE ${m.bye})` : '';
+    why.push(`${s.offered - s.correct} of ${s.offered} calls not right${detail}`);
+  }
   if (s.achieved < 0.9 * s.rate) why.push(`achieved ${formatNumber(s.achieved)}/s < 90% of offered`);
   if ((s.create.p50 ?? Infinity) > 250) why.push(`create p50 ${formatNumber(s.create.p50)} ms > 250 ms`);
   return why.join(', ') || 'held';
@@ -164,12 +195,14 @@ function stepsTable(run: ScaleRun): string {
       `${s.rate}/s`,
       `${s.correct}/${s.offered}`,
       formatNumber(s.achieved, '/s'),
+      formatNumber(completedRate(s), '/s'),
       formatNumber(s.create.p50, 'ms'),
       formatNumber(s.create.p95, 'ms'),
       pct(s.cpu?.nodeMain?.offeringShare),
       run.names.map((n, i) => pct(s.cpu?.[i === 0 ? 'asterisk' : n]?.offeringShare)).join(' / '),
       pct(s.cpu?.machine?.offeringShare),
       run.names.map((n) => s.spread[n] ?? 0).join(' / '),
+      run.names.map((n) => s.channelsLeft?.[n] ?? '–').join(' / '),
       holdsOf(s) ? 'holds' : failureOf(s),
     ]);
   return table(
@@ -177,12 +210,14 @@ function stepsTable(run: ScaleRun): string {
       'offered',
       'right',
       'achieved',
+      'completed',
       'create p50',
       'create p95',
       'node main thread',
       run.names.join(' / '),
       'machine',
       'calls per server',
+      'channels left',
       'verdict',
     ],
     rows,
@@ -225,6 +260,28 @@ export function renderScale(r: ScaleResults): string {
   const [one, two] = r.runs;
   if (one?.knee && two?.knee)
     out.push(`Ratio ${two.servers} servers / ${one.servers}: ${(two.knee / one.knee).toFixed(2)}×\n`);
+  out.push(
+    'Completions keeping pace (the step held and its calls ended right at ≥ 90% of the offered rate over ' +
+      'the whole step, offering plus drain; "achieved" counts API answers, "completed" calls ended right):\n',
+  );
+  out.push(
+    table(
+      ['Asterisk servers', 'highest rate whose calls kept pace', 'completed there', 'first that did not'],
+      r.runs.map((run) => {
+        const knee = paceKnee(run);
+        const at = run.steps.find((s) => s.rate === knee && keepsPace(s));
+        const next = [...run.steps].sort((a, b) => a.rate - b.rate).find((s) => !keepsPace(s));
+        return [
+          String(run.servers),
+          knee === null ? 'none' : `${knee}/s`,
+          formatNumber(at ? completedRate(at) : null, '/s'),
+          next ? `${next.rate}/s (completed ${formatNumber(completedRate(next), '/s')})` : '–',
+        ];
+      }),
+    ),
+  );
+  const [p1, p2] = [one && paceKnee(one), two && paceKnee(two)];
+  if (p1 && p2) out.push(`Ratio, calls kept pace: ${(p2 / p1).toFixed(2)}×\n`);
   const keys = [...new Set(knees.flatMap(({ knee }) => Object.keys(knee ? readings(knee) : {})))];
   out.push('CPU per call at the sustained rate (ms; share of one core over the offering period):\n');
   out.push(
