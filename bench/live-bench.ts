@@ -18,16 +18,27 @@
  * results file without running anything.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchAppServer } from './live/app-server';
+import { benchMain } from './live/bench-main';
 import type { Bench } from './live/bench-context';
 import { now } from './live/clock';
 import { heldSteps } from './live/held-steps';
 import { measureLatency } from './live/latency-steps';
 import { asteriskRss, sustainedRates } from './live/load-steps';
-import { apiPost, asteriskPid, RawClient, ROOT, stack, startPlatform, type Platform } from './live/processes';
+import {
+  asteriskPid,
+  filesystemOf,
+  liftLimits,
+  RawClient,
+  ROOT,
+  stack,
+  startPlatform,
+  stopPlatform,
+  type Platform,
+} from './live/processes';
 import { renderReport, type LiveResults } from './live/report';
 import { BenchUas } from './live/sip-uas';
 
@@ -59,17 +70,6 @@ function documents(uas: BenchUas): Record<string, (id: string) => string> {
     hold: () => '<Response><Pause length="600"/></Response>',
     dial: (id) => `<Response><Dial timeout="20"><Sip>${uas.uri('leg', `${id}b`)}</Sip></Dial></Response>`,
   };
-}
-
-/** The bench account may place as many calls as the steps offer (the defaults allow 10/s, 200 live). */
-async function liftLimits(platform: Platform): Promise<void> {
-  const result = await apiPost(platform, `/2010-04-01/Accounts/${platform.accountSid}.json`, {
-    Cps: '1000',
-    MaxConcurrentCalls: '100000',
-    MaxQueuedCalls: '100000',
-  });
-  if (result.status !== 200)
-    throw new Error(`raising the account's limits: ${result.status} ${JSON.stringify(result.body)}`);
 }
 
 async function run(): Promise<void> {
@@ -156,43 +156,11 @@ async function run(): Promise<void> {
     log(`results in ${file}`);
   } finally {
     await raw.stop().catch(() => undefined);
-    if (platform && platform.child.exitCode === null) {
-      const exited = new Promise((ok) => platform!.child.once('exit', ok));
-      platform.child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
-      if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
-    }
+    await stopPlatform(platform);
     await app.stop();
     await uas.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The type of the filesystem holding `path` (ext4, tmpfs, overlay), from /proc/mounts. */
-function filesystemOf(path: string): string {
-  let best = { mount: '', type: 'unknown' };
-  for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
-    const [, mount, type] = line.split(' ');
-    if (mount && (path === mount || path.startsWith(mount.endsWith('/') ? mount : mount + '/')))
-      if (mount.length >= best.mount.length) best = { mount, type };
-  }
-  return best.type;
-}
-
-async function main(): Promise<void> {
-  const table = process.argv.indexOf('--table');
-  if (table >= 0) {
-    const results = JSON.parse(readFileSync(process.argv[table + 1], 'utf8')) as LiveResults;
-    process.stdout.write(renderReport(results));
-    return;
-  }
-  await run();
-}
-
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+benchMain<LiveResults>(run, renderReport);

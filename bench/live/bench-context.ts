@@ -4,19 +4,31 @@
  */
 import type { BenchAppServer } from './app-server';
 import { now, sleep } from './clock';
-import { apiPost, callsPath, type Platform, type RawClient } from './processes';
+import { apiPost, callsPath, type CpuSource, type Platform, type RawClient } from './processes';
 import type { BenchUas } from './sip-uas';
 
 export type Side = 'platform' | 'raw';
 
-export interface Bench {
+/** The part of a far end the load steps use: the UAS in this process, or one in its own. */
+export type FarEnd = Pick<BenchUas, 'calls' | 'uri' | 'forget'>;
+
+/** What the rate steps need; the raw script only when a step runs on its side. */
+export interface LoadBench {
   platform: Platform;
-  raw: RawClient;
-  uas: BenchUas;
+  raw?: RawClient;
+  uas: FarEnd;
   app: BenchAppServer;
   asteriskPid: number | null;
+  /** More CPU the rate steps read, by name (a second Asterisk, the far end's process, a thread). */
+  measured?: Record<string, CpuSource>;
   quick: boolean;
   log(message: string): void;
+}
+
+/** The live bench: the raw script and the UAS in this process. */
+export interface Bench extends LoadBench {
+  raw: RawClient;
+  uas: BenchUas;
 }
 
 let sequence = 0;
@@ -49,7 +61,7 @@ export interface Placed {
  * same work itself (`hangup` fetches the same document, `bridge` dials the second leg).
  */
 export async function place(
-  bench: Bench,
+  bench: LoadBench,
   side: Side,
   behaviour: string,
   kind: 'hangup' | 'hold' | 'dial',
@@ -65,6 +77,7 @@ export async function place(
     }).catch(() => ({ status: 0, sent: now(), responded: now(), body: null }));
     return { id, sent: result.sent, responded: result.responded, ok: result.status === 201 };
   }
+  if (!bench.raw) throw new Error('no raw ARI script in this bench');
   const raw = await bench.raw.originate(
     id,
     uri,
@@ -75,14 +88,19 @@ export async function place(
 }
 
 /** Whether call `id` has reached its right final state on `side`, for a call the UAS answered. */
-export function endedRight(bench: Bench, side: Side, id: string, kind: 'hangup' | 'hold' | 'dial'): boolean {
+export function endedRight(
+  bench: LoadBench,
+  side: Side,
+  id: string,
+  kind: 'hangup' | 'hold' | 'dial',
+): boolean {
   const uas = bench.uas.calls.get(id);
   if (side === 'platform') {
     const callback = bench.app.statuses.get(id)?.status === 'completed';
     if (kind === 'hangup') return callback && uas?.bye !== undefined && bench.app.fetches.has(id);
     return callback;
   }
-  const destroyed = bench.raw.destroyed.has(id);
+  const destroyed = bench.raw?.destroyed.has(id) ?? false;
   if (kind === 'hangup') return destroyed && uas?.bye !== undefined && bench.app.fetches.has(id);
   return destroyed;
 }
@@ -93,7 +111,7 @@ export function endedRight(bench: Bench, side: Side, id: string, kind: 'hangup' 
  * requests have been answered.
  */
 export async function offer(
-  bench: Bench,
+  bench: LoadBench,
   side: Side,
   count: number,
   rate: number,
@@ -114,9 +132,9 @@ export async function offer(
 }
 
 /** Forget the ids' records everywhere, so a long run keeps the bench's own memory flat. */
-export function forget(bench: Bench, ids: string[]): void {
+export function forget(bench: LoadBench, ids: string[]): void {
   const all = [...ids, ...ids.map((id) => `${id}b`)];
   bench.uas.forget(all);
   bench.app.forget(all);
-  bench.raw.forget(all);
+  bench.raw?.forget(all);
 }

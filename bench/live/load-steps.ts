@@ -5,9 +5,9 @@
  * DELETE), and counts only if it reached its right final state: for the platform the completed
  * callback with CallStatus=completed, the document fetched and the BYE at the UAS.
  */
-import { endedRight, forget, offer, waitUntil, type Bench, type Side } from './bench-context';
+import { endedRight, forget, offer, waitUntil, type Bench, type LoadBench, type Side } from './bench-context';
 import { now, sleep } from './clock';
-import { CpuWindow, rssBytes, stack } from './processes';
+import { channelCount, CpuWindow, rssBytes } from './processes';
 import { stepHolds, summarize, type Summary } from './stats';
 
 export interface RateStep {
@@ -27,17 +27,36 @@ export interface RateStep {
   /** Share of one core during the step (offering plus draining). */
   nodeCpuShare: number;
   asteriskCpuShare: number;
+  /**
+   * Every process read (node, asterisk, bench and the bench's `measured`): CPU ms per call, and its
+   * share of one core over the whole step and over the offering period alone (first request to last
+   * response), where a saturated process shows near its ceiling.
+   */
+  cpu: Record<string, { perCall: number; share: number; offeringShare: number }>;
+  /** Accepted calls that never got, by the end of the grace period, their completed callback, document fetch, BYE. */
+  missing?: { callback: number; fetch: number; bye: number };
+  /** The whole step: the first request to the last call ended right (or the grace period's end). */
+  wallMs?: number;
   holds: boolean;
 }
 
-export async function rateStep(bench: Bench, side: Side, rate: number, seconds: number): Promise<RateStep> {
+export async function rateStep(
+  bench: LoadBench,
+  side: Side,
+  rate: number,
+  seconds: number,
+): Promise<RateStep> {
   const count = Math.max(1, Math.round(rate * seconds));
-  const window = new CpuWindow({
-    node: side === 'platform' ? bench.platform.child.pid : bench.raw.pid,
+  const sources = {
+    node: side === 'platform' ? bench.platform.child.pid : bench.raw?.pid,
     asterisk: bench.asteriskPid,
     bench: process.pid,
-  });
+    ...bench.measured,
+  };
+  const window = new CpuWindow(sources);
+  const offering = new CpuWindow(sources);
   const { calls, began } = await offer(bench, side, count, rate, 'ans', 'hangup');
+  const busy = offering.close();
   const lastResponse = Math.max(...calls.map((c) => c.responded));
   const accepted = calls.filter((c) => c.ok);
   const ids = accepted.map((c) => c.id);
@@ -47,6 +66,11 @@ export async function rateStep(bench: Bench, side: Side, rate: number, seconds: 
   );
   const { wallMs, cpu } = window.close();
   const correct = ids.filter((id) => endedRight(bench, side, id, 'hangup')).length;
+  const missing = {
+    callback: ids.filter((id) => bench.app.statuses.get(id)?.status !== 'completed').length,
+    fetch: ids.filter((id) => !bench.app.fetches.has(id)).length,
+    bye: ids.filter((id) => bench.uas.calls.get(id)?.bye === undefined).length,
+  };
   forget(
     bench,
     calls.map((c) => c.id),
@@ -66,6 +90,18 @@ export async function rateStep(bench: Bench, side: Side, rate: number, seconds: 
     benchCpuPerCall: cpu.bench / count,
     nodeCpuShare: cpu.node / wallMs,
     asteriskCpuShare: cpu.asterisk / wallMs,
+    cpu: Object.fromEntries(
+      Object.keys(sources).map((name) => [
+        name,
+        {
+          perCall: cpu[name] / count,
+          share: cpu[name] / wallMs,
+          offeringShare: busy.cpu[name] / busy.wallMs,
+        },
+      ]),
+    ),
+    missing,
+    wallMs,
     holds: false,
   };
   step.holds = stepHolds({ rate, correct: correct === count, achieved, createP50: create.p50 });
@@ -110,15 +146,6 @@ export interface AsteriskRssResult {
   /** RSS at the end (after a settle) against RSS right after warm-up. */
   growthAfterWarmup: number | null;
   seconds: number;
-}
-
-function channelCount(): number | null {
-  try {
-    const match = /(\d+) active channels?/.exec(stack('cli', 'platform', 'core show channels count'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -17,8 +17,8 @@ const STACK = join(ROOT, 'asterisk', 'stack.sh');
 export const stack = (...args: string[]) =>
   execFileSync('bash', [STACK, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
-/** The pid of one Asterisk instance of the stack, from `stack.sh status`. */
-export function asteriskPid(instance: 'platform' | 'farend'): number | null {
+/** The pid of one Asterisk instance of the stack (`platform`, `platform2`, `farend`), from `stack.sh status`. */
+export function asteriskPid(instance: string): number | null {
   let out = '';
   try {
     out = stack('status');
@@ -27,6 +27,16 @@ export function asteriskPid(instance: 'platform' | 'farend'): number | null {
   }
   const match = new RegExp(`^${instance}: running \\(pid (\\d+)\\)`, 'm').exec(out);
   return match ? Number(match[1]) : null;
+}
+
+/** Channels an Asterisk instance holds now (`core show channels count`); null when it cannot tell. */
+export function channelCount(instance = 'platform'): number | null {
+  try {
+    const match = /(\d+) active channels?/.exec(stack('cli', instance, 'core show channels count'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 let clockTicks: number | null = null;
@@ -51,6 +61,24 @@ export function cpuMs(pid: number | null | undefined): number {
   }
 }
 
+/** CPU milliseconds of a process's main thread (a Node process's event loop: its one-core ceiling). */
+export function mainThreadCpuMs(pid: number | null | undefined): number {
+  if (!pid) return NaN;
+  try {
+    return (cpuTicksOf(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')) * 1000) / ticksPerSecond();
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU milliseconds the whole machine has been busy (every core, every process: /proc/stat's cpu line). */
+export function machineBusyMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is inside user already)
+  const busy = fields.slice(0, 8).reduce((a, b) => a + b, 0) - fields[3] - fields[4];
+  return (busy * 1000) / ticksPerSecond();
+}
+
 /** Resident set size in bytes from /proc/<pid>/status. */
 export function rssBytes(pid: number | null | undefined): number {
   if (!pid) return NaN;
@@ -61,19 +89,24 @@ export function rssBytes(pid: number | null | undefined): number {
   }
 }
 
+/** A process's pid (its CPU from /proc), or a reading of CPU ms so far (a thread, the machine). */
+export type CpuSource = number | null | undefined | (() => number);
+
+const readCpu = (source: CpuSource) => (typeof source === 'function' ? source() : cpuMs(source));
+
 /** CPU used by a set of processes between two moments. */
 export class CpuWindow {
   private readonly start: Map<string, number>;
   private readonly began = now();
 
-  constructor(private readonly pids: Record<string, number | null | undefined>) {
-    this.start = new Map(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  constructor(private readonly pids: Record<string, CpuSource>) {
+    this.start = new Map(Object.entries(pids).map(([name, pid]) => [name, readCpu(pid)]));
   }
 
   /** CPU ms per process since the window opened, and the wall ms. */
   close(): { wallMs: number; cpu: Record<string, number> } {
     const cpu: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.pids)) cpu[name] = cpuMs(pid) - this.start.get(name)!;
+    for (const [name, pid] of Object.entries(this.pids)) cpu[name] = readCpu(pid) - this.start.get(name)!;
     return { wallMs: now() - this.began, cpu };
   }
 }
@@ -107,6 +140,8 @@ export async function startPlatform(options: {
   accountSid: string;
   authToken: string;
   ariPassword: string;
+  /** More settings for the node (ASTERISK_SERVERS). */
+  env?: Record<string, string>;
 }): Promise<Platform> {
   const port = await freePort();
   const child = spawn(
@@ -133,6 +168,7 @@ export async function startPlatform(options: {
         LOG_LEVEL: process.env.BENCH_PLATFORM_LOG_LEVEL ?? 'error',
         DRAIN_ON_STOP: 'true',
         DRAIN_TIMEOUT_S: '0',
+        ...options.env,
       },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
@@ -148,6 +184,47 @@ export async function startPlatform(options: {
   }
   const auth = 'Basic ' + Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64');
   return { child, port, base, auth, accountSid: options.accountSid };
+}
+
+/** SIGTERM, then SIGKILL if the platform is still there 5 s later. */
+export async function stopPlatform(platform: Platform | null): Promise<void> {
+  if (!platform || platform.child.exitCode !== null) return;
+  const exited = new Promise((ok) => platform.child.once('exit', ok));
+  platform.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000)]);
+  if (platform.child.exitCode === null) platform.child.kill('SIGKILL');
+}
+
+/** A forked worker asked to stop (`ask`), then killed if it has not exited within 2 s. */
+export async function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  child.removeAllListeners('exit');
+  ask();
+  await Promise.race([exited, sleep(2000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/** The bench account may place as many calls as the steps offer (the defaults allow 10/s, 200 live). */
+export async function liftLimits(platform: Platform): Promise<void> {
+  const result = await apiPost(platform, `/2010-04-01/Accounts/${platform.accountSid}.json`, {
+    Cps: '1000',
+    MaxConcurrentCalls: '100000',
+    MaxQueuedCalls: '100000',
+  });
+  if (result.status !== 200)
+    throw new Error(`raising the account's limits: ${result.status} ${JSON.stringify(result.body)}`);
+}
+
+/** The type of the filesystem holding `path` (ext4, tmpfs, overlay), from /proc/mounts. */
+export function filesystemOf(path: string): string {
+  let best = { mount: '', type: 'unknown' };
+  for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+    const [, mount, type] = line.split(' ');
+    if (mount && (path === mount || path.startsWith(mount.endsWith('/') ? mount : mount + '/')))
+      if (mount.length >= best.mount.length) best = { mount, type };
+  }
+  return best.type;
 }
 
 /** A form POST to the platform's API; the time is from just before the request to the body read. */
@@ -318,11 +395,6 @@ export class RawClient {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise<void>((ok) => this.child.once('exit', () => ok()));
-    this.child.removeAllListeners('exit');
-    this.send({ type: 'stop' });
-    await Promise.race([exited, sleep(2000)]);
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    await stopChild(this.child, () => this.send({ type: 'stop' }));
   }
 }

@@ -35,6 +35,8 @@ export interface UasCall {
   /** When we sent our own BYE, and when its 200 came back. */
   hungUp?: number;
   byeConfirmed?: number;
+  /** Where the INVITE came from (`address:port`): which Asterisk server placed the call. */
+  source?: string;
 }
 
 interface Pending {
@@ -69,6 +71,8 @@ export class BenchUas {
   private readonly waiters = new Map<string, Array<() => void>>();
   private sessionId = 1;
   errors = 0;
+  /** Called after every change to a call (the far-end worker forwards them over IPC). */
+  onChange: ((call: UasCall) => void) | null = null;
 
   async start(): Promise<this> {
     this.socket = createSocket('udp4');
@@ -172,6 +176,7 @@ export class BenchUas {
     if (!call) return;
     Object.assign(call, change);
     for (const waiter of this.waiters.get(id) ?? []) waiter();
+    this.onChange?.(call);
   }
 
   private send(text: string, port: number, address: string): void {
@@ -267,7 +272,7 @@ export class BenchUas {
       return;
     }
     const { behaviour, id } = behaviourOf(uriUser(request.uri));
-    this.calls.set(id, { id, behaviour, invite: at });
+    this.calls.set(id, { id, behaviour, invite: at, source: `${address}:${port}` });
     this.idsByCallId.set(callId, id);
     const toTag = randomBytes(6).toString('hex');
     if (behaviour === 'busy') {
