@@ -1,3 +1,4 @@
+import { ConversationRegistry } from '../../apps/platform/src/call-control/conversations/conversation-registry';
 import type { OriginateRequest } from '../../apps/platform/src/telephony/telephony-gateway.port';
 import { FakeSipUserDirectory } from '../../apps/platform/src/telephony/testing/fake-sip-user-directory';
 import { FakeTelephonyGateway } from '../../apps/platform/src/telephony/testing/fake-telephony-gateway';
@@ -112,6 +113,16 @@ export async function startRingcentralMedium(
       async () => (await codes(body.session.id)) === 'Answered,Answered',
       5000,
       'both answered',
+    );
+    // "Answered" is also an answered call not yet in the bridge: connected means both are parties.
+    const conversations = platform.app.get(ConversationRegistry);
+    await waitUntil(
+      () => {
+        const parties = conversations.conversationOf(agentLeg.labels!.callSid!)?.partyList() ?? [];
+        return parties.length === 2 && parties.every((party) => party.status === 'connected');
+      },
+      5000,
+      'both connected in the conversation',
     );
     return {
       id: body.session.id as string,
