@@ -13,6 +13,7 @@ import { ConversationRegistry } from '../call-control/conversations/conversation
 import { Transfers } from '../call-control/conversations/transfers';
 import { CallEventBus } from '../call-control/events/call-event-bus';
 import { LegPlacer, PlacedLeg, PlaceLegRequest } from '../call-control/ports/leg-placer.port';
+import { accountLoadSource } from './limits/account-load-source';
 import { InboundAdmission } from './limits/inbound-admission';
 import { MediaStreamsService } from '../media-streams/media-streams.service';
 import { LegFactory } from './leg-factory';
@@ -153,16 +154,7 @@ export class LiveCallsService
   onApplicationBootstrap(): void {
     this.recovery.start();
     this.share
-      ?.attach({
-        loadOf: (accountSid) => ({
-          live: this.activeCalls(accountSid),
-          waiting: this.outbound.waitingToTell(accountSid),
-        }),
-        busyAccounts: () =>
-          new Set([...this.activeByAccount.keys(), ...this.outbound.waitingByAccount().map(([sid]) => sid)]),
-        changedElsewhere: (accountSid) => this.outbound.wake(accountSid),
-        limitsChangedElsewhere: (accountSid) => void this.limits.reload(accountSid).catch(() => undefined),
-      })
+      ?.attach(accountLoadSource(this, this.activeByAccount, this.outbound, this.limits))
       .catch((error) => this.logger.warn(`Sharing account limits with the other nodes failed: ${error}`));
   }
 
