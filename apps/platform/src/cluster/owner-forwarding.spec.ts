@@ -24,6 +24,7 @@ class TestNode {
   url = '';
   peers: string[] = [];
   callHolder: string | null = null;
+  failing = false;
   private server: Server | null = null;
 
   constructor(
@@ -62,6 +63,7 @@ class TestNode {
       // The one database both nodes share: where the probe secret is kept.
       manager: {
         query: async (sql: string, [name, value]: string[]) => {
+          if (this.failing) throw new Error('database down');
           if (sql.startsWith('INSERT') && !database.has(name)) database.set(name, value);
           return sql.startsWith('SELECT') ? [{ value: database.get(name) }] : [];
         },
@@ -153,6 +155,15 @@ describe('OwnerForwarding: requests about another node’s sessions and calls', 
     await b.http().get('/api/sessions/cw-bridge-4').set(PROBE_HEADER, 'guess').expect(404);
     await b.http().get('/api/sessions/cw-bridge-5').set(PROBE_HEADER, 'guess').expect(404);
     expect(b.seen).toEqual([]);
+  });
+
+  it('answers a probe 404 when the database cannot be asked for the secret', async () => {
+    const down = new TestNode('down', new Map());
+    down.failing = true;
+    await down.start();
+    b.sessions.add('cw-bridge-6');
+    await down.http().get('/api/sessions/cw-bridge-6').set(PROBE_HEADER, 'any').expect(404);
+    await down.stop();
   });
 
   it('refuses in the family’s own shape when the node holding the call does not answer', async () => {

@@ -45,7 +45,9 @@ export class OwnerForwarding {
     const path = req.originalUrl.split('?')[0];
     const route = this.sessions.routeOf(path);
     const probe = req.headers[PROBE_HEADER];
-    if (typeof probe === 'string') return void this.answerProbe(req, res, route, path, probe);
+    if (typeof probe === 'string')
+      // No secret (the database down): the asker learns nothing, and nothing is left unhandled.
+      return void this.answerProbe(req, res, route, path, probe).catch(() => res.status(404).end());
     if (req.headers[FORWARDED_HEADER]) return next();
     const sid = CALL_SID.exec(path)?.[0];
     const session = sid ? null : route?.sessionOf(path);
